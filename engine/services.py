@@ -1,0 +1,16 @@
+"""What the engine needs from the process, built once at start-up and passed to engine calls."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from engine.cache import Cache
+from engine.passwords import PasswordHasher
+
+
+@dataclass(frozen=True)
+class Services:
+    cache: Cache
+    passwords: PasswordHasher
+    customer_token_lifetime: timedelta

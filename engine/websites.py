@@ -1,0 +1,207 @@
+"""Websites (with their store group and store view) and configuration values, as admins
+change them."""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass
+
+from tortoise.transactions import in_transaction
+
+from engine.cache import Cache
+from engine.config import ConfigPath, Scope
+from engine.errors import NoSuchEntity, Problem, ProblemCode, Problems
+from engine.stores import StoresSnapshot, invalidate_stores
+from models import CoreConfigData, CustomerGroup, Store, StoreGroup, StoreWebsite
+from models.stores import ADMIN_WEBSITE_ID
+
+CODE_PATTERN_HELP = (
+    "use lowercase letters (a-z), numbers (0-9) or underscore (_), starting with a letter"
+)
+
+
+@dataclass(frozen=True)
+class WebsiteChanges:
+    code: str | None = None
+    name: str | None = None
+    base_currency_code: str | None = None
+    timezone: str | None = None
+    # Only when creating: the store view that comes with the website.
+    store_code: str | None = None
+    store_name: str | None = None
+
+
+def _valid_code(code: str) -> bool:
+    return (
+        bool(code)
+        and code[0].isalpha()
+        and all(c.islower() or c.isdigit() or c == "_" for c in code)
+    )
+
+
+async def _validate(
+    changes: WebsiteChanges, website_id: int | None, currencies: frozenset[str]
+) -> Problems:
+    problems = Problems()
+    creating = website_id is None
+    for field, value, model in (
+        ("code", changes.code, StoreWebsite),
+        ("store_code", changes.store_code if creating else None, Store),
+    ):
+        if value is None:
+            if creating:
+                problems.add(ProblemCode.REQUIRED, f'"{field}" is required.', f"input.{field}")
+            continue
+        if len(value) > 32 or not _valid_code(value):
+            problems.add(
+                ProblemCode.INVALID,
+                f'The {field} "{value}" is invalid: {CODE_PATTERN_HELP}, at most 32 characters.',
+                f"input.{field}",
+            )
+            continue
+        clash = model.filter(code=value)
+        if website_id is not None and model is StoreWebsite:
+            clash = clash.exclude(website_id=website_id)
+        if await clash.exists():
+            problems.add(
+                ProblemCode.ALREADY_EXISTS,
+                f'The {field} "{value}" is already used.',
+                f"input.{field}",
+            )
+    if creating and not (changes.name or "").strip():
+        problems.add(ProblemCode.REQUIRED, '"name" is required.', "input.name")
+    if changes.base_currency_code is not None and changes.base_currency_code not in currencies:
+        problems.add(
+            ProblemCode.INVALID,
+            f'The currency "{changes.base_currency_code}" is not a known currency code.',
+            "input.base_currency_code",
+        )
+    if changes.timezone is not None and changes.timezone not in zoneinfo.available_timezones():
+        problems.add(
+            ProblemCode.INVALID,
+            f'The timezone "{changes.timezone}" is not an IANA time zone.',
+            "input.timezone",
+        )
+    return problems
+
+
+async def create(changes: WebsiteChanges, cache: Cache, currencies: frozenset[str]) -> StoreWebsite:
+    async with in_transaction():
+        (await _validate(changes, None, currencies)).raise_if_any()
+        website = await StoreWebsite.create(
+            code=changes.code,
+            name=(changes.name or "").strip(),
+            base_currency_code=changes.base_currency_code or "USD",
+            timezone=changes.timezone or "UTC",
+            sort_order=0,
+            default_group_id=0,
+            is_default=False,
+        )
+        group = await StoreGroup.create(
+            website_id=website.website_id,
+            code=f"{changes.code}_store",
+            name=f"{website.name} Store",
+            root_category_id=0,
+            default_store_id=0,
+        )
+        store = await Store.create(
+            code=changes.store_code,
+            website_id=website.website_id,
+            group_id=group.group_id,
+            name=changes.store_name or f"{website.name} Store View",
+            sort_order=0,
+            is_active=True,
+            locale="en_US",
+        )
+        group.default_store_id = store.store_id
+        await group.save()
+        website.default_group_id = group.group_id
+        await website.save()
+    await invalidate_stores(cache)
+    return website
+
+
+async def update(
+    website_id: int, changes: WebsiteChanges, cache: Cache, currencies: frozenset[str]
+) -> StoreWebsite:
+    async with in_transaction():
+        website = await StoreWebsite.get_or_none(website_id=website_id)
+        if website is None or website_id == ADMIN_WEBSITE_ID:
+            raise NoSuchEntity(
+                Problem(
+                    ProblemCode.NOT_FOUND, f'Could not find a website with ID "{website_id}"', "uid"
+                )
+            )
+        (await _validate(changes, website_id, currencies)).raise_if_any()
+        for field in ("code", "name", "base_currency_code", "timezone"):
+            value = getattr(changes, field)
+            if value is not None:
+                setattr(website, field, value.strip() if field == "name" else value)
+        await website.save()
+    await invalidate_stores(cache)
+    return website
+
+
+FLAGS = frozenset(
+    {
+        ConfigPath.CONFIRM_ACCOUNT,
+        ConfigPath.SHARE_CUSTOMER_GROUP,
+        ConfigPath.ACCOUNT_SHARE_SCOPE,
+        ConfigPath.NEWSLETTER_ACTIVE,
+        ConfigPath.NEWSLETTER_GUEST_SUBSCRIBE,
+        ConfigPath.NEWSLETTER_CONFIRM,
+        ConfigPath.SHARE_ACTIVE_SEGMENTS,
+        ConfigPath.SHARE_APPLIED_CART_RULE,
+    }
+)
+
+
+async def _validate_config_value(path: ConfigPath, value: str) -> None:
+    problems = Problems()
+    if path in FLAGS:
+        if value not in {"0", "1"}:
+            problems.add(ProblemCode.INVALID, f'"{path.value}" takes 0 or 1.', "input.value")
+    elif path is ConfigPath.DEFAULT_DISPLAY_CURRENCY:
+        if len(value) != 3 or not value.isupper():
+            problems.add(ProblemCode.INVALID, f'"{value}" is not a currency code.', "input.value")
+    elif not value.isdigit():
+        problems.add(ProblemCode.INVALID, f'"{path.value}" takes a whole number.', "input.value")
+    elif path is ConfigPath.DEFAULT_GROUP and (
+        value == "0" or not await CustomerGroup.exists(customer_group_id=int(value))
+    ):
+        problems.add(
+            ProblemCode.NOT_FOUND,
+            f"No such customer group {value} to make the default for new accounts.",
+            "input.value",
+        )
+    problems.raise_if_any()
+
+
+async def save_config(
+    path: ConfigPath,
+    value: str | None,
+    website_id: int | None,
+    stores: StoresSnapshot,
+    cache: Cache,
+) -> None:
+    """Set (or, with `None`, remove) a value at default scope or for one website."""
+    if website_id is not None:
+        stores.website(website_id)
+    if value is not None:
+        await _validate_config_value(path, value)
+    scope, scope_id = (Scope.DEFAULT, 0) if website_id is None else (Scope.WEBSITES, website_id)
+    async with in_transaction():
+        row = await CoreConfigData.get_or_none(
+            scope=scope.value, scope_id=scope_id, path=path.value
+        )
+        if value is None:
+            if row is not None:
+                await row.delete()
+        elif row is None:
+            await CoreConfigData.create(
+                scope=scope.value, scope_id=scope_id, path=path.value, value=value
+            )
+        else:
+            row.value = value
+            await row.save()
+    await invalidate_stores(cache)

@@ -1,0 +1,1 @@
+"""GraphQL types, inputs and schema assembly (strawberry). Magento's names, snake_case fields."""

@@ -1,0 +1,54 @@
+"""The per-request context: who is calling, which store view, and the request's DataLoaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from strawberry.dataloader import DataLoader
+from strawberry.types import Info as StrawberryInfo
+
+from engine import addresses, customers
+from engine.auth import Viewer, authenticate
+from engine.services import Services
+from engine.stores import StoresSnapshot, StoreView, snapshot
+from models import CustomerAddressEntity, CustomerEntity
+
+
+@dataclass
+class Loaders:
+    """Per-request batching; never shared between requests."""
+
+    customer: DataLoader[int, CustomerEntity | None] = field(
+        default_factory=lambda: DataLoader(load_fn=customers.load_many)
+    )
+    addresses: DataLoader[int, list[CustomerAddressEntity]] = field(
+        default_factory=lambda: DataLoader(load_fn=addresses.load_for_customers)
+    )
+
+
+@dataclass
+class Context:
+    services: Services
+    bearer: str | None = None
+    store_code: str | None = None
+    loaders: Loaders = field(default_factory=Loaders)
+    _viewer: Viewer | None = None
+    _stores: StoresSnapshot | None = None
+
+    async def viewer(self) -> Viewer:
+        """The caller, authenticated once per request; a bad token raises on first use."""
+        if self._viewer is None:
+            self._viewer = await authenticate(self.bearer)
+        return self._viewer
+
+    async def stores(self) -> StoresSnapshot:
+        if self._stores is None:
+            self._stores = await snapshot(self.services.cache)
+        return self._stores
+
+    async def store(self) -> StoreView:
+        """The store view named by the `Store` header, or the default one."""
+        return (await self.stores()).store_by_code(self.store_code)
+
+
+Info = StrawberryInfo[Context, None]

@@ -1,0 +1,143 @@
+"""How failures reach clients: Magento's `extensions.category` on every error, internal errors
+masked, and `user_errors` for admin mutations."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from enum import Enum, StrEnum
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from engine.errors import (
+    AlreadyExists,
+    AuthenticationFailed,
+    DomainError,
+    NoSuchEntity,
+    NotAuthorized,
+    ProblemCode,
+)
+
+logger = logging.getLogger("mageseg.graphql")
+
+INTERNAL_ERROR = "Internal server error"
+
+
+class Category(StrEnum):
+    INPUT = "graphql-input"
+    AUTHORIZATION = "graphql-authorization"
+    AUTHENTICATION = "graphql-authentication"
+    NO_SUCH_ENTITY = "graphql-no-such-entity"
+    ALREADY_EXISTS = "graphql-already-exists"
+    INTERNAL = "internal"
+
+
+AUTH_CATEGORIES = {Category.AUTHORIZATION.value, Category.AUTHENTICATION.value}
+
+
+def category_of(error: DomainError) -> Category:
+    if isinstance(error, AuthenticationFailed):
+        return Category.AUTHENTICATION
+    if isinstance(error, NotAuthorized):
+        return Category.AUTHORIZATION
+    if isinstance(error, NoSuchEntity):
+        return Category.NO_SUCH_ENTITY
+    if isinstance(error, AlreadyExists):
+        return Category.ALREADY_EXISTS
+    return Category.INPUT
+
+
+def _with_extensions(
+    error: GraphQLError, message: str, extensions: dict[str, object]
+) -> GraphQLError:
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=None,
+        extensions=extensions,
+    )
+
+
+def present_error(error: GraphQLError, debug: bool) -> GraphQLError:
+    """Expected failures keep their message and get their category; syntax, validation and limit
+    errors are input errors; anything else is a bug and is masked unless in debug mode."""
+    original = error.original_error
+    if isinstance(original, DomainError):
+        extensions: dict[str, object] = {"category": category_of(original).value}
+        if original.problems and original.problems[0].path:
+            extensions["input_path"] = original.problems[0].path
+        return _with_extensions(error, error.message, extensions)
+    if original is None:
+        return _with_extensions(error, error.message, {"category": Category.INPUT.value})
+    logger.error("unexpected error", exc_info=original)
+    message = f"{INTERNAL_ERROR}: {original!r}" if debug else INTERNAL_ERROR
+    return _with_extensions(error, message, {"category": Category.INTERNAL.value})
+
+
+class MagentoErrors(SchemaExtension):
+    """Rewrites every error of a result the way `present_error` says."""
+
+    debug = False
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        errors = getattr(result, "errors", None) if result is not None else None
+        if result is not None and errors:
+            result.errors = [present_error(e, self.debug) for e in errors]
+        pre_errors = self.execution_context.pre_execution_errors
+        if pre_errors:
+            self.execution_context.pre_execution_errors = [
+                present_error(e, self.debug) for e in pre_errors
+            ]
+
+
+@strawberry.enum(description="Why an admin mutation refused its input.")
+class UserErrorCode(Enum):
+    REQUIRED = strawberry.enum_value(
+        ProblemCode.REQUIRED.value, description="A required value is missing."
+    )
+    INVALID = strawberry.enum_value(
+        ProblemCode.INVALID.value, description="A value is not acceptable."
+    )
+    INVALID_UID = strawberry.enum_value(
+        ProblemCode.INVALID_UID.value, description="A uid is not valid base64 of an id."
+    )
+    TOO_LONG = strawberry.enum_value(ProblemCode.TOO_LONG.value, description="A value is too long.")
+    NOT_FOUND = strawberry.enum_value(
+        ProblemCode.NOT_FOUND.value, description="A referenced entity does not exist."
+    )
+    ALREADY_EXISTS = strawberry.enum_value(
+        ProblemCode.ALREADY_EXISTS.value, description="The value must be unique and is taken."
+    )
+    PROTECTED = strawberry.enum_value(
+        ProblemCode.PROTECTED.value, description="The entity is protected from this change."
+    )
+    IN_USE = strawberry.enum_value(
+        ProblemCode.IN_USE.value, description="The entity is still referenced elsewhere."
+    )
+    INVALID_CREDENTIALS = strawberry.enum_value(
+        ProblemCode.INVALID_CREDENTIALS.value, description="A password or token is wrong."
+    )
+
+
+@strawberry.type(description="One problem with an admin mutation's input.")
+class UserError:
+    code: UserErrorCode = strawberry.field(description="What kind of problem this is.")
+    message: str = strawberry.field(description="A sentence a person can read.")
+    path: str = strawberry.field(
+        description="Where in the input the problem is, as dotted names and indexes "
+        "(`input.street.2`); empty when the input as a whole is at fault."
+    )
+
+    @classmethod
+    def from_error(cls, error: DomainError) -> list[UserError]:
+        return [
+            cls(code=UserErrorCode(p.code.value), message=p.message, path=p.path)
+            for p in error.problems
+        ]

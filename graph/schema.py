@@ -1,0 +1,62 @@
+"""The one schema: every domain's Query and Mutation merged, with limits, caches and error
+handling."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxTokensLimiter,
+    ParserCache,
+    ValidationCache,
+)
+from strawberry.extensions.max_aliases import create_validator as alias_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
+
+from graph.errors import MagentoErrors
+from resolvers import auth, groups, stores
+
+QUERIES: tuple[type, ...] = (groups.Query, stores.Query)
+MUTATIONS: tuple[type, ...] = (auth.Mutation, groups.Mutation, stores.Mutation)
+
+
+class Schema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Expected failures are not logged; `MagentoErrors` logs the unexpected ones."""
+
+
+def build_schema(
+    max_depth: int = 12, max_tokens: int = 2000, max_aliases: int = 30, debug: bool = False
+) -> Schema:
+    # Rules are built once: the validation cache keys on them, so fresh ones would never hit.
+    rules: list[Any] = [depth_rule(max_depth, None, None), alias_rule(max_aliases)]
+
+    class Errors(MagentoErrors):
+        pass
+
+    Errors.debug = debug
+    extensions: list[Any] = [
+        Errors,
+        lambda: MaxTokensLimiter(max_token_count=max_tokens),
+        lambda: ParserCache(maxsize=512),
+        lambda: ValidationCache(maxsize=512),
+        lambda: AddValidationRules(rules),
+    ]
+    return Schema(
+        query=merge_types("Query", QUERIES),
+        mutation=merge_types("Mutation", MUTATIONS),
+        config=StrawberryConfig(auto_camel_case=False),
+        extensions=extensions,
+    )
+
+
+def schema_sdl() -> str:
+    return build_schema().as_str() + "\n"

@@ -1,0 +1,188 @@
+"""`mageseg`: serve, migrate, seed, export-schema, admin-token create|revoke|list."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from aiohttp import web
+from tortoise.context import TortoiseContext
+
+from engine import auth
+from engine.errors import DomainError
+from graph.schema import schema_sdl
+from mageseg.app import create_app
+from mageseg.database import migrate, tortoise_config
+from mageseg.settings import Settings
+
+T = TypeVar("T")
+DEMO_INTEGRATION = "demo"
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(
+        database_url=getattr(args, "database_url", None),
+        redis_url=getattr(args, "redis_url", None),
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
+        log_level=getattr(args, "log_level", None),
+    )
+
+
+async def _with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
+    await migrate(settings.database_url)
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=tortoise_config(settings.database_url))
+        return await work()
+
+
+async def _prepare_demo(settings: Settings, seed: bool) -> str:
+    """Migrate, seed the demo data into an empty database, and issue a fresh demo admin token."""
+    from seeds.loader import DEMO_SIZE, is_empty, load
+
+    async def work() -> str:
+        if seed and await is_empty():
+            await load(DEMO_SIZE)
+        if any(i.name == DEMO_INTEGRATION for i in await auth.list_integrations()):
+            await auth.revoke_integration(DEMO_INTEGRATION)
+            return await auth.rotate_integration_token(DEMO_INTEGRATION)
+        return await auth.create_integration_token(DEMO_INTEGRATION)
+
+    return await _with_database(settings, work)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if args.no_seed:
+        settings = Settings(**{**settings.__dict__, "seed_on_empty": False})
+    token = asyncio.run(_prepare_demo(settings, settings.seed_on_empty))
+    url = f"http://{settings.host}:{settings.port}/graphql"
+    print(f"mageseg serving GraphQL at {url} (GraphiQL: open it in a browser)")
+    print(f"Admin token ({DEMO_INTEGRATION} integration), send as 'Authorization: Bearer <token>':")
+    print(f"  {token}")
+    print("Stop with Ctrl-C.", flush=True)
+    web.run_app(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        print=None,
+        shutdown_timeout=10,
+        access_log_format='%a "%r" %s %b %Tfs',
+    )
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    asyncio.run(migrate(settings.database_url))
+    print(f"Database at {settings.database_url} is up to date.")
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    from seeds.loader import DEMO_SIZE, load
+
+    settings = _settings(args)
+    size = DEMO_SIZE if args.size == "demo" else int(args.size)
+    summary = asyncio.run(_with_database(settings, lambda: load(size, seed=args.seed)))
+    print(summary)
+    return 0
+
+
+def cmd_export_schema(args: argparse.Namespace) -> int:
+    sdl = schema_sdl()
+    if args.output == "-":
+        sys.stdout.write(sdl)
+    else:
+        Path(args.output).write_text(sdl, encoding="utf-8")
+        print(f"Wrote {args.output}")
+    return 0
+
+
+def cmd_admin_token(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+
+    async def create() -> str:
+        return await auth.create_integration_token(args.name)
+
+    async def revoke() -> str:
+        count = await auth.revoke_integration(args.name)
+        return f"Revoked {count} token(s) of integration {args.name!r}."
+
+    async def listing() -> str:
+        rows = await auth.list_integrations()
+        if not rows:
+            return "No integrations."
+        return "\n".join(
+            f"{r.name}\tactive tokens: {r.active_tokens}\tcreated {r.created_at:%Y-%m-%d %H:%M}"
+            for r in rows
+        )
+
+    action = {"create": create, "revoke": revoke, "list": listing}[args.action]
+    try:
+        print(asyncio.run(_with_database(settings, action)))
+    except DomainError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _database_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--database-url", help="overrides MAGESEG_DATABASE_URL")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mageseg", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="migrate, seed an empty database, serve GraphQL")
+    _database_options(serve)
+    serve.add_argument("--redis-url", help="overrides MAGESEG_REDIS_URL")
+    serve.add_argument("--host", help="overrides MAGESEG_HOST (127.0.0.1)")
+    serve.add_argument("--port", type=int, help="overrides MAGESEG_PORT (8080)")
+    serve.add_argument("--log-level", help="overrides MAGESEG_LOG_LEVEL (INFO)")
+    serve.add_argument("--no-seed", action="store_true", help="do not load demo data when empty")
+    serve.set_defaults(run=cmd_serve)
+
+    migrate_cmd = commands.add_parser("migrate", help="apply pending database migrations")
+    _database_options(migrate_cmd)
+    migrate_cmd.set_defaults(run=cmd_migrate)
+
+    seed = commands.add_parser("seed", help="insert generated data")
+    _database_options(seed)
+    seed.add_argument("--size", default="demo", help="'demo' or a number of customers")
+    seed.add_argument("--seed", type=int, default=42, help="random seed (same seed, same data)")
+    seed.set_defaults(run=cmd_seed)
+
+    export = commands.add_parser("export-schema", help="write the GraphQL SDL")
+    export.add_argument("--output", default="schema.graphql", help="a path, or - for stdout")
+    export.set_defaults(run=cmd_export_schema)
+
+    token = commands.add_parser("admin-token", help="admin integration tokens")
+    _database_options(token)
+    token.add_argument("action", choices=["create", "revoke", "list"])
+    token.add_argument("name", nargs="?", default="", help="the integration's name")
+    token.set_defaults(run=cmd_admin_token)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = _settings(args)
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if args.command == "admin-token" and args.action != "list" and not args.name:
+        print("error: admin-token create|revoke needs a NAME", file=sys.stderr)
+        return 2
+    result: Any = args.run(args)
+    return int(result)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

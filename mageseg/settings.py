@@ -1,0 +1,58 @@
+"""Settings, read from MAGESEG_* environment variables; the CLI overrides them with flags."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+DEFAULT_DATABASE_URL = "sqlite://var/mageseg.sqlite3"
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the process needs to start. Each field is `MAGESEG_<FIELD NAME IN CAPITALS>`."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = None
+    # Key prefix in the cache: processes sharing a Redis and its entries use the same one.
+    cache_namespace: str = "mageseg"
+    host: str = "127.0.0.1"
+    port: int = 8080
+    log_level: str = "INFO"
+    # Unmasked exception messages in GraphQL errors; never in production.
+    debug: bool = False
+    graphiql: bool = True
+    max_query_depth: int = 12
+    max_query_tokens: int = 2000
+    max_query_aliases: int = 30
+    # Magento's oauth/access_token_lifetime/customer default is one hour.
+    customer_token_lifetime_hours: float = 1.0
+    # argon2id cost; the defaults are argon2-cffi's RFC 9106 "low memory" profile.
+    password_time_cost: int = 3
+    password_memory_kib: int = 65536
+    seed_on_empty: bool = True
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for field in fields(cls):
+            raw = env.get(f"MAGESEG_{field.name.upper()}")
+            if raw is None or raw == "":
+                continue
+            kind = field.type
+            if kind == "bool":
+                values[field.name] = _bool(raw)
+            elif kind == "int":
+                values[field.name] = int(raw)
+            elif kind == "float":
+                values[field.name] = float(raw)
+            else:
+                values[field.name] = raw
+        settings = cls(**values)
+        return replace(settings, **{k: v for k, v in overrides.items() if v is not None})

@@ -1,0 +1,33 @@
+"""Customer sign-in and sign-out."""
+
+from __future__ import annotations
+
+import strawberry
+
+from engine import auth, sessions
+from graph.auth import CustomerToken, RevokeCustomerTokenOutput
+from graph.context import Info
+from resolvers.access import require_customer
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Generate a token for specified customer.")
+    async def generateCustomerToken(
+        self, info: Info, email: str, password: str
+    ) -> CustomerToken | None:
+        token = await sessions.sign_in(
+            email,
+            password,
+            await info.context.store(),
+            await info.context.stores(),
+            info.context.services,
+        )
+        return CustomerToken(token=token)
+
+    @strawberry.mutation(description="Revoke the customer token.")
+    async def revokeCustomerToken(self, info: Info) -> RevokeCustomerTokenOutput:
+        viewer = await require_customer(info)
+        assert viewer.token_id is not None
+        await auth.revoke_token(viewer.token_id)
+        return RevokeCustomerTokenOutput(result=True)

@@ -1,0 +1,140 @@
+"""`storeConfig` for the storefront; websites and configuration for admins."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import strawberry
+
+from engine import websites
+from engine.config import ConfigPath
+from engine.errors import DomainError
+from engine.stores import StoresSnapshot, snapshot
+from graph.context import Info
+from graph.errors import UserError
+from graph.iso_codes import CURRENCY_CODES
+from graph.stores import (
+    ConfigPathEnum,
+    ConfigValue,
+    ConfigValueInput,
+    ConfigValueOutput,
+    StoreConfig,
+    Website,
+    WebsiteCreateInput,
+    WebsiteOutput,
+    WebsiteUpdateInput,
+)
+from graph.uids import decode_uid, encode_uid
+from models.stores import ADMIN_WEBSITE_ID
+from resolvers.access import require_admin
+
+CURRENCIES = frozenset(CURRENCY_CODES)
+
+
+def _config_value(stores: StoresSnapshot, path: ConfigPath, website_id: int | None) -> ConfigValue:
+    store = None
+    if website_id is not None:
+        store = next(s for s in stores.stores if s.website.website_id == website_id)
+    return ConfigValue(
+        path=ConfigPathEnum(path.value),
+        value=stores.config_value(path, store),
+        website_uid=None if website_id is None else strawberry.ID(encode_uid(website_id)),
+    )
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Return details about the store's configuration.")
+    async def storeConfig(self, info: Info) -> StoreConfig | None:
+        return StoreConfig.of(await info.context.store(), await info.context.stores())
+
+    @strawberry.field(description="All websites with their store views (admin token required).")
+    async def adminWebsites(self, info: Info) -> list[Website]:
+        await require_admin(info)
+        stores = await info.context.stores()
+        return [Website.of(w, stores) for w in stores.websites if w.website_id != ADMIN_WEBSITE_ID]
+
+    @strawberry.field(
+        description="Effective configuration values, at default scope or for one website "
+        "(admin token required)."
+    )
+    async def adminConfig(
+        self, info: Info, website_uid: strawberry.ID | None = None
+    ) -> list[ConfigValue]:
+        await require_admin(info)
+        stores = await info.context.stores()
+        website_id = None if website_uid is None else decode_uid(website_uid, "website_uid")
+        if website_id is not None:
+            stores.website(website_id)
+        return [_config_value(stores, path, website_id) for path in ConfigPath]
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(
+        description="Create a website with a store group and its first store view "
+        "(admin token required)."
+    )
+    async def adminCreateWebsite(self, info: Info, input: WebsiteCreateInput) -> WebsiteOutput:
+        await require_admin(info)
+        cache = info.context.services.cache
+        changes = websites.WebsiteChanges(
+            code=input.code,
+            name=input.name,
+            base_currency_code=input.base_currency_code,
+            timezone=input.timezone,
+            store_code=input.store_code,
+            store_name=input.store_name,
+        )
+        try:
+            row = await websites.create(changes, cache, CURRENCIES)
+        except DomainError as error:
+            return WebsiteOutput(website=None, user_errors=UserError.from_error(error))
+        stores = await snapshot(cache)
+        return WebsiteOutput(
+            website=Website.of(stores.website(row.website_id), stores), user_errors=[]
+        )
+
+    @strawberry.mutation(description="Change a website (admin token required).")
+    async def adminUpdateWebsite(
+        self, info: Info, uid: strawberry.ID, input: WebsiteUpdateInput
+    ) -> WebsiteOutput:
+        await require_admin(info)
+        cache = info.context.services.cache
+        changes = websites.WebsiteChanges(
+            code=input.code,
+            name=input.name,
+            base_currency_code=input.base_currency_code,
+            timezone=input.timezone,
+        )
+        try:
+            row = await websites.update(decode_uid(uid), changes, cache, CURRENCIES)
+        except DomainError as error:
+            return WebsiteOutput(website=None, user_errors=UserError.from_error(error))
+        stores = await snapshot(cache)
+        return WebsiteOutput(
+            website=Website.of(stores.website(row.website_id), stores), user_errors=[]
+        )
+
+    @strawberry.mutation(
+        description="Set or clear a configuration value, at default scope or for one website "
+        "(admin token required)."
+    )
+    async def adminSaveConfig(self, info: Info, input: ConfigValueInput) -> ConfigValueOutput:
+        await require_admin(info)
+        cache = info.context.services.cache
+        path = ConfigPath(cast(Any, input.path).value)  # graph enum values are the engine's
+        try:
+            website_id = (
+                None
+                if input.website_uid is None
+                else decode_uid(input.website_uid, "input.website_uid")
+            )
+            await websites.save_config(
+                path, input.value, website_id, await info.context.stores(), cache
+            )
+        except DomainError as error:
+            return ConfigValueOutput(config=None, user_errors=UserError.from_error(error))
+        return ConfigValueOutput(
+            config=_config_value(await snapshot(cache), path, website_id), user_errors=[]
+        )
