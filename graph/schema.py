@@ -3,6 +3,7 @@ handling."""
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import strawberry
@@ -20,10 +21,14 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from graph.errors import MagentoErrors
-from resolvers import auth, groups, stores
 
-QUERIES: tuple[type, ...] = (groups.Query, stores.Query)
-MUTATIONS: tuple[type, ...] = (auth.Mutation, groups.Mutation, stores.Mutation)
+# Each domain's resolvers module may define a `Query` and a `Mutation`; all are merged, in this order.
+DOMAINS = ("auth", "stores", "groups", "customers", "addresses", "attributes")
+
+
+def _roots(name: str) -> tuple[type, ...]:
+    modules = [importlib.import_module(f"resolvers.{domain}") for domain in DOMAINS]
+    return tuple(getattr(m, name) for m in modules if hasattr(m, name))
 
 
 class Schema(strawberry.Schema):
@@ -51,8 +56,8 @@ def build_schema(
         lambda: AddValidationRules(rules),
     ]
     return Schema(
-        query=merge_types("Query", QUERIES),
-        mutation=merge_types("Mutation", MUTATIONS),
+        query=merge_types("Query", _roots("Query")),
+        mutation=merge_types("Mutation", _roots("Mutation")),
         config=StrawberryConfig(auto_camel_case=False),
         extensions=extensions,
     )

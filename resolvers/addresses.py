@@ -1,0 +1,1 @@
+"""addresses: root fields are added here (see graph/schema.py DOMAINS)."""

@@ -1,0 +1,1 @@
+"""attributes: root fields are added here (see graph/schema.py DOMAINS)."""

@@ -1,0 +1,1 @@
+"""customers: root fields are added here (see graph/schema.py DOMAINS)."""
