@@ -6,7 +6,12 @@ from collections.abc import Sequence
 
 import strawberry
 
+from engine.attribute_metadata import AttributeView
 from engine.attributes import AttributeValueData, StoredValue
+from graph.enums import described_enum
+from graph.errors import UserError
+from graph.uids import encode_uid
+from models import EntityType, FrontendInput
 
 
 @strawberry.interface(description="The value of a custom attribute.")
@@ -129,3 +134,162 @@ def values_from_input(
         if item is not None
     )
     return result
+
+
+CustomAttributeEntityEnum = described_enum(
+    "CustomAttributeEntityEnum",
+    {
+        "CUSTOMER": (EntityType.CUSTOMER.name, "Attributes of customer accounts."),
+        "CUSTOMER_ADDRESS": (EntityType.CUSTOMER_ADDRESS.name, "Attributes of customer addresses."),
+    },
+    "Which entity a custom attribute belongs to.",
+)
+
+CustomAttributeInputEnum = described_enum(
+    "CustomAttributeInputEnum",
+    {
+        kind.name: (kind.value, f"Magento's `{kind.value}` frontend input.")
+        for kind in FrontendInput
+    },
+    "How a custom attribute's value is entered, and so how it is stored.",
+)
+
+
+@strawberry.type(description="One choice of a select or multiselect custom attribute.")
+class CustomAttributeOption:
+    value: strawberry.ID = strawberry.field(
+        description="The option id, which stored values and `selected_options` use."
+    )
+    label: str = strawberry.field(description="The option's admin label.")
+    sort_order: int = strawberry.field(description="The option's position in lists.")
+
+
+@strawberry.type(
+    description="A custom customer or address attribute's definition (admin token required)."
+)
+class CustomAttributeMetadata:
+    uid: strawberry.ID = strawberry.field(description="The unique ID of the attribute.")
+    code: str = strawberry.field(description="The attribute code clients send values under.")
+    entity_type: CustomAttributeEntityEnum = strawberry.field(
+        description="The entity it belongs to."
+    )
+    frontend_input: CustomAttributeInputEnum = strawberry.field(
+        description="The input type; fixed after creation."
+    )
+    label: str = strawberry.field(description="The attribute's label.")
+    is_required: bool = strawberry.field(description="Whether every entity must have a value.")
+    default_value: str | None = strawberry.field(description="The value forms start with.")
+    sort_order: int = strawberry.field(description="The attribute's position in forms and lists.")
+    is_visible: bool = strawberry.field(description="Whether storefront forms show it.")
+    is_used_in_grid: bool = strawberry.field(description="Whether admin grids show it.")
+    is_filterable_in_grid: bool = strawberry.field(description="Whether admin grids filter by it.")
+    is_used_for_customer_segment: bool = strawberry.field(
+        description="Whether segment conditions can use it (Magento's 'Use in Customer Segment')."
+    )
+    options: list[CustomAttributeOption] = strawberry.field(
+        description="The choices of a select or multiselect attribute; empty otherwise."
+    )
+
+    @classmethod
+    def of(cls, view: AttributeView) -> CustomAttributeMetadata:
+        attribute, settings = view.attribute, view.settings
+        return cls(
+            uid=strawberry.ID(encode_uid(attribute.attribute_id)),
+            code=attribute.attribute_code,
+            entity_type=CustomAttributeEntityEnum(EntityType(attribute.entity_type_id).name),
+            frontend_input=CustomAttributeInputEnum(attribute.frontend_input.value),
+            label=attribute.frontend_label,
+            is_required=attribute.is_required,
+            default_value=attribute.default_value,
+            sort_order=settings.sort_order,
+            is_visible=settings.is_visible,
+            is_used_in_grid=settings.is_used_in_grid,
+            is_filterable_in_grid=settings.is_filterable_in_grid,
+            is_used_for_customer_segment=settings.is_used_for_customer_segment,
+            options=[
+                CustomAttributeOption(
+                    value=strawberry.ID(str(o.option_id)), label=o.label, sort_order=o.sort_order
+                )
+                for o in view.options
+            ],
+        )
+
+
+@strawberry.input(description="An option of a select or multiselect attribute.")
+class CustomAttributeOptionInput:
+    value: strawberry.ID | None = strawberry.field(
+        default=None, description="An existing option's id to keep; omit to add a new option."
+    )
+    label: str = strawberry.field(description="The option's label.")
+    sort_order: int = strawberry.field(default=0, description="The option's position.")
+
+
+@strawberry.input(description="A new custom attribute.")
+class CustomAttributeCreateInput:
+    entity_type: CustomAttributeEntityEnum = strawberry.field(
+        description="The entity it belongs to."
+    )
+    code: str = strawberry.field(
+        description="Lowercase letters, digits and underscores, starting with a letter; at most 60."
+    )
+    frontend_input: CustomAttributeInputEnum = strawberry.field(
+        description="The input type, which also fixes how values are stored."
+    )
+    label: str = strawberry.field(description="The attribute's label.")
+    is_required: bool = strawberry.field(default=False, description="Whether a value is required.")
+    default_value: str | None = strawberry.field(default=None, description="The default value.")
+    sort_order: int = strawberry.field(default=0, description="The position in forms and lists.")
+    is_visible: bool = strawberry.field(default=True, description="Shown in storefront forms.")
+    is_used_in_grid: bool = strawberry.field(default=False, description="Shown in admin grids.")
+    is_filterable_in_grid: bool = strawberry.field(
+        default=False, description="Filterable in admin grids."
+    )
+    is_used_for_customer_segment: bool = strawberry.field(
+        default=False, description="Usable in segment conditions."
+    )
+    options: list[CustomAttributeOptionInput] | None = strawberry.field(
+        default=None, description="The choices of a select or multiselect attribute."
+    )
+
+
+@strawberry.input(description="Changes to a custom attribute; omitted fields stay as they are.")
+class CustomAttributeUpdateInput:
+    label: str | None = strawberry.field(default=None, description="A new label.")
+    is_required: bool | None = strawberry.field(default=None, description="Whether required.")
+    default_value: str | None = strawberry.field(
+        default=None, description="A new default value; an empty string clears it."
+    )
+    sort_order: int | None = strawberry.field(default=None, description="A new position.")
+    is_visible: bool | None = strawberry.field(
+        default=None, description="Shown in storefront forms."
+    )
+    is_used_in_grid: bool | None = strawberry.field(
+        default=None, description="Shown in admin grids."
+    )
+    is_filterable_in_grid: bool | None = strawberry.field(
+        default=None, description="Filterable in admin grids."
+    )
+    is_used_for_customer_segment: bool | None = strawberry.field(
+        default=None, description="Usable in segment conditions."
+    )
+    options: list[CustomAttributeOptionInput] | None = strawberry.field(
+        default=None,
+        description="Replaces the option list: options named by `value` are kept and relabelled, "
+        "others added; options left out are removed unless stored values still use them.",
+    )
+
+
+@strawberry.type(description="The result of an admin mutation on a custom attribute.")
+class CustomAttributeOutput:
+    attribute: CustomAttributeMetadata | None = strawberry.field(
+        description="The attribute after the change; null when the input was refused."
+    )
+    user_errors: list[UserError] = strawberry.field(description="Every problem with the input.")
+
+
+@strawberry.type(description="The result of deleting a custom attribute.")
+class DeleteCustomAttributeOutput:
+    deleted_uid: strawberry.ID | None = strawberry.field(
+        description="The uid of the deleted attribute; null when nothing was deleted."
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why nothing was deleted.")

@@ -49,34 +49,26 @@ def category_of(error: DomainError) -> Category:
     return Category.INPUT
 
 
-def _with_extensions(
-    error: GraphQLError, message: str, extensions: dict[str, object]
-) -> GraphQLError:
-    return GraphQLError(
-        message,
-        nodes=error.nodes,
-        source=error.source,
-        positions=error.positions,
-        path=error.path,
-        original_error=None,
-        extensions=extensions,
-    )
-
-
 def present_error(error: GraphQLError, debug: bool) -> GraphQLError:
     """Expected failures keep their message and get their category; syntax, validation and limit
-    errors are input errors; anything else is a bug and is masked unless in debug mode."""
+    errors are input errors; anything else is a bug and is masked unless in debug mode.
+
+    The error is changed in place: strawberry hands the same objects to the response through more
+    than one list (pre-execution errors are not read back from the execution context)."""
     original = error.original_error
     if isinstance(original, DomainError):
         extensions: dict[str, object] = {"category": category_of(original).value}
         if original.problems and original.problems[0].path:
             extensions["input_path"] = original.problems[0].path
-        return _with_extensions(error, error.message, extensions)
-    if original is None:
-        return _with_extensions(error, error.message, {"category": Category.INPUT.value})
-    logger.error("unexpected error", exc_info=original)
-    message = f"{INTERNAL_ERROR}: {original!r}" if debug else INTERNAL_ERROR
-    return _with_extensions(error, message, {"category": Category.INTERNAL.value})
+        error.extensions = extensions
+    elif original is None:
+        error.extensions = {"category": Category.INPUT.value, **(error.extensions or {})}
+    elif error.extensions is None or "category" not in error.extensions:
+        logger.error("unexpected error", exc_info=original)
+        error.message = f"{INTERNAL_ERROR}: {original!r}" if debug else INTERNAL_ERROR
+        error.original_error = None
+        error.extensions = {"category": Category.INTERNAL.value}
+    return error
 
 
 class MagentoErrors(SchemaExtension):
@@ -85,16 +77,17 @@ class MagentoErrors(SchemaExtension):
     debug = False
 
     def on_operation(self) -> Iterator[None]:
-        yield
+        try:
+            yield
+        except GraphQLError as error:
+            # Parse failures leave the operation as exceptions; strawberry reports the same object.
+            present_error(error, self.debug)
+            raise
         result = self.execution_context.result
-        errors = getattr(result, "errors", None) if result is not None else None
-        if result is not None and errors:
-            result.errors = [present_error(e, self.debug) for e in errors]
-        pre_errors = self.execution_context.pre_execution_errors
-        if pre_errors:
-            self.execution_context.pre_execution_errors = [
-                present_error(e, self.debug) for e in pre_errors
-            ]
+        for error in getattr(result, "errors", None) or []:
+            present_error(error, self.debug)
+        for error in self.execution_context.pre_execution_errors or []:
+            present_error(error, self.debug)
 
 
 @strawberry.enum(description="Why an admin mutation refused its input.")

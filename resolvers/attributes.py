@@ -1,1 +1,134 @@
-"""attributes: root fields are added here (see graph/schema.py DOMAINS)."""
+"""Custom attribute definitions for admins: list, create, update, delete."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import strawberry
+
+from engine import attribute_metadata
+from engine.attribute_metadata import AttributeChanges, OptionData
+from engine.errors import DomainError, InputInvalid, Problem, ProblemCode
+from graph.attributes import (
+    CustomAttributeCreateInput,
+    CustomAttributeEntityEnum,
+    CustomAttributeMetadata,
+    CustomAttributeOptionInput,
+    CustomAttributeOutput,
+    CustomAttributeUpdateInput,
+    DeleteCustomAttributeOutput,
+)
+from graph.context import Info
+from graph.errors import UserError
+from graph.uids import decode_uid, encode_uid
+from models import EntityType, FrontendInput
+from resolvers.access import require_admin
+
+
+def _options(options: list[CustomAttributeOptionInput] | None) -> list[OptionData] | None:
+    if options is None:
+        return None
+    result = []
+    for index, option in enumerate(options):
+        option_id = None
+        if option.value is not None:
+            if not str(option.value).isdigit():
+                raise InputInvalid(
+                    Problem(
+                        ProblemCode.INVALID,
+                        f'"{option.value}" is not an option id.',
+                        f"input.options.{index}.value",
+                    )
+                )
+            option_id = int(option.value)
+        result.append(OptionData(option.label, option.sort_order, option_id))
+    return result
+
+
+def _enum_value(member: object) -> Any:
+    return cast(Any, member).value
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(
+        description="Custom attribute definitions of customers or addresses (admin token required)."
+    )
+    async def adminCustomAttributes(
+        self,
+        info: Info,
+        entity_type: CustomAttributeEntityEnum,  # type: ignore[valid-type]
+    ) -> list[CustomAttributeMetadata]:
+        await require_admin(info)
+        views = await attribute_metadata.list_attributes(EntityType[_enum_value(entity_type)])
+        return [CustomAttributeMetadata.of(v) for v in views]
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Create a custom attribute (admin token required).")
+    async def adminCreateCustomAttribute(
+        self, info: Info, input: CustomAttributeCreateInput
+    ) -> CustomAttributeOutput:
+        await require_admin(info)
+        try:
+            view = await attribute_metadata.create(
+                AttributeChanges(
+                    entity_type=EntityType[_enum_value(input.entity_type)],
+                    code=input.code,
+                    frontend_input=FrontendInput(_enum_value(input.frontend_input)),
+                    label=input.label,
+                    is_required=input.is_required,
+                    default_value=input.default_value,
+                    sort_order=input.sort_order,
+                    is_visible=input.is_visible,
+                    is_used_in_grid=input.is_used_in_grid,
+                    is_filterable_in_grid=input.is_filterable_in_grid,
+                    is_used_for_customer_segment=input.is_used_for_customer_segment,
+                    options=_options(input.options),
+                )
+            )
+        except DomainError as error:
+            return CustomAttributeOutput(attribute=None, user_errors=UserError.from_error(error))
+        return CustomAttributeOutput(attribute=CustomAttributeMetadata.of(view), user_errors=[])
+
+    @strawberry.mutation(description="Change a custom attribute (admin token required).")
+    async def adminUpdateCustomAttribute(
+        self, info: Info, uid: strawberry.ID, input: CustomAttributeUpdateInput
+    ) -> CustomAttributeOutput:
+        await require_admin(info)
+        try:
+            view = await attribute_metadata.update(
+                decode_uid(uid),
+                AttributeChanges(
+                    label=input.label,
+                    is_required=input.is_required,
+                    default_value=input.default_value,
+                    sort_order=input.sort_order,
+                    is_visible=input.is_visible,
+                    is_used_in_grid=input.is_used_in_grid,
+                    is_filterable_in_grid=input.is_filterable_in_grid,
+                    is_used_for_customer_segment=input.is_used_for_customer_segment,
+                    options=_options(input.options),
+                ),
+            )
+        except DomainError as error:
+            return CustomAttributeOutput(attribute=None, user_errors=UserError.from_error(error))
+        return CustomAttributeOutput(attribute=CustomAttributeMetadata.of(view), user_errors=[])
+
+    @strawberry.mutation(
+        description="Delete a custom attribute and every value stored for it (admin token required)."
+    )
+    async def adminDeleteCustomAttribute(
+        self, info: Info, uid: strawberry.ID
+    ) -> DeleteCustomAttributeOutput:
+        await require_admin(info)
+        try:
+            view = await attribute_metadata.delete(decode_uid(uid))
+        except DomainError as error:
+            return DeleteCustomAttributeOutput(
+                deleted_uid=None, user_errors=UserError.from_error(error)
+            )
+        return DeleteCustomAttributeOutput(
+            deleted_uid=strawberry.ID(encode_uid(view.attribute.attribute_id)), user_errors=[]
+        )
