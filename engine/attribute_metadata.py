@@ -232,7 +232,8 @@ SETTINGS_FIELDS = (
 
 
 async def create(changes: AttributeChanges) -> AttributeView:
-    assert changes.entity_type is not None and changes.frontend_input is not None
+    assert changes.entity_type is not None
+    assert changes.frontend_input is not None
     async with in_transaction():
         (await _validate(changes, None)).raise_if_any()
         attribute = await EavAttribute.create(
@@ -263,7 +264,8 @@ async def update(attribute_id: int, changes: AttributeChanges) -> AttributeView:
         if changes.is_required is not None:
             attribute.is_required = changes.is_required
         if changes.default_value is not None:
-            attribute.default_value = changes.default_value or None
+            # tortoise types a nullable TextField as `str`
+            attribute.default_value = changes.default_value or None  # type: ignore[assignment]
         await attribute.save()
         settings = {
             f: getattr(changes, f) for f in SETTINGS_FIELDS if getattr(changes, f) is not None

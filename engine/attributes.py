@@ -145,7 +145,8 @@ async def validate(
                 problems.append(
                     Problem(
                         ProblemCode.INVALID,
-                        f'"{",".join(chosen)}" is not a valid option of "{attribute.attribute_code}".',
+                        f'"{",".join(chosen)}" is not a valid option of '
+                        f'"{attribute.attribute_code}".',
                         f"{where}.selected_options",
                     )
                 )
@@ -164,7 +165,8 @@ async def validate(
             problems.append(
                 Problem(
                     ProblemCode.INVALID,
-                    f'"{item.value}" is not a valid value of "{attribute.attribute_code}": {error}.',
+                    f'"{item.value}" is not a valid value of '
+                    f'"{attribute.attribute_code}": {error}.',
                     f"{where}.value",
                 )
             )

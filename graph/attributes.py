@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import Enum
 
 import strawberry
 
 from engine.attribute_metadata import AttributeView
 from engine.attributes import AttributeValueData, StoredValue
-from graph.enums import described_enum
 from graph.errors import UserError
 from graph.uids import encode_uid
-from models import EntityType, FrontendInput
+from models import EntityType
 
 
 @strawberry.interface(description="The value of a custom attribute.")
@@ -136,23 +136,25 @@ def values_from_input(
     return result
 
 
-CustomAttributeEntityEnum = described_enum(
-    "CustomAttributeEntityEnum",
-    {
-        "CUSTOMER": (EntityType.CUSTOMER.name, "Attributes of customer accounts."),
-        "CUSTOMER_ADDRESS": (EntityType.CUSTOMER_ADDRESS.name, "Attributes of customer addresses."),
-    },
-    "Which entity a custom attribute belongs to.",
-)
+@strawberry.enum(description="Which entity a custom attribute belongs to.")
+class CustomAttributeEntityEnum(Enum):
+    CUSTOMER = strawberry.enum_value("CUSTOMER", description="Attributes of customer accounts.")
+    CUSTOMER_ADDRESS = strawberry.enum_value(
+        "CUSTOMER_ADDRESS", description="Attributes of customer addresses."
+    )
 
-CustomAttributeInputEnum = described_enum(
-    "CustomAttributeInputEnum",
-    {
-        kind.name: (kind.value, f"Magento's `{kind.value}` frontend input.")
-        for kind in FrontendInput
-    },
-    "How a custom attribute's value is entered, and so how it is stored.",
-)
+
+@strawberry.enum(description="How a custom attribute's value is entered, and so how it is stored.")
+class CustomAttributeInputEnum(Enum):
+    TEXT = strawberry.enum_value("text", description="One line of text (stored as varchar).")
+    TEXTAREA = strawberry.enum_value("textarea", description="Longer text (stored as text).")
+    SELECT = strawberry.enum_value("select", description="One option (stored as its id).")
+    MULTISELECT = strawberry.enum_value(
+        "multiselect", description="Several options (stored as comma-separated ids)."
+    )
+    BOOLEAN = strawberry.enum_value("boolean", description="Yes or no (stored as 1 or 0).")
+    DATE = strawberry.enum_value("date", description="A calendar date.")
+    DATETIME = strawberry.enum_value("datetime", description="A date and time.")
 
 
 @strawberry.type(description="One choice of a select or multiselect custom attribute.")

@@ -84,10 +84,10 @@ class MagentoErrors(SchemaExtension):
             present_error(error, self.debug)
             raise
         result = self.execution_context.result
-        for error in getattr(result, "errors", None) or []:
-            present_error(error, self.debug)
-        for error in self.execution_context.pre_execution_errors or []:
-            present_error(error, self.debug)
+        for reported in getattr(result, "errors", None) or []:
+            present_error(reported, self.debug)
+        for reported in self.execution_context.pre_execution_errors or []:
+            present_error(reported, self.debug)
 
 
 @strawberry.enum(description="Why an admin mutation refused its input.")

@@ -20,9 +20,10 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from graph.attributes import AttributeSelectedOption, AttributeSelectedOptions, AttributeValue
 from graph.errors import MagentoErrors
 
-# Each domain's resolvers module may define a `Query` and a `Mutation`; all are merged, in this order.
+# Each domain's resolvers module may define a `Query` and a `Mutation`; all are merged in order.
 DOMAINS = ("auth", "stores", "groups", "customers", "addresses", "attributes")
 
 
@@ -56,6 +57,8 @@ def build_schema(
         lambda: AddValidationRules(rules),
     ]
     return Schema(
+        # Implementations reached only through an interface must be named to be in the schema.
+        types=[AttributeValue, AttributeSelectedOptions, AttributeSelectedOption],
         query=merge_types("Query", _roots("Query")),
         mutation=merge_types("Mutation", _roots("Mutation")),
         config=StrawberryConfig(auto_camel_case=False),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
-
 import strawberry
 
 from engine import attribute_metadata
@@ -45,10 +43,6 @@ def _options(options: list[CustomAttributeOptionInput] | None) -> list[OptionDat
     return result
 
 
-def _enum_value(member: object) -> Any:
-    return cast(Any, member).value
-
-
 @strawberry.type
 class Query:
     @strawberry.field(
@@ -57,10 +51,10 @@ class Query:
     async def adminCustomAttributes(
         self,
         info: Info,
-        entity_type: CustomAttributeEntityEnum,  # type: ignore[valid-type]
+        entity_type: CustomAttributeEntityEnum,
     ) -> list[CustomAttributeMetadata]:
         await require_admin(info)
-        views = await attribute_metadata.list_attributes(EntityType[_enum_value(entity_type)])
+        views = await attribute_metadata.list_attributes(EntityType[entity_type.name])
         return [CustomAttributeMetadata.of(v) for v in views]
 
 
@@ -74,9 +68,9 @@ class Mutation:
         try:
             view = await attribute_metadata.create(
                 AttributeChanges(
-                    entity_type=EntityType[_enum_value(input.entity_type)],
+                    entity_type=EntityType[input.entity_type.name],
                     code=input.code,
-                    frontend_input=FrontendInput(_enum_value(input.frontend_input)),
+                    frontend_input=FrontendInput[input.frontend_input.name],
                     label=input.label,
                     is_required=input.is_required,
                     default_value=input.default_value,
@@ -117,7 +111,8 @@ class Mutation:
         return CustomAttributeOutput(attribute=CustomAttributeMetadata.of(view), user_errors=[])
 
     @strawberry.mutation(
-        description="Delete a custom attribute and every value stored for it (admin token required)."
+        description="Delete a custom attribute and every value stored for it "
+        "(admin token required)."
     )
     async def adminDeleteCustomAttribute(
         self, info: Info, uid: strawberry.ID
