@@ -54,7 +54,7 @@ async def sign_in(
     if customer.lock_expires is not None and customer.lock_expires > moment:
         raise _failed()
     if not valid:
-        await _record_failure(customer, stores, store)
+        await record_failure(customer, stores, store)
         raise _failed()
     if customer.confirmation is not None:
         raise AuthenticationFailed(Problem(ProblemCode.INVALID_CREDENTIALS, NOT_CONFIRMED))
@@ -66,7 +66,7 @@ async def sign_in(
     return await issue_customer_token(customer.entity_id, services.customer_token_lifetime)
 
 
-async def _record_failure(
+async def record_failure(
     customer: CustomerEntity, stores: StoresSnapshot, store: StoreView
 ) -> None:
     """Magento's Authentication::processAuthenticationFailure: lock after N failures within the
