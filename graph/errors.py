@@ -61,7 +61,8 @@ def present_error(error: GraphQLError, debug: bool) -> GraphQLError:
         if original.problems and original.problems[0].path:
             extensions["input_path"] = original.problems[0].path
         error.extensions = extensions
-    elif original is None:
+    elif original is None or isinstance(original, GraphQLError):
+        # No original, or a GraphQL one: parse, validation, limit and variable-coercion errors.
         error.extensions = {"category": Category.INPUT.value, **(error.extensions or {})}
     elif error.extensions is None or "category" not in error.extensions:
         logger.error("unexpected error", exc_info=original)

@@ -14,7 +14,9 @@ from aiohttp import web
 from tortoise.context import TortoiseContext
 
 from engine import auth
+from engine.cache import Cache
 from engine.errors import DomainError
+from engine.stores import invalidate_stores
 from graph.schema import schema_sdl
 from mageseg.app import create_app
 from mageseg.database import migrate, tortoise_config
@@ -41,13 +43,23 @@ async def _with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -
         return await work()
 
 
+async def _forget_cached_stores(settings: Settings) -> None:
+    """Seeds add websites and store views behind the cache's back: drop cached snapshots."""
+    cache = Cache.create(settings.redis_url, settings.cache_namespace)
+    try:
+        await invalidate_stores(cache)
+    finally:
+        await cache.close()
+
+
 async def _prepare_demo(settings: Settings, seed: bool) -> str:
     """Migrate, seed the demo data into an empty database, and issue a fresh demo admin token."""
     from seeds.loader import DEMO_SIZE, is_empty, load
 
     async def work() -> str:
         if seed and await is_empty():
-            await load(DEMO_SIZE)
+            print(await load(DEMO_SIZE), flush=True)
+            await _forget_cached_stores(settings)
         if any(i.name == DEMO_INTEGRATION for i in await auth.list_integrations()):
             await auth.revoke_integration(DEMO_INTEGRATION)
             return await auth.rotate_integration_token(DEMO_INTEGRATION)
@@ -89,8 +101,13 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     size = DEMO_SIZE if args.size == "demo" else int(args.size)
-    summary = asyncio.run(_with_database(settings, lambda: load(size, seed=args.seed)))
-    print(summary)
+
+    async def work() -> str:
+        summary = await load(size, seed=args.seed)
+        await _forget_cached_stores(settings)
+        return summary
+
+    print(asyncio.run(_with_database(settings, work)))
     return 0
 
 

@@ -255,7 +255,7 @@ async def test_values_are_validated_stored_and_loaded_per_type(
             client, CREATE, {"input": {"entity_type": "CUSTOMER", **spec}}, token=admin_token
         )
         assert response.data["adminCreateCustomAttribute"]["user_errors"] == []  # type: ignore[index]
-    hobbies = [a for a in (await attributes_by_code(client, admin_token))["hobbies"]["options"]]
+    hobbies = list((await attributes_by_code(client, admin_token))["hobbies"]["options"])
     golf, chess = hobbies[0]["value"], hobbies[1]["value"]
     customer = await make_customer()
 

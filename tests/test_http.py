@@ -37,6 +37,18 @@ async def test_unknown_fields_are_input_errors(client: Any) -> None:
     assert response.categories == ["graphql-input"]
 
 
+async def test_variables_of_the_wrong_shape_are_input_errors(client: Any) -> None:
+    response = await gql(
+        client,
+        "query ($page: Int!) { adminCustomerGroups(pageSize: $page) { total_count } }",
+        {"page": "ten"},
+    )
+    assert response.messages == [
+        "Variable '$page' has invalid value: Int cannot represent non-integer value: 'ten'"
+    ]
+    assert response.categories == ["graphql-input"]
+
+
 async def test_too_deep_queries_are_refused(aiohttp_client: Any, settings: Any, db: Any) -> None:
     shallow = replace(settings, max_query_depth=1)
     client = await aiohttp_client(create_app(shallow, manage_database=False))
