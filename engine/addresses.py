@@ -8,7 +8,6 @@ Every write is one transaction; a refused input writes nothing."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -26,7 +25,6 @@ from engine.errors import (
     ProblemCode,
     Problems,
 )
-from engine.pagination import Page, PageRequest
 from engine.stores import StoresSnapshot, StoreView
 from models import CustomerAddressEntity, CustomerEntity, DirectoryCountryRegion, EntityType
 
@@ -126,32 +124,6 @@ async def load_details(rows: Sequence[CustomerAddressEntity]) -> AddressDetails:
         for region in await DirectoryCountryRegion.filter(region_id__in=region_ids):
             codes[region.region_id] = region.code
     return AddressDetails(attributes=values, region_codes=codes)
-
-
-def page_of(
-    rows: Sequence[CustomerAddressEntity], request: PageRequest
-) -> Page[CustomerAddressEntity]:
-    """One page of an already loaded list, with `engine.pagination.paginate`'s rules and messages
-    (asking past the last page is an input error)."""
-    request.validate()
-    total = len(rows)
-    pages = math.ceil(total / request.page_size) if total else 0
-    if request.current_page > max(pages, 1):
-        raise InputInvalid(
-            Problem(
-                ProblemCode.INVALID,
-                f"currentPage value {request.current_page} specified is greater than the "
-                f"{pages} page(s) available.",
-                "currentPage",
-            )
-        )
-    start = (request.current_page - 1) * request.page_size
-    return Page(
-        list(rows[start : start + request.page_size]),
-        total,
-        request.page_size,
-        request.current_page,
-    )
 
 
 async def regions(country_id: str) -> list[DirectoryCountryRegion]:

@@ -50,15 +50,28 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-async def issue_customer_token(customer_id: int, lifetime: timedelta) -> str:
+async def _issue_token(
+    user_type: UserType,
+    *,
+    customer_id: int | None = None,
+    integration_id: int | None = None,
+    expires_at: datetime | None = None,
+) -> str:
     token = secrets.token_urlsafe(32)
     await OauthToken.create(
-        user_type=UserType.CUSTOMER,
+        user_type=user_type,
         customer_id=customer_id,
+        integration_id=integration_id,
         token_hash=_digest(token),
-        expires_at=now() + lifetime,
+        expires_at=expires_at,
     )
     return token
+
+
+async def issue_customer_token(customer_id: int, lifetime: timedelta) -> str:
+    return await _issue_token(
+        UserType.CUSTOMER, customer_id=customer_id, expires_at=now() + lifetime
+    )
 
 
 async def authenticate(bearer: str | None) -> Viewer:
@@ -106,38 +119,27 @@ async def create_integration_token(name: str) -> str:
                 Problem(ProblemCode.ALREADY_EXISTS, f'Integration "{name}" already exists.', "name")
             )
         integration = await Integration.create(name=name)
-        token = secrets.token_urlsafe(32)
-        await OauthToken.create(
-            user_type=UserType.INTEGRATION,
-            integration_id=integration.integration_id,
-            token_hash=_digest(token),
+        return await _issue_token(UserType.INTEGRATION, integration_id=integration.integration_id)
+
+
+async def _integration_named(name: str) -> Integration:
+    integration = await Integration.get_or_none(name=name)
+    if integration is None:
+        raise NoSuchEntity(
+            Problem(ProblemCode.NOT_FOUND, f'Could not find an integration named "{name}"', "name")
         )
-    return token
+    return integration
 
 
 async def rotate_integration_token(name: str) -> str:
     """A new token for an existing integration (its other tokens stay as they are)."""
-    integration = await Integration.get_or_none(name=name)
-    if integration is None:
-        raise NoSuchEntity(
-            Problem(ProblemCode.NOT_FOUND, f'Could not find an integration named "{name}"', "name")
-        )
-    token = secrets.token_urlsafe(32)
-    await OauthToken.create(
-        user_type=UserType.INTEGRATION,
-        integration_id=integration.integration_id,
-        token_hash=_digest(token),
-    )
-    return token
+    integration = await _integration_named(name)
+    return await _issue_token(UserType.INTEGRATION, integration_id=integration.integration_id)
 
 
 async def revoke_integration(name: str) -> int:
     """Revoke every token of the integration; returns how many were active."""
-    integration = await Integration.get_or_none(name=name)
-    if integration is None:
-        raise NoSuchEntity(
-            Problem(ProblemCode.NOT_FOUND, f'Could not find an integration named "{name}"', "name")
-        )
+    integration = await _integration_named(name)
     return await OauthToken.filter(
         Q(integration_id=integration.integration_id) & Q(revoked=False)
     ).update(revoked=True)

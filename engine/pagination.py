@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -54,10 +55,9 @@ class Page(Generic[M]):
         return math.ceil(self.total_count / self.page_size) if self.total_count else 0
 
 
-async def paginate(query: QuerySet[M], request: PageRequest) -> Page[M]:
-    """One page of `query`. As Magento, asking past the last page is an input error."""
+def _check_page_exists(request: PageRequest, total: int) -> None:
+    """As Magento, asking past the last page is an input error (page 1 of nothing is fine)."""
     request.validate()
-    total = await query.count()
     pages = math.ceil(total / request.page_size) if total else 0
     if request.current_page > max(pages, 1):
         raise InputInvalid(
@@ -68,6 +68,24 @@ async def paginate(query: QuerySet[M], request: PageRequest) -> Page[M]:
                 "currentPage",
             )
         )
+
+
+async def paginate(query: QuerySet[M], request: PageRequest) -> Page[M]:
+    """One page of `query`."""
+    total = await query.count()
+    _check_page_exists(request, total)
     offset = (request.current_page - 1) * request.page_size
     items = await query.offset(offset).limit(request.page_size)
     return Page(items, total, request.page_size, request.current_page)
+
+
+def page_of_list(rows: Sequence[M], request: PageRequest) -> Page[M]:
+    """One page of rows already loaded (a DataLoader's), with `paginate`'s rules."""
+    _check_page_exists(request, len(rows))
+    start = (request.current_page - 1) * request.page_size
+    return Page(
+        list(rows[start : start + request.page_size]),
+        len(rows),
+        request.page_size,
+        request.current_page,
+    )

@@ -11,7 +11,7 @@ import strawberry
 
 from engine import addresses
 from engine.attributes import StoredValue
-from engine.pagination import PageRequest
+from engine.pagination import PageRequest, page_of_list
 from graph.attributes import (
     AttributeValueInput,
     AttributeValueInterface,
@@ -350,7 +350,7 @@ async def _addresses_v2(
     request = PageRequest(
         5 if page_size is None else page_size, 1 if current_page is None else current_page
     )
-    page = addresses.page_of(rows, request)
+    page = page_of_list(rows, request)
     return CustomerAddresses(
         items=list(CustomerAddress.many(page.items, customer)),
         page_info=SearchResultPageInfo.of(page),
