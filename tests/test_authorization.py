@@ -1,0 +1,165 @@
+"""The authorization matrix over every root field of the schema, read from the schema itself, so
+a new operation cannot ship unclassified. Per-operation ownership (customer A against customer B's
+address, and so on) is tested with each domain."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from graphql import (
+    GraphQLEnumType,
+    GraphQLField,
+    GraphQLInputObjectType,
+    GraphQLInputType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLScalarType,
+)
+
+from engine.auth import INVALID_TOKEN
+from graph.schema import build_schema
+from models import CustomerEntity, CustomerGroup, EavAttribute, Integration, StoreWebsite
+from tests.factories import make_customer, token_for
+from tests.graphql import gql
+
+SCHEMA = build_schema()._schema
+assert SCHEMA.query_type is not None
+assert SCHEMA.mutation_type is not None
+ROOTS: dict[str, tuple[str, GraphQLField]] = {
+    **{name: ("query", field) for name, field in SCHEMA.query_type.fields.items()},
+    **{name: ("mutation", field) for name, field in SCHEMA.mutation_type.fields.items()},
+}
+
+# Storefront operations anyone may call, as Magento.
+PUBLIC = {
+    "storeConfig",
+    "customerGroup",
+    "isEmailAvailable",
+    "generateCustomerToken",
+    "subscribeEmailToNewsletter",
+}
+# Only guests: a signed-in customer or an admin token is refused.
+GUESTS_ONLY = {"createCustomerV2"}
+# Only the token's own customer.
+CUSTOMERS_ONLY = {
+    "customer",
+    "revokeCustomerToken",
+    "updateCustomerV2",
+    "updateCustomerEmail",
+    "changeCustomerPassword",
+    "deleteCustomer",
+    "createCustomerAddress",
+    "updateCustomerAddressV2",
+    "deleteCustomerAddressV2",
+}
+ADMIN_ONLY = {name for name in ROOTS if name.startswith("admin")}
+
+
+def placeholder(kind: GraphQLInputType) -> str:
+    """A literal of the right shape, so that a call is valid GraphQL and reaches its resolver."""
+    if isinstance(kind, GraphQLNonNull):
+        return placeholder(kind.of_type)
+    if isinstance(kind, GraphQLList):
+        return f"[{placeholder(kind.of_type)}]"
+    if isinstance(kind, GraphQLEnumType):
+        return next(iter(kind.values))
+    if isinstance(kind, GraphQLInputObjectType):
+        required = [
+            f"{name}: {placeholder(field.type)}"
+            for name, field in kind.fields.items()
+            if isinstance(field.type, GraphQLNonNull)
+        ]
+        return "{" + ", ".join(required) + "}"
+    assert isinstance(kind, GraphQLScalarType)
+    return {"Int": "1", "Float": "1.5", "Boolean": "false", "ID": '"MQ=="'}.get(
+        kind.name, '"x@example.com"'
+    )
+
+
+def call(name: str) -> str:
+    operation, field = ROOTS[name]
+    args = [
+        f"{arg}: {placeholder(spec.type)}"
+        for arg, spec in field.args.items()
+        if isinstance(spec.type, GraphQLNonNull)
+    ]
+    arguments = f"({', '.join(args)})" if args else ""
+    selection = "" if _is_leaf(field) else " { __typename }"
+    return f"{operation} {{ {name}{arguments}{selection} }}"
+
+
+def _is_leaf(field: GraphQLField) -> bool:
+    kind: Any = field.type
+    while isinstance(kind, GraphQLNonNull | GraphQLList):
+        kind = kind.of_type
+    return isinstance(kind, GraphQLScalarType | GraphQLEnumType)
+
+
+async def snapshot() -> tuple[int, ...]:
+    return tuple(
+        [
+            await model.all().count()
+            for model in (CustomerEntity, CustomerGroup, EavAttribute, Integration, StoreWebsite)
+        ]
+    )
+
+
+def test_every_root_field_is_classified() -> None:
+    classified = PUBLIC | GUESTS_ONLY | CUSTOMERS_ONLY | ADMIN_ONLY
+    assert set(ROOTS) - classified == set()
+    assert classified - set(ROOTS) == set()
+
+
+@pytest.mark.parametrize("name", sorted(ADMIN_ONLY))
+async def test_admin_operations_refuse_guests_and_customers(
+    name: str, client: Any, admin_token: str
+) -> None:
+    customer_token = await token_for(await make_customer())
+    before = await snapshot()
+    for token in (None, customer_token):
+        response = await gql(client, call(name), token=token)
+        assert response.status == 401, response.errors
+        assert response.categories == ["graphql-authorization"]
+        assert response.data is None or response.data == {name: None}
+    assert await snapshot() == before
+    as_admin = await gql(client, call(name), token=admin_token)
+    assert as_admin.data is not None, as_admin.errors  # the call was valid and ran
+    assert "graphql-authorization" not in as_admin.categories
+    assert "graphql-authentication" not in as_admin.categories
+
+
+@pytest.mark.parametrize("name", sorted(CUSTOMERS_ONLY))
+async def test_customer_operations_refuse_guests_and_admins(
+    name: str, client: Any, admin_token: str
+) -> None:
+    before = await snapshot()
+    for token in (None, admin_token):
+        response = await gql(client, call(name), token=token)
+        assert response.categories == ["graphql-authorization"]
+        assert response.messages == ["The current customer isn't authorized."]
+    assert await snapshot() == before
+
+
+@pytest.mark.parametrize("name", sorted(GUESTS_ONLY))
+async def test_guest_operations_refuse_signed_in_callers(
+    name: str, client: Any, admin_token: str
+) -> None:
+    customer_token = await token_for(await make_customer())
+    before = await snapshot()
+    for token in (customer_token, admin_token):
+        response = await gql(client, call(name), token=token)
+        assert response.categories == ["graphql-authorization"]
+    assert await snapshot() == before
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC | CUSTOMERS_ONLY | ADMIN_ONLY))
+async def test_a_bad_token_is_refused_everywhere_it_is_read(name: str, client: Any) -> None:
+    response = await gql(client, call(name), token="forged-token")
+    if name in {"storeConfig", "isEmailAvailable", "generateCustomerToken"}:
+        # These never look at the caller, as in Magento.
+        assert INVALID_TOKEN not in response.messages
+    else:
+        assert response.messages == [INVALID_TOKEN]
+        assert response.categories == ["graphql-authentication"]
+        assert response.status == 401
