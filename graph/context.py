@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
 
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
@@ -12,6 +14,8 @@ from engine.auth import Viewer, authenticate
 from engine.services import Services
 from engine.stores import StoresSnapshot, StoreView, snapshot
 from models import CustomerAddressEntity, CustomerEntity
+
+L = TypeVar("L")
 
 
 @dataclass
@@ -32,8 +36,16 @@ class Context:
     bearer: str | None = None
     store_code: str | None = None
     loaders: Loaders = field(default_factory=Loaders)
+    # A domain's own loaders, keyed by their class; see `loaders_for`.
+    domain_loaders: dict[Callable[[Context], Any], Any] = field(default_factory=dict)
     _viewer: Viewer | None = None
     _stores: StoresSnapshot | None = None
+
+    def loaders_for(self, kind: Callable[[Context], L]) -> L:
+        """A domain's own DataLoaders (built as `kind(context)`), created once per request."""
+        if kind not in self.domain_loaders:
+            self.domain_loaders[kind] = kind(self)
+        return cast(L, self.domain_loaders[kind])
 
     async def viewer(self) -> Viewer:
         """The caller, authenticated once per request; a bad token raises on first use."""

@@ -6,7 +6,6 @@ request-scoped DataLoaders (`customer_loaders`), so a page of customers costs a 
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from enum import Enum
@@ -41,20 +40,17 @@ from models.newsletter import SubscriberStatus
 
 
 class CustomerLoaders:
-    """DataLoaders of values shown per customer, one set per request (see `customer_loaders`).
-    The context is held weakly, so the loaders go when the request does."""
+    """DataLoaders of values shown per customer, one set per request (see `customer_loaders`)."""
 
     def __init__(self, context: Context) -> None:
-        self._context = weakref.ref(context)
+        self._context = context
         self.subscribed: DataLoader[int, bool] = DataLoader(load_fn=self._subscribed)
         self.attributes: DataLoader[int, list[StoredValue]] = DataLoader(load_fn=self._attributes)
         self.balances: DataLoader[int, list[balance.Balance]] = DataLoader(load_fn=self._balances)
         self.groups: DataLoader[int, CustomerGroup | None] = DataLoader(load_fn=self._groups)
 
     async def _stores(self) -> StoresSnapshot:
-        context = self._context()
-        assert context is not None, "loaders outlived their request"
-        return await context.stores()
+        return await self._context.stores()
 
     @staticmethod
     async def _subscribed(customer_ids: Sequence[int]) -> list[bool]:
@@ -85,18 +81,8 @@ class CustomerLoaders:
         ]
 
 
-_LOADERS: dict[int, CustomerLoaders] = {}
-
-
 def customer_loaders(context: Context) -> CustomerLoaders:
-    """The request's customer loaders, created on first use and dropped with the context (the
-    shared `Loaders` in graph/context.py holds only what every domain uses)."""
-    key = id(context)
-    loaders = _LOADERS.get(key)
-    if loaders is None or loaders._context() is not context:
-        loaders = _LOADERS[key] = CustomerLoaders(context)
-        weakref.finalize(context, _LOADERS.pop, key, None)
-    return loaders
+    return context.loaders_for(CustomerLoaders)
 
 
 def _magento_datetime(value: datetime) -> str:
