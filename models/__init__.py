@@ -21,14 +21,58 @@ from models.attributes import (
 )
 from models.auth import Integration, OauthToken, UserType
 from models.balance import BalanceAction, MagentoCustomerbalance, MagentoCustomerbalanceHistory
+from models.catalog import (
+    CatalogCategoryEntity,
+    CatalogCategoryProduct,
+    CatalogEavAttribute,
+    CataloginventoryStockItem,
+    CatalogProductEntity,
+    CatalogProductEntityDatetime,
+    CatalogProductEntityDecimal,
+    CatalogProductEntityInt,
+    CatalogProductEntityText,
+    CatalogProductEntityVarchar,
+    CatalogProductWebsite,
+    EavAttributeSet,
+    ProductStatus,
+    ProductType,
+    Visibility,
+)
 from models.customers import CustomerAddressEntity, CustomerEntity, DirectoryCountryRegion
 from models.groups import CustomerGroup, CustomerGroupExcludedWebsite, TaxClass
 from models.newsletter import NewsletterSubscriber, SubscriberStatus
+from models.orders import (
+    OrderState,
+    SalesOrder,
+    SalesOrderAddress,
+    SalesOrderItem,
+    SalesOrderPayment,
+    SalesOrderStatus,
+    SalesOrderStatusHistory,
+    SalesOrderStatusState,
+    SequenceOrder,
+)
+from models.quotes import AddressType, Quote, QuoteAddress, QuoteIdMask, QuoteItem
 from models.stores import CoreConfigData, Store, StoreGroup, StoreWebsite
+from models.tax import TaxCalculation, TaxCalculationRate
+from models.visitors import CustomerVisitor, ReportViewedProductIndex
+from models.wishlists import Wishlist, WishlistItem
 
 __all__ = [
+    "AddressType",
     "BackendType",
     "BalanceAction",
+    "CatalogCategoryEntity",
+    "CatalogCategoryProduct",
+    "CatalogEavAttribute",
+    "CatalogProductEntity",
+    "CatalogProductEntityDatetime",
+    "CatalogProductEntityDecimal",
+    "CatalogProductEntityInt",
+    "CatalogProductEntityText",
+    "CatalogProductEntityVarchar",
+    "CatalogProductWebsite",
+    "CataloginventoryStockItem",
     "CoreConfigData",
     "CustomerAddressEntity",
     "CustomerAddressEntityDatetime",
@@ -45,10 +89,12 @@ __all__ = [
     "CustomerEntityVarchar",
     "CustomerGroup",
     "CustomerGroupExcludedWebsite",
+    "CustomerVisitor",
     "DirectoryCountryRegion",
     "EavAttribute",
     "EavAttributeOption",
     "EavAttributeOptionValue",
+    "EavAttributeSet",
     "EntityType",
     "FrontendInput",
     "Integration",
@@ -56,10 +102,31 @@ __all__ = [
     "MagentoCustomerbalanceHistory",
     "NewsletterSubscriber",
     "OauthToken",
+    "OrderState",
+    "ProductStatus",
+    "ProductType",
+    "Quote",
+    "QuoteAddress",
+    "QuoteIdMask",
+    "QuoteItem",
+    "ReportViewedProductIndex",
+    "SalesOrder",
+    "SalesOrderAddress",
+    "SalesOrderItem",
+    "SalesOrderPayment",
+    "SalesOrderStatus",
+    "SalesOrderStatusHistory",
+    "SalesOrderStatusState",
+    "SequenceOrder",
     "Store",
     "StoreGroup",
     "StoreWebsite",
     "SubscriberStatus",
+    "TaxCalculation",
+    "TaxCalculationRate",
     "TaxClass",
     "UserType",
+    "Visibility",
+    "Wishlist",
+    "WishlistItem",
 ]

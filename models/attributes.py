@@ -19,6 +19,8 @@ class EntityType(IntEnum):
 
     CUSTOMER = 1
     CUSTOMER_ADDRESS = 2
+    CATALOG_CATEGORY = 3
+    CATALOG_PRODUCT = 4
 
 
 class BackendType(StrEnum):

@@ -1,0 +1,213 @@
+"""Orders: Magento's `sales_order`, `sales_order_item`, `sales_order_address`, payment, status
+history, statuses with their states, and the increment-id sequence."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from tortoise import fields
+from tortoise.models import Model
+
+from models.quotes import AddressType
+
+if TYPE_CHECKING:
+    from models.catalog import CatalogProductEntity
+    from models.customers import CustomerEntity
+    from models.stores import Store
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class OrderState(StrEnum):
+    """Magento's `Sales\\Model\\Order::STATE_*`."""
+
+    NEW = "new"
+    PENDING_PAYMENT = "pending_payment"
+    PROCESSING = "processing"
+    COMPLETE = "complete"
+    CLOSED = "closed"
+    CANCELED = "canceled"
+    HOLDED = "holded"
+    PAYMENT_REVIEW = "payment_review"
+
+
+class SalesOrderStatus(Model):
+    """`sales_order_status`: a status code and its label."""
+
+    status = fields.CharField(max_length=32, primary_key=True)
+    label = fields.CharField(max_length=128)
+
+    class Meta:
+        table = "sales_order_status"
+
+
+class SalesOrderStatusState(Model):
+    """`sales_order_status_state`: which state a status belongs to."""
+
+    id = fields.IntField(primary_key=True)
+    status: fields.ForeignKeyRelation[SalesOrderStatus] = fields.ForeignKeyField(
+        "models.SalesOrderStatus", related_name="states", on_delete=fields.CASCADE
+    )
+    state = fields.CharEnumField(OrderState, max_length=32)
+    is_default = fields.BooleanField(db_default=False)
+    visible_on_front = fields.BooleanField(db_default=True)
+
+    class Meta:
+        table = "sales_order_status_state"
+        unique_together = (("status", "state"),)
+
+
+class SequenceOrder(Model):
+    """`sequence_order_1`-like: each row reserves the next order increment id."""
+
+    sequence_value = fields.IntField(primary_key=True)
+
+    class Meta:
+        table = "sequence_order"
+
+
+class SalesOrder(Model):
+    """`sales_order`. `created_at` is settable so that imported history keeps its dates."""
+
+    entity_id = fields.IntField(primary_key=True)
+    increment_id = fields.CharField(max_length=50, unique=True)
+    state = fields.CharEnumField(OrderState, max_length=32)
+    status = fields.CharField(max_length=32)
+    store: fields.ForeignKeyNullableRelation[Store] = fields.ForeignKeyField(
+        "models.Store", related_name="orders", null=True, on_delete=fields.SET_NULL
+    )
+    customer: fields.ForeignKeyNullableRelation[CustomerEntity] = fields.ForeignKeyField(
+        "models.CustomerEntity", related_name="orders", null=True, on_delete=fields.SET_NULL
+    )
+    quote_id = fields.IntField(null=True)
+    customer_email = fields.CharField(max_length=128, null=True)
+    customer_firstname = fields.CharField(max_length=128, null=True)
+    customer_lastname = fields.CharField(max_length=128, null=True)
+    customer_group_id = fields.IntField(null=True)
+    customer_is_guest = fields.BooleanField(db_default=False)
+    base_currency_code = fields.CharField(max_length=3, null=True)
+    order_currency_code = fields.CharField(max_length=3, null=True)
+    base_subtotal = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    subtotal = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_tax_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    tax_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_shipping_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    shipping_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_discount_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    discount_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_grand_total = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    grand_total = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    total_qty_ordered = fields.DecimalField(max_digits=12, decimal_places=4, db_default=0)
+    total_item_count = fields.IntField(db_default=0)
+    shipping_method = fields.CharField(max_length=120, null=True)
+    shipping_description = fields.CharField(max_length=255, null=True)
+    created_at = fields.DatetimeField(default=_now)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "sales_order"
+        indexes = (("customer_id", "created_at"), ("created_at", "status"))
+
+
+class SalesOrderItem(Model):
+    """`sales_order_item`: a product line as ordered (sku and name copied at order time)."""
+
+    item_id = fields.IntField(primary_key=True)
+    order: fields.ForeignKeyRelation[SalesOrder] = fields.ForeignKeyField(
+        "models.SalesOrder", related_name="items", on_delete=fields.CASCADE
+    )
+    product: fields.ForeignKeyNullableRelation[CatalogProductEntity] = fields.ForeignKeyField(
+        "models.CatalogProductEntity",
+        related_name="order_items",
+        null=True,
+        on_delete=fields.SET_NULL,
+    )
+    store_id = fields.SmallIntField(null=True)
+    created_at = fields.DatetimeField(default=_now)
+    product_type = fields.CharField(max_length=32, null=True)
+    sku = fields.CharField(max_length=64)
+    name = fields.CharField(max_length=255, null=True)
+    qty_ordered = fields.DecimalField(max_digits=12, decimal_places=4, db_default=0)
+    qty_invoiced = fields.DecimalField(max_digits=12, decimal_places=4, db_default=0)
+    qty_shipped = fields.DecimalField(max_digits=12, decimal_places=4, db_default=0)
+    qty_refunded = fields.DecimalField(max_digits=12, decimal_places=4, db_default=0)
+    qty_canceled = fields.DecimalField(max_digits=12, decimal_places=4, db_default=0)
+    price = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_price = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    original_price = fields.DecimalField(max_digits=20, decimal_places=4, null=True)
+    row_total = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_row_total = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    tax_percent = fields.DecimalField(max_digits=12, decimal_places=4, db_default=0)
+    tax_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_tax_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    discount_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_discount_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+
+    class Meta:
+        table = "sales_order_item"
+        indexes = (("product_id",),)
+
+
+class SalesOrderAddress(Model):
+    """`sales_order_address`: an order's billing or shipping address, copied at order time."""
+
+    entity_id = fields.IntField(primary_key=True)
+    parent: fields.ForeignKeyRelation[SalesOrder] = fields.ForeignKeyField(
+        "models.SalesOrder", related_name="addresses", on_delete=fields.CASCADE
+    )
+    customer_address_id = fields.IntField(null=True)
+    address_type = fields.CharEnumField(AddressType, max_length=10)
+    email = fields.CharField(max_length=255, null=True)
+    prefix = fields.CharField(max_length=40, null=True)
+    firstname = fields.CharField(max_length=255, null=True)
+    middlename = fields.CharField(max_length=255, null=True)
+    lastname = fields.CharField(max_length=255, null=True)
+    suffix = fields.CharField(max_length=40, null=True)
+    company = fields.CharField(max_length=255, null=True)
+    street = fields.TextField(null=True)
+    city = fields.CharField(max_length=255, null=True)
+    region = fields.CharField(max_length=255, null=True)
+    region_id = fields.IntField(null=True)
+    postcode = fields.CharField(max_length=255, null=True)
+    country_id = fields.CharField(max_length=2, null=True)
+    telephone = fields.CharField(max_length=255, null=True)
+    fax = fields.CharField(max_length=255, null=True)
+    vat_id = fields.CharField(max_length=255, null=True)
+
+    class Meta:
+        table = "sales_order_address"
+
+
+class SalesOrderPayment(Model):
+    """`sales_order_payment`: the payment method an order was placed with."""
+
+    entity_id = fields.IntField(primary_key=True)
+    parent: fields.ForeignKeyRelation[SalesOrder] = fields.ForeignKeyField(
+        "models.SalesOrder", related_name="payments", on_delete=fields.CASCADE
+    )
+    method = fields.CharField(max_length=128)
+    amount_ordered = fields.DecimalField(max_digits=20, decimal_places=4, null=True)
+
+    class Meta:
+        table = "sales_order_payment"
+
+
+class SalesOrderStatusHistory(Model):
+    """`sales_order_status_history`: comments and status changes of an order."""
+
+    entity_id = fields.IntField(primary_key=True)
+    parent: fields.ForeignKeyRelation[SalesOrder] = fields.ForeignKeyField(
+        "models.SalesOrder", related_name="status_history", on_delete=fields.CASCADE
+    )
+    comment = fields.TextField(null=True)
+    status = fields.CharField(max_length=32, null=True)
+    is_visible_on_front = fields.BooleanField(db_default=False)
+    created_at = fields.DatetimeField(default=_now)
+    entity_name = fields.CharField(max_length=32, db_default="order")
+
+    class Meta:
+        table = "sales_order_status_history"
