@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
 
-from engine import addresses, customers
+from engine import addresses, catalog, customers
 from engine.auth import Viewer, authenticate
 from engine.services import Services
 from engine.stores import StoresSnapshot, StoreView, snapshot
-from models import CustomerAddressEntity, CustomerEntity
+from models import CatalogProductEntity, CustomerAddressEntity, CustomerEntity
 
 L = TypeVar("L")
 
@@ -28,6 +28,9 @@ class Loaders:
     addresses: DataLoader[int, list[CustomerAddressEntity]] = field(
         default_factory=lambda: DataLoader(load_fn=addresses.load_for_customers)
     )
+    product: DataLoader[int, CatalogProductEntity | None] = field(
+        default_factory=lambda: DataLoader(load_fn=catalog.load_products)
+    )
 
 
 @dataclass
@@ -35,6 +38,9 @@ class Context:
     services: Services
     bearer: str | None = None
     store_code: str | None = None
+    # Every request header (case-insensitive), and the response's headers, for a resolver to set.
+    request_headers: Mapping[str, str] = field(default_factory=dict)
+    response_headers: MutableMapping[str, str] = field(default_factory=dict)
     loaders: Loaders = field(default_factory=Loaders)
     # A domain's own loaders, keyed by their class; see `loaders_for`.
     domain_loaders: dict[Callable[[Context], Any], Any] = field(default_factory=dict)

@@ -24,7 +24,18 @@ from graph.attributes import AttributeSelectedOption, AttributeSelectedOptions, 
 from graph.errors import MagentoErrors
 
 # Each domain's resolvers module may define a `Query` and a `Mutation`; all are merged in order.
-DOMAINS = ("auth", "stores", "groups", "customers", "addresses", "attributes")
+DOMAINS = (
+    "auth",
+    "stores",
+    "groups",
+    "customers",
+    "addresses",
+    "attributes",
+    "catalog",
+    "carts",
+    "wishlists",
+    "orders",
+)
 
 
 def _roots(name: str) -> tuple[type, ...]:

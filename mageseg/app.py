@@ -56,6 +56,8 @@ class MagesegView(GraphQLView[Context, None]):
             services=self.services,
             bearer=_bearer(request.headers.get("Authorization")),
             store_code=request.headers.get("Store"),
+            request_headers=request.headers,
+            response_headers=response.headers,
         )
 
     def create_response(

@@ -1,0 +1,1 @@
+"""carts: root fields are added here (see graph/schema.py DOMAINS)."""

@@ -1,0 +1,1 @@
+"""catalog: root fields are added here (see graph/schema.py DOMAINS)."""

@@ -1,0 +1,1 @@
+"""orders: root fields are added here (see graph/schema.py DOMAINS)."""

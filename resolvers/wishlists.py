@@ -1,0 +1,1 @@
+"""wishlists: root fields are added here (see graph/schema.py DOMAINS)."""
