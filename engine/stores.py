@@ -6,6 +6,7 @@ the snapshot makes both a dictionary lookup. Writes to these tables call `invali
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from engine.cache import Cache, Family
 from engine.config import DEFAULTS, ConfigPath, Scope
@@ -75,8 +76,12 @@ class StoresSnapshot:
                 break
         raise InputInvalid(Problem(ProblemCode.INVALID, "Requested store is not found", "Store"))
 
+    @cached_property
+    def _config_by_scope(self) -> dict[tuple[str, int, str], str | None]:
+        return dict(self.config)
+
     def config_value(self, path: ConfigPath, store: StoreView | None = None) -> str:
-        values = dict(self.config)
+        values = self._config_by_scope
         candidates = [(Scope.DEFAULT.value, 0)]
         if store is not None:
             candidates = [

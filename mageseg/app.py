@@ -11,6 +11,7 @@ from typing import Any
 from aiohttp import web
 from strawberry.aiohttp.views import GraphQLView
 from strawberry.http import GraphQLHTTPResponse
+from tortoise import Tortoise
 from tortoise.context import TortoiseContext
 
 from engine.cache import Cache
@@ -75,8 +76,6 @@ class MagesegView(GraphQLView[Context, None]):
 
 
 async def healthz(request: web.Request) -> web.Response:
-    from tortoise import Tortoise
-
     checks: dict[str, str] = {}
     try:
         await Tortoise.get_connection("default").execute_query("SELECT 1")
