@@ -1,5 +1,6 @@
-"""Definitions of custom customer and address attributes (Magento's `eav_attribute` with
-`customer_eav_attribute` and options), as admins create and change them.
+"""Definitions of custom customer, address and product attributes (Magento's `eav_attribute`
+with `customer_eav_attribute` or `catalog_eav_attribute`, and options), as admins create and
+change them. A product attribute's `sort_order` is its `catalog_eav_attribute.position`.
 
 The input type fixes the backend table for good, as in Magento, so it cannot change later. Options
 that stored values still use cannot be removed: that would leave values pointing at nothing."""
@@ -9,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -16,6 +18,8 @@ from engine.attributes import VALUE_TABLES
 from engine.errors import NoSuchEntity, Problem, ProblemCode, Problems
 from models import (
     BackendType,
+    CatalogEavAttribute,
+    CatalogProductEntity,
     CustomerAddressEntity,
     CustomerEavAttribute,
     CustomerEntity,
@@ -43,7 +47,23 @@ RESERVED_CODES: dict[EntityType, frozenset[str]] = {
     EntityType.CUSTOMER: frozenset(CustomerEntity._meta.db_fields) | {"group_id", "website_id"},
     EntityType.CUSTOMER_ADDRESS: frozenset(CustomerAddressEntity._meta.db_fields)
     | {"parent_id", "country_code"},
+    EntityType.CATALOG_PRODUCT: frozenset(CatalogProductEntity._meta.db_fields)
+    | {"category_ids", "website_ids", "quantity_and_stock_status", "qty", "is_in_stock"},
 }
+
+# Flags of `customer_eav_attribute` and of `catalog_eav_attribute`: each applies to its own kind.
+CUSTOMER_FLAGS = (
+    "is_visible",
+    "is_used_in_grid",
+    "is_filterable_in_grid",
+    "is_used_for_customer_segment",
+)
+CATALOG_FLAGS = (
+    "is_used_for_promo_rules",
+    "is_filterable",
+    "is_searchable",
+    "used_in_product_listing",
+)
 
 
 @dataclass(frozen=True)
@@ -68,6 +88,10 @@ class AttributeChanges:
     is_used_in_grid: bool | None = None
     is_filterable_in_grid: bool | None = None
     is_used_for_customer_segment: bool | None = None
+    is_used_for_promo_rules: bool | None = None
+    is_filterable: bool | None = None
+    is_searchable: bool | None = None
+    used_in_product_listing: bool | None = None
     options: Sequence[OptionData] | None = None
 
 
@@ -80,9 +104,19 @@ class OptionView:
 
 @dataclass(frozen=True)
 class AttributeView:
+    """An attribute with its settings: `settings` for customer and address attributes,
+    `catalog` for product attributes."""
+
     attribute: EavAttribute
-    settings: CustomerEavAttribute
+    settings: CustomerEavAttribute | None
+    catalog: CatalogEavAttribute | None
     options: tuple[OptionView, ...]
+
+    @property
+    def sort_order(self) -> int:
+        if self.catalog is not None:
+            return self.catalog.position
+        return self.settings.sort_order if self.settings is not None else 0
 
 
 def not_found(attribute_id: int) -> NoSuchEntity:
@@ -96,6 +130,7 @@ def not_found(attribute_id: int) -> NoSuchEntity:
 async def _views(attributes: Sequence[EavAttribute]) -> list[AttributeView]:
     ids = [a.attribute_id for a in attributes]
     settings = {s.attribute_id: s for s in await CustomerEavAttribute.filter(attribute_id__in=ids)}  # type: ignore[attr-defined]
+    catalog = {s.attribute_id: s for s in await CatalogEavAttribute.filter(attribute_id__in=ids)}  # type: ignore[attr-defined]
     options: dict[int, list[OptionView]] = {i: [] for i in ids}
     labels = {
         v.option_id: v.value  # type: ignore[attr-defined]
@@ -108,7 +143,12 @@ async def _views(attributes: Sequence[EavAttribute]) -> list[AttributeView]:
             OptionView(option.option_id, labels.get(option.option_id, ""), option.sort_order)
         )
     return [
-        AttributeView(a, settings[a.attribute_id], tuple(options[a.attribute_id]))
+        AttributeView(
+            a,
+            settings.get(a.attribute_id),
+            catalog.get(a.attribute_id),
+            tuple(options[a.attribute_id]),
+        )
         for a in attributes
     ]
 
@@ -116,7 +156,7 @@ async def _views(attributes: Sequence[EavAttribute]) -> list[AttributeView]:
 async def list_attributes(entity_type: EntityType) -> list[AttributeView]:
     rows = await EavAttribute.filter(entity_type_id=entity_type, is_user_defined=True)
     views = await _views(rows)
-    return sorted(views, key=lambda v: (v.settings.sort_order, v.attribute.attribute_code))
+    return sorted(views, key=lambda v: (v.sort_order, v.attribute.attribute_code))
 
 
 async def get(attribute_id: int) -> AttributeView:
@@ -164,6 +204,18 @@ async def _validate(changes: AttributeChanges, existing: AttributeView | None) -
             problems.add(ProblemCode.REQUIRED, '"label" is required.', "input.label")
     elif changes.label is not None and not changes.label.strip():
         problems.add(ProblemCode.REQUIRED, '"label" cannot be empty.', "input.label")
+    entity_type = changes.entity_type or (
+        EntityType(existing.attribute.entity_type_id) if existing else None
+    )
+    is_product = entity_type is EntityType.CATALOG_PRODUCT
+    for flag in CATALOG_FLAGS if not is_product else CUSTOMER_FLAGS:
+        if getattr(changes, flag) is not None:
+            problems.add(
+                ProblemCode.INVALID,
+                f'"{flag}" applies only to '
+                + ("customer and address attributes." if is_product else "product attributes."),
+                f"input.{flag}",
+            )
     frontend_input = changes.frontend_input or (
         existing.attribute.frontend_input if existing else None
     )
@@ -222,13 +274,18 @@ async def _save_options(attribute_id: int, options: Sequence[OptionData]) -> Non
         )
 
 
-SETTINGS_FIELDS = (
-    "sort_order",
-    "is_visible",
-    "is_used_in_grid",
-    "is_filterable_in_grid",
-    "is_used_for_customer_segment",
-)
+def _customer_settings(changes: AttributeChanges) -> dict[str, Any]:
+    names = ("sort_order", *CUSTOMER_FLAGS)
+    return {f: getattr(changes, f) for f in names if getattr(changes, f) is not None}
+
+
+def _catalog_settings(changes: AttributeChanges) -> dict[str, Any]:
+    settings: dict[str, Any] = {
+        f: getattr(changes, f) for f in CATALOG_FLAGS if getattr(changes, f) is not None
+    }
+    if changes.sort_order is not None:
+        settings["position"] = changes.sort_order
+    return settings
 
 
 async def create(changes: AttributeChanges) -> AttributeView:
@@ -246,10 +303,14 @@ async def create(changes: AttributeChanges) -> AttributeView:
             is_user_defined=True,
             default_value=changes.default_value,
         )
-        await CustomerEavAttribute.create(
-            attribute_id=attribute.attribute_id,
-            **{f: getattr(changes, f) for f in SETTINGS_FIELDS if getattr(changes, f) is not None},
-        )
+        if changes.entity_type is EntityType.CATALOG_PRODUCT:
+            await CatalogEavAttribute.create(
+                attribute_id=attribute.attribute_id, **_catalog_settings(changes)
+            )
+        else:
+            await CustomerEavAttribute.create(
+                attribute_id=attribute.attribute_id, **_customer_settings(changes)
+            )
         await _save_options(attribute.attribute_id, changes.options or ())
     return await get(attribute.attribute_id)
 
@@ -267,11 +328,16 @@ async def update(attribute_id: int, changes: AttributeChanges) -> AttributeView:
             # tortoise types a nullable TextField as `str`
             attribute.default_value = changes.default_value or None  # type: ignore[assignment]
         await attribute.save()
-        settings = {
-            f: getattr(changes, f) for f in SETTINGS_FIELDS if getattr(changes, f) is not None
-        }
-        if settings:
-            await CustomerEavAttribute.filter(attribute_id=attribute_id).update(**settings)
+        if existing.catalog is not None:
+            catalog_settings = _catalog_settings(changes)
+            if catalog_settings:
+                await CatalogEavAttribute.filter(attribute_id=attribute_id).update(
+                    **catalog_settings
+                )
+        else:
+            settings = _customer_settings(changes)
+            if settings:
+                await CustomerEavAttribute.filter(attribute_id=attribute_id).update(**settings)
         if changes.options is not None:
             await _save_options(attribute_id, changes.options)
     return await get(attribute_id)

@@ -1,4 +1,4 @@
-"""Custom (EAV) attributes of customers and addresses: their values, validated against the
+"""Custom (EAV) attributes of customers, addresses and products: their values, validated against the
 attribute's metadata and stored in the typed value table Magento uses for its backend type.
 
 Value semantics: text and textarea as sent; `int`/`decimal` parsed; boolean "0"/"1"; date and
@@ -18,6 +18,11 @@ from tortoise.models import Model
 from engine.errors import Problem, ProblemCode
 from models import (
     BackendType,
+    CatalogProductEntityDatetime,
+    CatalogProductEntityDecimal,
+    CatalogProductEntityInt,
+    CatalogProductEntityText,
+    CatalogProductEntityVarchar,
     CustomerAddressEntityDatetime,
     CustomerAddressEntityDecimal,
     CustomerAddressEntityInt,
@@ -49,6 +54,14 @@ VALUE_TABLES: dict[EntityType, dict[BackendType, type[Model]]] = {
         BackendType.DECIMAL: CustomerAddressEntityDecimal,
         BackendType.DATETIME: CustomerAddressEntityDatetime,
         BackendType.TEXT: CustomerAddressEntityText,
+    },
+    # Product values are per store view in Magento; mageseg writes and reads store 0 (admin).
+    EntityType.CATALOG_PRODUCT: {
+        BackendType.VARCHAR: CatalogProductEntityVarchar,
+        BackendType.INT: CatalogProductEntityInt,
+        BackendType.DECIMAL: CatalogProductEntityDecimal,
+        BackendType.DATETIME: CatalogProductEntityDatetime,
+        BackendType.TEXT: CatalogProductEntityText,
     },
 }
 
@@ -228,9 +241,10 @@ async def load(
     }
     raw: dict[int, dict[int, Any]] = {entity_id: {} for entity_id in entity_ids}
     for table in VALUE_TABLES[entity_type].values():
-        for row in await table.filter(
-            entity_id__in=list(entity_ids), attribute_id__in=list(by_id)
-        ).values("entity_id", "attribute_id", "value"):
+        query = table.filter(entity_id__in=list(entity_ids), attribute_id__in=list(by_id))
+        if "store_id" in table._meta.fields_map:
+            query = query.filter(store_id=0)
+        for row in await query.values("entity_id", "attribute_id", "value"):
             if row["value"] is not None:
                 raw[row["entity_id"]][row["attribute_id"]] = row["value"]
     ordered = sorted(by_id.values(), key=lambda a: a.attribute_id)

@@ -142,6 +142,9 @@ class CustomAttributeEntityEnum(Enum):
     CUSTOMER_ADDRESS = strawberry.enum_value(
         "CUSTOMER_ADDRESS", description="Attributes of customer addresses."
     )
+    CATALOG_PRODUCT = strawberry.enum_value(
+        "CATALOG_PRODUCT", description="Attributes of catalog products."
+    )
 
 
 @strawberry.enum(description="How a custom attribute's value is entered, and so how it is stored.")
@@ -167,7 +170,8 @@ class CustomAttributeOption:
 
 
 @strawberry.type(
-    description="A custom customer or address attribute's definition (admin token required)."
+    description="A custom customer, address or product attribute's definition "
+    "(admin token required)."
 )
 class CustomAttributeMetadata:
     uid: strawberry.ID = strawberry.field(description="The unique ID of the attribute.")
@@ -188,13 +192,27 @@ class CustomAttributeMetadata:
     is_used_for_customer_segment: bool = strawberry.field(
         description="Whether segment conditions can use it (Magento's 'Use in Customer Segment')."
     )
+    is_used_for_promo_rules: bool | None = strawberry.field(
+        description="Product attributes: whether price rule and segment conditions can use it "
+        "(Magento's 'Use for Promo Rule Conditions'); null for other entities."
+    )
+    is_filterable: bool | None = strawberry.field(
+        description="Product attributes: whether layered navigation filters by it; null for "
+        "other entities."
+    )
+    is_searchable: bool | None = strawberry.field(
+        description="Product attributes: whether search looks into it; null for other entities."
+    )
+    used_in_product_listing: bool | None = strawberry.field(
+        description="Product attributes: whether product lists load it; null for other entities."
+    )
     options: list[CustomAttributeOption] = strawberry.field(
         description="The choices of a select or multiselect attribute; empty otherwise."
     )
 
     @classmethod
     def of(cls, view: AttributeView) -> CustomAttributeMetadata:
-        attribute, settings = view.attribute, view.settings
+        attribute, settings, catalog = view.attribute, view.settings, view.catalog
         return cls(
             uid=strawberry.ID(encode_uid(attribute.attribute_id)),
             code=attribute.attribute_code,
@@ -203,11 +221,18 @@ class CustomAttributeMetadata:
             label=attribute.frontend_label,
             is_required=attribute.is_required,
             default_value=attribute.default_value,
-            sort_order=settings.sort_order,
-            is_visible=settings.is_visible,
-            is_used_in_grid=settings.is_used_in_grid,
-            is_filterable_in_grid=settings.is_filterable_in_grid,
-            is_used_for_customer_segment=settings.is_used_for_customer_segment,
+            sort_order=view.sort_order,
+            # Product attributes have no storefront form or customer grid: shown, not in grids.
+            is_visible=settings.is_visible if settings else True,
+            is_used_in_grid=settings.is_used_in_grid if settings else False,
+            is_filterable_in_grid=settings.is_filterable_in_grid if settings else False,
+            is_used_for_customer_segment=settings.is_used_for_customer_segment
+            if settings
+            else False,
+            is_used_for_promo_rules=catalog.is_used_for_promo_rules if catalog else None,
+            is_filterable=catalog.is_filterable if catalog else None,
+            is_searchable=catalog.is_searchable if catalog else None,
+            used_in_product_listing=catalog.used_in_product_listing if catalog else None,
             options=[
                 CustomAttributeOption(
                     value=strawberry.ID(str(o.option_id)), label=o.label, sort_order=o.sort_order
@@ -249,6 +274,18 @@ class CustomAttributeCreateInput:
     is_used_for_customer_segment: bool = strawberry.field(
         default=False, description="Usable in segment conditions."
     )
+    is_used_for_promo_rules: bool | None = strawberry.field(
+        default=None, description="Product attributes only: usable in promo rule conditions."
+    )
+    is_filterable: bool | None = strawberry.field(
+        default=None, description="Product attributes only: filterable in layered navigation."
+    )
+    is_searchable: bool | None = strawberry.field(
+        default=None, description="Product attributes only: searchable."
+    )
+    used_in_product_listing: bool | None = strawberry.field(
+        default=None, description="Product attributes only: loaded in product lists."
+    )
     options: list[CustomAttributeOptionInput] | None = strawberry.field(
         default=None, description="The choices of a select or multiselect attribute."
     )
@@ -273,6 +310,18 @@ class CustomAttributeUpdateInput:
     )
     is_used_for_customer_segment: bool | None = strawberry.field(
         default=None, description="Usable in segment conditions."
+    )
+    is_used_for_promo_rules: bool | None = strawberry.field(
+        default=None, description="Product attributes only: usable in promo rule conditions."
+    )
+    is_filterable: bool | None = strawberry.field(
+        default=None, description="Product attributes only: filterable in layered navigation."
+    )
+    is_searchable: bool | None = strawberry.field(
+        default=None, description="Product attributes only: searchable."
+    )
+    used_in_product_listing: bool | None = strawberry.field(
+        default=None, description="Product attributes only: loaded in product lists."
     )
     options: list[CustomAttributeOptionInput] | None = strawberry.field(
         default=None,

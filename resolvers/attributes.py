@@ -46,7 +46,8 @@ def _options(options: list[CustomAttributeOptionInput] | None) -> list[OptionDat
 @strawberry.type
 class Query:
     @strawberry.field(
-        description="Custom attribute definitions of customers or addresses (admin token required)."
+        description="Custom attribute definitions of customers, addresses or products "
+        "(admin token required)."
     )
     async def adminCustomAttributes(
         self,
@@ -65,20 +66,29 @@ class Mutation:
         self, info: Info, input: CustomAttributeCreateInput
     ) -> CustomAttributeOutput:
         await require_admin(info)
+        entity_type = EntityType[input.entity_type.name]
+        # The customer-only flags have defaults in the input; they mean nothing for products.
+        customer = entity_type is not EntityType.CATALOG_PRODUCT
         try:
             view = await attribute_metadata.create(
                 AttributeChanges(
-                    entity_type=EntityType[input.entity_type.name],
+                    entity_type=entity_type,
                     code=input.code,
                     frontend_input=FrontendInput[input.frontend_input.name],
                     label=input.label,
                     is_required=input.is_required,
                     default_value=input.default_value,
                     sort_order=input.sort_order,
-                    is_visible=input.is_visible,
-                    is_used_in_grid=input.is_used_in_grid,
-                    is_filterable_in_grid=input.is_filterable_in_grid,
-                    is_used_for_customer_segment=input.is_used_for_customer_segment,
+                    is_visible=input.is_visible if customer else None,
+                    is_used_in_grid=input.is_used_in_grid if customer else None,
+                    is_filterable_in_grid=input.is_filterable_in_grid if customer else None,
+                    is_used_for_customer_segment=input.is_used_for_customer_segment
+                    if customer
+                    else None,
+                    is_used_for_promo_rules=input.is_used_for_promo_rules,
+                    is_filterable=input.is_filterable,
+                    is_searchable=input.is_searchable,
+                    used_in_product_listing=input.used_in_product_listing,
                     options=_options(input.options),
                 )
             )
@@ -103,6 +113,10 @@ class Mutation:
                     is_used_in_grid=input.is_used_in_grid,
                     is_filterable_in_grid=input.is_filterable_in_grid,
                     is_used_for_customer_segment=input.is_used_for_customer_segment,
+                    is_used_for_promo_rules=input.is_used_for_promo_rules,
+                    is_filterable=input.is_filterable,
+                    is_searchable=input.is_searchable,
+                    used_in_product_listing=input.used_in_product_listing,
                     options=_options(input.options),
                 ),
             )

@@ -1,0 +1,861 @@
+"""Catalog types: the storefront's `ProductInterface` family, prices and the category tree, and
+the admin's products and categories with their inputs and outputs.
+
+Other domains present a product with `product_of(row)`; every field that needs more than the
+product row (categories, stock, prices' store) loads it through `CatalogLoaders`, so a list of
+products costs one query per field, never one per product."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry.dataloader import DataLoader
+
+from engine import catalog, prices
+from engine.pagination import Page, PageRequest
+from graph.attributes import AttributeValueInput, AttributeValueInterface, values_to_graph
+from graph.common import (
+    FilterEqualTypeInput,
+    FilterMatchTypeInput,
+    FilterRangeTypeInput,
+    Money,
+    SearchResultPageInfo,
+    SortEnum,
+)
+from graph.context import Context, Info
+from graph.errors import UserError
+from graph.uids import encode_uid
+from models import CatalogCategoryEntity, CataloginventoryStockItem, CatalogProductEntity
+from models.catalog import ProductStatus, ProductType, Visibility
+
+if TYPE_CHECKING:
+    from engine.stores import StoreView
+
+
+class CatalogLoaders:
+    """The catalog's per-request DataLoaders (`info.context.loaders_for(CatalogLoaders)`)."""
+
+    def __init__(self, context: Context) -> None:
+        self.stock: DataLoader[int, CataloginventoryStockItem | None] = DataLoader(
+            load_fn=catalog.load_stock_items
+        )
+        self.product_categories: DataLoader[int, list[CatalogCategoryEntity]] = DataLoader(
+            load_fn=catalog.load_product_categories
+        )
+        self.children: DataLoader[int, list[CatalogCategoryEntity]] = DataLoader(
+            load_fn=catalog.load_children
+        )
+        self.all_children: DataLoader[int, list[CatalogCategoryEntity]] = DataLoader(
+            load_fn=catalog.load_all_children
+        )
+        self.product_count: DataLoader[int, int] = DataLoader(load_fn=catalog.load_product_counts)
+
+
+def _magento_date(value: date | None) -> str | None:
+    """Magento returns product dates as stored datetimes: `2024-01-31 00:00:00`."""
+    return None if value is None else f"{value.isoformat()} 00:00:00"
+
+
+# --- prices -------------------------------------------------------------------------------------
+
+
+@strawberry.type(description="A single FPT that can be applied to a product price.")
+class FixedProductTax:
+    amount: Money | None = strawberry.field(description="The amount of the Fixed Product Tax.")
+    label: str | None = strawberry.field(
+        description="The display label assigned to the Fixed Product Tax."
+    )
+
+
+@strawberry.type(description="Contains the discount applied to a product price.")
+class ProductDiscount:
+    amount_off: float | None = strawberry.field(description="The actual value of the discount.")
+    percent_off: float | None = strawberry.field(description="The discount expressed a percentage.")
+
+
+@strawberry.type(description="Represents a product price.")
+class ProductPrice:
+    discount: ProductDiscount | None = strawberry.field(
+        description="The price discount. Represents the difference between the regular and "
+        "final price."
+    )
+    final_price: Money = strawberry.field(
+        description="The final price of the product after applying discounts."
+    )
+    fixed_product_taxes: list[FixedProductTax | None] | None = strawberry.field(
+        description="An array of the multiple Fixed Product Taxes that can be applied to a "
+        "product price."
+    )
+    regular_price: Money = strawberry.field(description="The regular price of the product.")
+
+    @classmethod
+    def of(cls, view: prices.PriceView, currency: str) -> ProductPrice:
+        return cls(
+            discount=ProductDiscount(
+                amount_off=float(view.amount_off), percent_off=float(view.percent_off)
+            ),
+            final_price=Money.of(view.final_price, currency),
+            fixed_product_taxes=[],
+            regular_price=Money.of(view.regular_price, currency),
+        )
+
+
+@strawberry.type(
+    description="Contains the price range for a product. If the product has a single price, the "
+    "minimum and maximum price will be the same."
+)
+class PriceRange:
+    maximum_price: ProductPrice | None = strawberry.field(
+        description="The highest possible price for the product."
+    )
+    minimum_price: ProductPrice = strawberry.field(
+        description="The lowest possible price for the product."
+    )
+
+
+@strawberry.type(description="Defines a price based on the quantity purchased.")
+class TierPrice:
+    discount: ProductDiscount | None = strawberry.field(
+        description="The price discount that this tier represents."
+    )
+    final_price: Money | None = strawberry.field(
+        description="The price of the product at this tier."
+    )
+    quantity: float | None = strawberry.field(
+        description="The minimum number of items that must be purchased to qualify for this "
+        "price tier."
+    )
+
+
+@strawberry.enum(
+    description="This enumeration states whether a product stock status is in stock or out of stock"
+)
+class ProductStockStatus(Enum):
+    IN_STOCK = strawberry.enum_value("IN_STOCK", description="The product is in stock.")
+    OUT_OF_STOCK = strawberry.enum_value("OUT_OF_STOCK", description="The product is out of stock.")
+
+
+async def price_range_of(product: CatalogProductEntity, store: StoreView) -> PriceRange:
+    """A simple product has one price: minimum and maximum are the same."""
+    view = prices.price_view(product, prices.local_today(store.website.timezone))
+    currency = store.website.base_currency_code
+    return PriceRange(
+        minimum_price=ProductPrice.of(view, currency), maximum_price=ProductPrice.of(view, currency)
+    )
+
+
+# --- products -----------------------------------------------------------------------------------
+
+
+async def _product_categories(
+    root: ProductInterface, info: Info
+) -> list[Annotated[CategoryInterface, strawberry.lazy("graph.catalog")] | None] | None:
+    rows = await info.context.loaders_for(CatalogLoaders).product_categories.load(
+        root.row.entity_id
+    )
+    return [CategoryTree.of(row) for row in rows]
+
+
+async def _price_range(root: ProductInterface, info: Info) -> PriceRange:
+    return await price_range_of(root.row, await info.context.store())
+
+
+def _price_tiers(root: ProductInterface) -> list[TierPrice | None] | None:
+    """Tier prices come with the price-rules issue; until then no product has any."""
+    return []
+
+
+async def _stock_status(root: ProductInterface, info: Info) -> ProductStockStatus | None:
+    item = await info.context.loaders_for(CatalogLoaders).stock.load(root.row.entity_id)
+    return (
+        ProductStockStatus.IN_STOCK
+        if catalog.is_in_stock(item)
+        else ProductStockStatus.OUT_OF_STOCK
+    )
+
+
+@strawberry.interface(description="Contains fields that are common to all types of products.")
+class ProductInterface:
+    row: strawberry.Private[CatalogProductEntity]
+    categories: (
+        list[Annotated[CategoryInterface, strawberry.lazy("graph.catalog")] | None] | None
+    ) = strawberry.field(
+        resolver=_product_categories, description="The categories assigned to a product."
+    )
+    id: int | None = strawberry.field(
+        description="The ID number assigned to the product.",
+        deprecation_reason="Use the `uid` field instead.",
+    )
+    name: str | None = strawberry.field(
+        description="The product name. Customers use this name to identify the product."
+    )
+    price_range: PriceRange = strawberry.field(
+        resolver=_price_range, description="The range of prices for the product"
+    )
+    price_tiers: list[TierPrice | None] | None = strawberry.field(
+        resolver=_price_tiers, description="An array of `TierPrice` objects."
+    )
+    sku: str | None = strawberry.field(
+        description="A number or code assigned to a product to identify the product, options, "
+        "price, and manufacturer."
+    )
+    special_from_date: str | None = strawberry.field(
+        description="The beginning date that a product has a special price.",
+        deprecation_reason="The field should not be used on the storefront.",
+    )
+    special_price: float | None = strawberry.field(
+        description="The discounted price of the product."
+    )
+    special_to_date: str | None = strawberry.field(
+        description="The end date for a product with a special price."
+    )
+    stock_status: ProductStockStatus | None = strawberry.field(
+        resolver=_stock_status, description="Stock status of the product"
+    )
+    type_id: str | None = strawberry.field(
+        description="One of simple, virtual, bundle, downloadable, grouped, or configurable.",
+        deprecation_reason="Use `__typename` instead.",
+    )
+    uid: strawberry.ID = strawberry.field(
+        description="The unique ID for a `ProductInterface` object."
+    )
+    url_key: str | None = strawberry.field(
+        description="The part of the URL that identifies the product"
+    )
+
+
+@strawberry.type(
+    description="Defines a simple product, which is tangible and is usually sold in single units "
+    "or in fixed quantities."
+)
+class SimpleProduct(ProductInterface):
+    pass
+
+
+@strawberry.type(
+    description="Defines a virtual product, which is a non-tangible product that does not "
+    "require shipping and is not kept in inventory."
+)
+class VirtualProduct(ProductInterface):
+    pass
+
+
+def product_of(row: CatalogProductEntity) -> ProductInterface:
+    """The storefront type presenting a product row (`SimpleProduct` or `VirtualProduct`)."""
+    kind = VirtualProduct if row.type_id == ProductType.VIRTUAL else SimpleProduct
+    return kind(
+        row=row,
+        id=row.entity_id,
+        name=row.name,
+        sku=row.sku,
+        special_from_date=_magento_date(row.special_from_date),
+        special_price=None if row.special_price is None else float(row.special_price),
+        special_to_date=_magento_date(row.special_to_date),
+        type_id=str(row.type_id),
+        uid=strawberry.ID(encode_uid(row.entity_id)),
+        url_key=row.url_key,
+    )
+
+
+@strawberry.type(description="Contains the results of a `products` query.")
+class Products:
+    items: list[ProductInterface | None] | None = strawberry.field(
+        description="An array of products that match the specified search criteria."
+    )
+    page_info: SearchResultPageInfo | None = strawberry.field(
+        description="An object that includes the page_info and currentPage values specified in "
+        "the query."
+    )
+    total_count: int | None = strawberry.field(
+        description="The number of products that are marked as visible. By default, in complex "
+        "products, parent products are visible, but their child products are not."
+    )
+
+    @classmethod
+    def of(cls, page: Page[CatalogProductEntity]) -> Products:
+        return cls(
+            items=[product_of(row) for row in page.items],
+            page_info=SearchResultPageInfo.of(page),
+            total_count=page.total_count,
+        )
+
+
+@strawberry.input(
+    description="Specifies the attribute to use for sorting search results and indicates whether "
+    "the results are sorted in ascending or descending order."
+)
+class ProductAttributeSortInput:
+    name: SortEnum | None = strawberry.field(
+        default=None, description="Attribute label: Product Name"
+    )
+    position: SortEnum | None = strawberry.field(
+        default=None, description="Sort by the position assigned to each product."
+    )
+    price: SortEnum | None = strawberry.field(default=None, description="Attribute label: Price")
+    relevance: SortEnum | None = strawberry.field(
+        default=None, description="Sort by the search relevance score (default)."
+    )
+
+
+@strawberry.input(description="Defines the filters to be used in the search.")
+class ProductAttributeFilterInput:
+    category_id: FilterEqualTypeInput | None = strawberry.field(
+        default=None,
+        description="Deprecated: use `category_uid` to filter product by category ID.",
+    )
+    category_uid: FilterEqualTypeInput | None = strawberry.field(
+        default=None,
+        description="Filter product by the unique ID for a `CategoryInterface` object.",
+    )
+    category_url_path: FilterEqualTypeInput | None = strawberry.field(
+        default=None, description="Filter product by category URL path."
+    )
+    description: FilterMatchTypeInput | None = strawberry.field(
+        default=None, description="Attribute label: Description"
+    )
+    name: FilterMatchTypeInput | None = strawberry.field(
+        default=None, description="Attribute label: Product Name"
+    )
+    price: FilterRangeTypeInput | None = strawberry.field(
+        default=None, description="Attribute label: Price"
+    )
+    short_description: FilterMatchTypeInput | None = strawberry.field(
+        default=None, description="Attribute label: Short Description"
+    )
+    sku: FilterEqualTypeInput | None = strawberry.field(
+        default=None, description="Attribute label: SKU"
+    )
+    url_key: FilterEqualTypeInput | None = strawberry.field(
+        default=None, description="The part of the URL that identifies the product"
+    )
+
+
+def sort_of(sort: ProductAttributeSortInput | None) -> tuple[catalog.ProductOrder, ...]:
+    """The sort input's fields in the order given, as the engine's orderings."""
+    if sort is None:
+        return ()
+    result = []
+    for key, field in (
+        ("name", catalog.ProductSortField.NAME),
+        ("position", catalog.ProductSortField.POSITION),
+        ("price", catalog.ProductSortField.PRICE),
+        ("relevance", catalog.ProductSortField.RELEVANCE),
+    ):
+        direction = getattr(sort, key)
+        if direction is not None:
+            result.append(catalog.ProductOrder(field, descending=direction is SortEnum.DESC))
+    return tuple(result)
+
+
+# --- categories ---------------------------------------------------------------------------------
+
+
+@strawberry.type(description="Contains details about the products assigned to a category.")
+class CategoryProducts:
+    items: list[ProductInterface | None] | None = strawberry.field(
+        description="An array of products that are assigned to the category."
+    )
+    page_info: SearchResultPageInfo | None = strawberry.field(description="Pagination metadata.")
+    total_count: int | None = strawberry.field(
+        description="The number of products in the category that are marked as visible."
+    )
+
+
+async def _category_products(
+    root: CategoryInterface,
+    info: Info,
+    pageSize: int | None = 20,  # noqa: N803 - Magento's argument name
+    currentPage: int | None = 1,  # noqa: N803
+    sort: ProductAttributeSortInput | None = None,
+) -> CategoryProducts | None:
+    """The category's storefront products (its subtree's too, as an anchor category)."""
+    store = await info.context.store()
+    page = await catalog.search_products(
+        store.website.website_id,
+        catalog.ProductSearch(category_ids=(root.row.entity_id,)),
+        sort_of(sort),
+        PageRequest(
+            20 if pageSize is None else pageSize, 1 if currentPage is None else currentPage
+        ),
+        prices.local_today(store.website.timezone),
+    )
+    return CategoryProducts(
+        items=[product_of(row) for row in page.items],
+        page_info=SearchResultPageInfo.of(page),
+        total_count=page.total_count,
+    )
+
+
+@strawberry.interface(
+    description="Contains the full set of attributes that can be returned in a category search."
+)
+class CategoryInterface:
+    row: strawberry.Private[CatalogCategoryEntity]
+    id: int | None = strawberry.field(
+        description="An ID that uniquely identifies the category.",
+        deprecation_reason="Use `uid` instead.",
+    )
+    level: int | None = strawberry.field(description="The depth of the category within the tree.")
+    name: str | None = strawberry.field(description="The display name of the category.")
+    path: str | None = strawberry.field(description="The full category path.")
+    position: int | None = strawberry.field(
+        description="The position of the category relative to other categories at the same "
+        "level in tree."
+    )
+    products: CategoryProducts | None = strawberry.field(
+        resolver=_category_products, description="The list of products assigned to the category."
+    )
+    uid: strawberry.ID = strawberry.field(
+        description="The unique ID for a `CategoryInterface` object."
+    )
+
+
+async def _children(root: CategoryTree, info: Info) -> list[CategoryTree | None] | None:
+    rows = await info.context.loaders_for(CatalogLoaders).children.load(root.row.entity_id)
+    return [CategoryTree.of(row) for row in rows]
+
+
+@strawberry.type(description="Contains the hierarchy of categories.")
+class CategoryTree(CategoryInterface):
+    children: list[CategoryTree | None] | None = strawberry.field(
+        resolver=_children, description="A tree of child categories."
+    )
+    children_count: str | None = strawberry.field(
+        description="The number of categories below this one, at any depth."
+    )
+    url_key: str | None = strawberry.field(
+        description="The part of the URL that identifies the category."
+    )
+
+    @classmethod
+    def of(cls, row: CatalogCategoryEntity) -> CategoryTree:
+        return cls(
+            row=row,
+            id=row.entity_id,
+            level=row.level,
+            name=row.name,
+            path=row.path,
+            position=row.position,
+            uid=strawberry.ID(encode_uid(row.entity_id)),
+            children_count=str(row.children_count),
+            url_key=row.url_key,
+        )
+
+
+@strawberry.type(
+    description="Contains a collection of `CategoryTree` objects and pagination information."
+)
+class CategoryResult:
+    items: list[CategoryTree | None] | None = strawberry.field(
+        description="A list of categories that match the filter criteria."
+    )
+    page_info: SearchResultPageInfo | None = strawberry.field(
+        description="An object that includes the `page_info` and `currentPage` values specified "
+        "in the query."
+    )
+    total_count: int | None = strawberry.field(
+        description="The total number of categories that match the criteria."
+    )
+
+
+@strawberry.input(description="Defines the filters to be used in the search.")
+class CategoryFilterInput:
+    category_uid: FilterEqualTypeInput | None = strawberry.field(
+        default=None,
+        description="Filter by the unique category ID for a `CategoryInterface` object.",
+    )
+    ids: FilterEqualTypeInput | None = strawberry.field(
+        default=None,
+        description="Deprecated: use 'category_uid' to filter uniquely identifiers of categories.",
+    )
+    name: FilterMatchTypeInput | None = strawberry.field(
+        default=None, description="Filter by the display name of the category."
+    )
+    parent_category_uid: FilterEqualTypeInput | None = strawberry.field(
+        default=None,
+        description="Filter by the unique parent category ID for a `CategoryInterface` object.",
+    )
+    parent_id: FilterEqualTypeInput | None = strawberry.field(
+        default=None,
+        description="Filter by the unique parent category ID for a `CategoryInterface` object.",
+    )
+    url_key: FilterEqualTypeInput | None = strawberry.field(
+        default=None, description="Filter by the part of the URL that identifies the category."
+    )
+    url_path: FilterEqualTypeInput | None = strawberry.field(
+        default=None, description="Filter by the URL path for the category."
+    )
+
+
+# Implementations reached only through an interface; graph/schema.py registers them.
+CATALOG_TYPES: list[type] = [SimpleProduct, VirtualProduct, CategoryTree]
+
+
+# --- admin --------------------------------------------------------------------------------------
+
+
+@strawberry.enum(description="Magento's product types that mageseg keeps.")
+class ProductTypeEnum(Enum):
+    SIMPLE = strawberry.enum_value("simple", description="A tangible product, shipped.")
+    VIRTUAL = strawberry.enum_value("virtual", description="A non-tangible product, not shipped.")
+
+
+@strawberry.enum(description="Where a product is shown (Magento's `Product\\Visibility`).")
+class ProductVisibilityEnum(Enum):
+    NOT_VISIBLE = strawberry.enum_value(1, description="Not visible individually.")
+    IN_CATALOG = strawberry.enum_value(2, description="In catalog listings only.")
+    IN_SEARCH = strawberry.enum_value(3, description="In search results only.")
+    BOTH = strawberry.enum_value(4, description="In catalog listings and search.")
+
+
+@strawberry.enum(description="Whether a product can be shown and sold.")
+class ProductStatusEnum(Enum):
+    ENABLED = strawberry.enum_value(1, description="Enabled.")
+    DISABLED = strawberry.enum_value(2, description="Disabled: hidden from the storefront.")
+
+
+@strawberry.type(description="A product as admins manage it (admin token required).")
+class AdminProduct:
+    uid: strawberry.ID = strawberry.field(description="The unique ID of the product.")
+    id: int = strawberry.field(description="Magento's numeric `entity_id`.")
+    sku: str = strawberry.field(description="The stock keeping unit, unique.")
+    name: str = strawberry.field(description="The product name.")
+    type_id: ProductTypeEnum = strawberry.field(description="The product type.")
+    attribute_set_id: int = strawberry.field(description="The attribute set (4 is Default).")
+    url_key: str | None = strawberry.field(description="The part of the URL naming the product.")
+    price: float = strawberry.field(description="The regular price, in the base currency.")
+    special_price: float | None = strawberry.field(description="The special price, if any.")
+    special_from_date: str | None = strawberry.field(
+        description="The first day of the special price (YYYY-MM-DD), if bounded."
+    )
+    special_to_date: str | None = strawberry.field(
+        description="The last day of the special price (YYYY-MM-DD), if bounded."
+    )
+    weight: float | None = strawberry.field(description="The weight, if any.")
+    visibility: ProductVisibilityEnum = strawberry.field(description="Where it is shown.")
+    status: ProductStatusEnum = strawberry.field(description="Enabled or disabled.")
+    tax_class_id: int | None = strawberry.field(description="The product tax class, if any.")
+    website_uids: list[strawberry.ID] = strawberry.field(description="The websites selling it.")
+    category_uids: list[strawberry.ID] = strawberry.field(
+        description="The categories it is assigned to."
+    )
+    qty: float = strawberry.field(description="The quantity in stock.")
+    is_in_stock: bool = strawberry.field(description="The stock status.")
+    custom_attributes: list[AttributeValueInterface | None] = strawberry.field(
+        description="The product's custom attribute values."
+    )
+    created_at: str = strawberry.field(description="When it was created (ISO 8601).")
+    updated_at: str = strawberry.field(description="When it last changed (ISO 8601).")
+
+    @classmethod
+    def of(cls, details: catalog.ProductDetails) -> AdminProduct:
+        p, stock = details.product, details.stock
+        return cls(
+            uid=strawberry.ID(encode_uid(p.entity_id)),
+            id=p.entity_id,
+            sku=p.sku,
+            name=p.name,
+            type_id=ProductTypeEnum[ProductType(p.type_id).name],
+            attribute_set_id=p.attribute_set_id,  # type: ignore[attr-defined]
+            url_key=p.url_key,
+            price=float(p.price),
+            special_price=None if p.special_price is None else float(p.special_price),
+            special_from_date=None
+            if p.special_from_date is None
+            else p.special_from_date.isoformat(),
+            special_to_date=None if p.special_to_date is None else p.special_to_date.isoformat(),
+            weight=None if p.weight is None else float(p.weight),
+            visibility=ProductVisibilityEnum[Visibility(p.visibility).name],
+            status=ProductStatusEnum[ProductStatus(p.status).name],
+            tax_class_id=p.tax_class_id,  # type: ignore[attr-defined]
+            website_uids=[strawberry.ID(encode_uid(i)) for i in details.website_ids],
+            category_uids=[strawberry.ID(encode_uid(i)) for i in details.category_ids],
+            qty=float(stock.qty) if stock else 0.0,
+            is_in_stock=catalog.is_in_stock(stock),
+            custom_attributes=values_to_graph(details.custom_attributes),
+            created_at=p.created_at.isoformat(),
+            updated_at=p.updated_at.isoformat(),
+        )
+
+
+@strawberry.type(description="A page of products for admins.")
+class AdminProducts:
+    items: list[AdminProduct] = strawberry.field(description="The products on this page.")
+    page_info: SearchResultPageInfo = strawberry.field(description="Pagination metadata.")
+    total_count: int = strawberry.field(description="How many products match the filter.")
+
+
+@strawberry.input(description="Filters for the admin list of products; all must match.")
+class AdminProductFilterInput:
+    sku: FilterEqualTypeInput | None = strawberry.field(
+        default=None, description="Products with exactly these skus."
+    )
+    sku_match: FilterMatchTypeInput | None = strawberry.field(
+        default=None, description="Products whose sku contains this text (case-insensitive)."
+    )
+    name: FilterMatchTypeInput | None = strawberry.field(
+        default=None, description="Products whose name contains this text (case-insensitive)."
+    )
+    type_id: list[ProductTypeEnum] | None = strawberry.field(
+        default=None, description="Products of these types."
+    )
+    status: list[ProductStatusEnum] | None = strawberry.field(
+        default=None, description="Products with these statuses."
+    )
+    price: FilterRangeTypeInput | None = strawberry.field(
+        default=None, description="Products whose regular price is within these bounds (inclusive)."
+    )
+    category_uid: FilterEqualTypeInput | None = strawberry.field(
+        default=None, description="Products assigned directly to one of these categories."
+    )
+    website_uid: FilterEqualTypeInput | None = strawberry.field(
+        default=None, description="Products sold on one of these websites."
+    )
+
+
+@strawberry.input(description="A new product.")
+class ProductCreateInput:
+    sku: str = strawberry.field(
+        description="The stock keeping unit; unique, at most 64 characters."
+    )
+    name: str = strawberry.field(description="The product name.")
+    price: float = strawberry.field(description="The regular price, 0 or more.")
+    type_id: ProductTypeEnum = strawberry.field(
+        default=ProductTypeEnum.SIMPLE, description="The product type."
+    )
+    attribute_set_id: int | None = strawberry.field(
+        default=None, description="The attribute set; Default (4) when omitted."
+    )
+    url_key: str | None = strawberry.field(
+        default=None, description="The URL key; made from the name when omitted."
+    )
+    special_price: float | None = strawberry.field(default=None, description="A special price.")
+    special_from_date: date | None = strawberry.field(
+        default=None, description="The first day of the special price."
+    )
+    special_to_date: date | None = strawberry.field(
+        default=None, description="The last day of the special price."
+    )
+    weight: float | None = strawberry.field(default=None, description="The weight.")
+    visibility: ProductVisibilityEnum = strawberry.field(
+        default=ProductVisibilityEnum.BOTH, description="Where it is shown."
+    )
+    status: ProductStatusEnum = strawberry.field(
+        default=ProductStatusEnum.ENABLED, description="Enabled or disabled."
+    )
+    tax_class_id: int | None = strawberry.field(
+        default=2, description="The product tax class; Taxable Goods (2) by default."
+    )
+    website_uids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="The websites selling it; the default website when omitted."
+    )
+    category_uids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="The categories it is assigned to."
+    )
+    qty: float | None = strawberry.field(default=None, description="The quantity in stock (0).")
+    is_in_stock: bool | None = strawberry.field(
+        default=None,
+        description="The stock status; as Magento, a product without quantity is out of stock.",
+    )
+    custom_attributes: list[AttributeValueInput | None] | None = strawberry.field(
+        default=None, description="Custom attribute values."
+    )
+
+
+@strawberry.input(
+    description="Changes to a product: omitted fields stay as they are, null clears a nullable "
+    "one, lists replace what is stored (custom attributes: only the codes named)."
+)
+class ProductUpdateInput:
+    sku: str | None = strawberry.field(default=strawberry.UNSET, description="A new sku.")
+    name: str | None = strawberry.field(default=strawberry.UNSET, description="A new name.")
+    price: float | None = strawberry.field(
+        default=strawberry.UNSET, description="A new regular price."
+    )
+    type_id: ProductTypeEnum | None = strawberry.field(
+        default=strawberry.UNSET, description="A new product type."
+    )
+    attribute_set_id: int | None = strawberry.field(
+        default=strawberry.UNSET, description="A new attribute set."
+    )
+    url_key: str | None = strawberry.field(default=strawberry.UNSET, description="A new URL key.")
+    special_price: float | None = strawberry.field(
+        default=strawberry.UNSET, description="A new special price; null removes it."
+    )
+    special_from_date: date | None = strawberry.field(
+        default=strawberry.UNSET, description="The first day of the special price."
+    )
+    special_to_date: date | None = strawberry.field(
+        default=strawberry.UNSET, description="The last day of the special price."
+    )
+    weight: float | None = strawberry.field(default=strawberry.UNSET, description="The weight.")
+    visibility: ProductVisibilityEnum | None = strawberry.field(
+        default=strawberry.UNSET, description="Where it is shown."
+    )
+    status: ProductStatusEnum | None = strawberry.field(
+        default=strawberry.UNSET, description="Enabled or disabled."
+    )
+    tax_class_id: int | None = strawberry.field(
+        default=strawberry.UNSET, description="The product tax class; null for none."
+    )
+    website_uids: list[strawberry.ID] | None = strawberry.field(
+        default=strawberry.UNSET, description="The websites selling it."
+    )
+    category_uids: list[strawberry.ID] | None = strawberry.field(
+        default=strawberry.UNSET, description="The categories it is assigned to."
+    )
+    qty: float | None = strawberry.field(
+        default=strawberry.UNSET, description="The quantity in stock."
+    )
+    is_in_stock: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="The stock status."
+    )
+    custom_attributes: list[AttributeValueInput | None] | None = strawberry.field(
+        default=strawberry.UNSET, description="Custom attribute values to set or clear."
+    )
+
+
+@strawberry.input(
+    description="One row of a bulk upsert: the product with this sku is updated as "
+    "`ProductUpdateInput` would, or created (then `name` and `price` are required)."
+)
+class ProductUpsertInput(ProductUpdateInput):
+    sku: str = strawberry.field(description="The sku that identifies the product.")
+
+
+@strawberry.type(description="The result of an admin mutation on a product.")
+class ProductOutput:
+    product: AdminProduct | None = strawberry.field(
+        description="The product after the change; null when the input was refused."
+    )
+    user_errors: list[UserError] = strawberry.field(description="Every problem with the input.")
+
+
+@strawberry.type(description="The result of a bulk product upsert.")
+class UpsertProductsOutput:
+    products: list[AdminProduct] = strawberry.field(
+        description="The products, in input order; empty when any row was refused."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description="Every problem, with paths naming the row (`input.3.price`)."
+    )
+
+
+@strawberry.type(description="The result of deleting a product.")
+class DeleteProductOutput:
+    deleted_uid: strawberry.ID | None = strawberry.field(
+        description="The uid of the deleted product; null when nothing was deleted."
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why nothing was deleted.")
+
+
+async def _admin_product_count(root: AdminCategory, info: Info) -> int:
+    return await info.context.loaders_for(CatalogLoaders).product_count.load(root.row.entity_id)
+
+
+async def _admin_children(root: AdminCategory, info: Info) -> list[AdminCategory]:
+    rows = await info.context.loaders_for(CatalogLoaders).all_children.load(root.row.entity_id)
+    return [AdminCategory.of(r) for r in rows]
+
+
+@strawberry.type(description="A category as admins manage it, with its subtree.")
+class AdminCategory:
+    row: strawberry.Private[CatalogCategoryEntity]
+    uid: strawberry.ID = strawberry.field(description="The unique ID of the category.")
+    id: int = strawberry.field(description="Magento's numeric `entity_id`.")
+    parent_uid: strawberry.ID | None = strawberry.field(
+        description="The parent's uid; null for the tree root."
+    )
+    name: str = strawberry.field(description="The display name.")
+    path: str = strawberry.field(
+        description="The ids from the root down to the category (`1/2/7`)."
+    )
+    level: int = strawberry.field(description="The depth in the tree (the root is 0).")
+    position: int = strawberry.field(description="The position among its siblings.")
+    children_count: int = strawberry.field(
+        description="How many categories are below it, at any depth."
+    )
+    url_key: str | None = strawberry.field(description="The part of the URL naming the category.")
+    is_active: bool = strawberry.field(description="Whether the storefront shows it.")
+    include_in_menu: bool = strawberry.field(description="Whether navigation menus show it.")
+    product_count: int = strawberry.field(
+        resolver=_admin_product_count, description="How many products are assigned to it directly."
+    )
+    children: list[AdminCategory] = strawberry.field(
+        resolver=_admin_children, description="Its children, active or not, by position."
+    )
+
+    @classmethod
+    def of(cls, row: CatalogCategoryEntity) -> AdminCategory:
+        return cls(
+            row=row,
+            uid=strawberry.ID(encode_uid(row.entity_id)),
+            id=row.entity_id,
+            parent_uid=strawberry.ID(encode_uid(row.parent_id)) if row.parent_id else None,
+            name=row.name,
+            path=row.path,
+            level=row.level,
+            position=row.position,
+            children_count=row.children_count,
+            url_key=row.url_key,
+            is_active=row.is_active,
+            include_in_menu=row.include_in_menu,
+        )
+
+
+@strawberry.input(description="A new category.")
+class CategoryCreateInput:
+    name: str = strawberry.field(description="The display name.")
+    parent_uid: strawberry.ID | None = strawberry.field(
+        default=None, description="The parent; Default Category when omitted."
+    )
+    position: int | None = strawberry.field(
+        default=None, description="The position among its siblings; last when omitted."
+    )
+    url_key: str | None = strawberry.field(
+        default=None, description="The URL key; made from the name when omitted."
+    )
+    is_active: bool = strawberry.field(default=True, description="Shown on the storefront.")
+    include_in_menu: bool = strawberry.field(default=True, description="Shown in menus.")
+
+
+@strawberry.input(
+    description="Changes to a category; omitted fields stay as they are. A new parent moves the "
+    "category with its subtree."
+)
+class CategoryUpdateInput:
+    name: str | None = strawberry.field(default=strawberry.UNSET, description="A new name.")
+    parent_uid: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="A new parent: moves the category."
+    )
+    position: int | None = strawberry.field(
+        default=strawberry.UNSET, description="A new position; null puts it last."
+    )
+    url_key: str | None = strawberry.field(
+        default=strawberry.UNSET, description="A new URL key; null removes it."
+    )
+    is_active: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="Shown on the storefront."
+    )
+    include_in_menu: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="Shown in menus."
+    )
+
+
+@strawberry.type(description="The result of an admin mutation on a category.")
+class CategoryOutput:
+    category: AdminCategory | None = strawberry.field(
+        description="The category after the change; null when the input was refused."
+    )
+    user_errors: list[UserError] = strawberry.field(description="Every problem with the input.")
+
+
+@strawberry.type(description="The result of deleting a category with its subtree.")
+class DeleteCategoryOutput:
+    deleted_uids: list[strawberry.ID] = strawberry.field(
+        description="The uids deleted: the category's first, then its subtree's."
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why nothing was deleted.")
