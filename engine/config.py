@@ -24,6 +24,21 @@ class ConfigPath(StrEnum):
     SHARE_ACTIVE_SEGMENTS = "customer/magento_customersegment/share_active_segments"
     SHARE_APPLIED_CART_RULE = "promo/graphql/share_applied_cart_rule"
     DEFAULT_DISPLAY_CURRENCY = "currency/options/default"
+    # Carts (Magento's defaults): the flat-rate carrier, check / money order and zero-total payment,
+    # and where tax is computed when a cart has no address yet.
+    FLATRATE_ACTIVE = "carriers/flatrate/active"
+    FLATRATE_PRICE = "carriers/flatrate/price"
+    FLATRATE_TYPE = "carriers/flatrate/type"
+    FLATRATE_TITLE = "carriers/flatrate/title"
+    FLATRATE_NAME = "carriers/flatrate/name"
+    CHECKMO_ACTIVE = "payment/checkmo/active"
+    CHECKMO_TITLE = "payment/checkmo/title"
+    FREE_PAYMENT_ACTIVE = "payment/free/active"
+    FREE_PAYMENT_TITLE = "payment/free/title"
+    TAX_BASED_ON = "tax/calculation/based_on"
+    TAX_DEFAULT_COUNTRY = "tax/defaults/country"
+    TAX_DEFAULT_REGION = "tax/defaults/region"
+    TAX_DEFAULT_POSTCODE = "tax/defaults/postcode"
 
 
 # `customer/account_share/scope`: 1 = accounts are per website (Magento's default), 0 = global.
@@ -45,6 +60,21 @@ DEFAULTS: dict[ConfigPath, str] = {
     ConfigPath.SHARE_ACTIVE_SEGMENTS: "1",
     ConfigPath.SHARE_APPLIED_CART_RULE: "1",
     ConfigPath.DEFAULT_DISPLAY_CURRENCY: "USD",
+    ConfigPath.FLATRATE_ACTIVE: "1",
+    ConfigPath.FLATRATE_PRICE: "5.00",
+    # I: the price is per item (times the quantity shipped), O: once per order.
+    ConfigPath.FLATRATE_TYPE: "I",
+    ConfigPath.FLATRATE_TITLE: "Flat Rate",
+    ConfigPath.FLATRATE_NAME: "Fixed",
+    ConfigPath.CHECKMO_ACTIVE: "1",
+    ConfigPath.CHECKMO_TITLE: "Check / Money order",
+    ConfigPath.FREE_PAYMENT_ACTIVE: "1",
+    ConfigPath.FREE_PAYMENT_TITLE: "No Payment Information Required",
+    # shipping, billing or origin (the defaults below), as Magento.
+    ConfigPath.TAX_BASED_ON: "shipping",
+    ConfigPath.TAX_DEFAULT_COUNTRY: "US",
+    ConfigPath.TAX_DEFAULT_REGION: "0",
+    ConfigPath.TAX_DEFAULT_POSTCODE: "*",
 }
 
 

@@ -1,1 +1,442 @@
-"""carts: root fields are added here (see graph/schema.py DOMAINS)."""
+"""Carts: Magento's storefront cart queries and mutations, and admin CRUD on tax rates.
+
+Every cart operation names its cart by masked id and goes through `engine.carts.cart_for_caller`
+(Magento's `GetCartForUser`), so only the cart's owner reads or changes it: a guest cart's holder,
+or the customer whose token it is."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import strawberry
+
+from engine import carts, tax
+from engine.auth import Viewer, ViewerKind
+from engine.carts import CartRef
+from engine.errors import DomainError, InputInvalid, NotAuthorized, Problem, ProblemCode
+from engine.pagination import PageRequest
+from graph.carts import (
+    AddProductsToCartOutput,
+    BillingAddressInput,
+    Cart,
+    CartAddressInput,
+    CartItemInput,
+    CartUserInputError,
+    CartUserInputErrorType,
+    CreateEmptyCartInput,
+    CreateGuestCartInput,
+    CreateGuestCartOutput,
+    DeleteTaxRateOutput,
+    RemoveItemFromCartInput,
+    RemoveItemFromCartOutput,
+    SetBillingAddressOnCartInput,
+    SetBillingAddressOnCartOutput,
+    SetGuestEmailOnCartInput,
+    SetGuestEmailOnCartOutput,
+    SetPaymentMethodOnCartInput,
+    SetPaymentMethodOnCartOutput,
+    SetShippingAddressesOnCartInput,
+    SetShippingAddressesOnCartOutput,
+    SetShippingMethodsOnCartInput,
+    SetShippingMethodsOnCartOutput,
+    ShippingAddressInput,
+    TaxRate,
+    TaxRateInput,
+    TaxRateOutput,
+    TaxRates,
+    UpdateCartItemsInput,
+    UpdateCartItemsOutput,
+    errors_of,
+)
+from graph.common import SearchResultPageInfo
+from graph.context import Info
+from graph.errors import UserError
+from graph.iso_codes import COUNTRY_CODES, CountryCodeEnum
+from graph.uids import decode_uid, encode_uid
+from graph.wishlists import VISITOR_HEADER, visitor_session
+from resolvers.access import CUSTOMER_NOT_AUTHORIZED, require_admin, require_customer
+
+CUSTOMER_CART_ONLY = "The request is allowed for logged in customer"
+
+
+def _given(value: Any) -> Any:
+    return None if value is strawberry.UNSET else value
+
+
+def _decimal(value: float) -> Decimal:
+    """GraphQL `Float` quantities, read as the decimal the client wrote."""
+    return Decimal(repr(value))
+
+
+async def _shopper(info: Info) -> Viewer:
+    """A guest or a customer: admin tokens are refused on the storefront's cart operations."""
+    viewer = await info.context.viewer()
+    if viewer.kind is ViewerKind.ADMIN:
+        raise NotAuthorized(Problem(ProblemCode.INVALID_CREDENTIALS, CUSTOMER_NOT_AUTHORIZED))
+    return viewer
+
+
+async def _ref(info: Info, cart_id: str) -> CartRef:
+    return CartRef(cart_id, await _shopper(info), await info.context.store())
+
+
+def _required(message: str, path: str) -> InputInvalid:
+    return InputInvalid(Problem(ProblemCode.REQUIRED, message, path))
+
+
+def _check_cart_id(cart_id: str, path: str = "input.cart_id") -> None:
+    if not cart_id:
+        raise _required('Required parameter "cart_id" is missing', path)
+
+
+def _address_data(input: CartAddressInput, path: str) -> carts.CartAddressData:
+    country = input.country_code.strip().upper()
+    if country and country not in COUNTRY_CODES:
+        raise InputInvalid(
+            Problem(
+                ProblemCode.INVALID,
+                f'Invalid value of "{input.country_code}" provided for the countryId field.',
+                f"{path}.country_code",
+            )
+        )
+    return carts.CartAddressData(
+        firstname=input.firstname,
+        lastname=input.lastname,
+        city=input.city,
+        country_code=country,
+        telephone=input.telephone,
+        street=tuple(input.street),
+        company=_given(input.company),
+        middlename=_given(input.middlename),
+        prefix=_given(input.prefix),
+        suffix=_given(input.suffix),
+        postcode=_given(input.postcode),
+        fax=_given(input.fax),
+        vat_id=_given(input.vat_id),
+        region=_given(input.region),
+        region_id=_given(input.region_id),
+    )
+
+
+def _choice(input: ShippingAddressInput | BillingAddressInput, path: str) -> carts.AddressChoice:
+    address = _given(input.address)
+    uid = _given(input.customer_address_uid)
+    address_id = (
+        decode_uid(uid, f"{path}.customer_address_uid")
+        if uid
+        else _given(input.customer_address_id)
+    )
+    return carts.AddressChoice(
+        address=None if address is None else _address_data(address, f"{path}.address"),
+        customer_address_id=address_id,
+    )
+
+
+def _item_id(uid: Any, legacy: Any, path: str) -> int | None:
+    uid, legacy = _given(uid), _given(legacy)
+    if uid:
+        return decode_uid(uid, path)
+    return int(legacy) if legacy else None
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Return information about the specified shopping cart.")
+    async def cart(self, info: Info, cart_id: str) -> Cart | None:
+        await _shopper(info)
+        _check_cart_id(cart_id, "cart_id")
+        ref = await _ref(info, cart_id)
+        return await Cart.of(
+            info, await carts.cart_for_caller(ref.masked_id, ref.viewer, ref.store)
+        )
+
+    @strawberry.field(description="Return information about the customer's shopping cart.")
+    async def customerCart(self, info: Info) -> Cart:
+        viewer = await info.context.viewer()
+        if viewer.customer_id is None:
+            raise NotAuthorized(Problem(ProblemCode.INVALID_CREDENTIALS, CUSTOMER_CART_ONLY))
+        quote = await carts.customer_cart(viewer.customer_id, await info.context.store())
+        return await Cart.of(info, quote)
+
+    @strawberry.field(
+        description="Tax rates with the tax classes they apply to, by code (admin token required)."
+    )
+    async def adminTaxRates(
+        self,
+        info: Info,
+        country: CountryCodeEnum | None = None,
+        pageSize: int = 20,
+        currentPage: int = 1,
+    ) -> TaxRates:
+        await require_admin(info)
+        page = await tax.page(
+            PageRequest(pageSize, currentPage), str(country.value) if country else None
+        )
+        links = await tax.class_links([r.tax_calculation_rate_id for r in page.items])
+        return TaxRates(
+            items=[
+                TaxRate.of(tax.SavedRate(r, *links[r.tax_calculation_rate_id])) for r in page.items
+            ],
+            page_info=SearchResultPageInfo.of(page),
+            total_count=page.total_count,
+        )
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Create a new shopping cart")
+    async def createGuestCart(
+        self, info: Info, input: CreateGuestCartInput | None = None
+    ) -> CreateGuestCartOutput | None:
+        cart_uid = _given(input.cart_uid) if input is not None else None
+        created = await carts.create_guest_cart(
+            await _shopper(info),
+            await info.context.store(),
+            cart_uid,
+            visitor_session(info),
+        )
+        info.context.response_headers[VISITOR_HEADER] = created.visitor_session_id
+        return CreateGuestCartOutput(cart=await Cart.of(info, created.quote))
+
+    @strawberry.mutation(
+        description="Create an empty shopping cart for a guest or logged in user",
+        deprecation_reason="Use `Mutation.createGuestCart` or `Query.customerCart` for logged in "
+        "customer",
+    )
+    async def createEmptyCart(
+        self, info: Info, input: CreateEmptyCartInput | None = None
+    ) -> str | None:
+        cart_id = _given(input.cart_id) if input is not None else None
+        masked_id, session_id = await carts.create_empty_cart(
+            await _shopper(info), await info.context.store(), cart_id, visitor_session(info)
+        )
+        if session_id is not None:
+            info.context.response_headers[VISITOR_HEADER] = session_id
+        return masked_id
+
+    @strawberry.mutation(description="Add any type of product to the cart.")
+    async def addProductsToCart(
+        self, info: Info, cartId: str, cartItems: list[CartItemInput]
+    ) -> AddProductsToCartOutput | None:
+        await _shopper(info)
+        _check_cart_id(cartId, "cartId")
+        requests = [carts.ItemRequest(i.sku, _decimal(i.quantity)) for i in cartItems]
+        quote, errors = await carts.add_products(
+            await _ref(info, cartId), requests, await info.context.stores()
+        )
+        return AddProductsToCartOutput(
+            cart=await Cart.of(info, quote), user_errors=errors_of(errors)
+        )
+
+    @strawberry.mutation(description="Modify items in the cart.")
+    async def updateCartItems(
+        self, info: Info, input: UpdateCartItemsInput | None = None
+    ) -> UpdateCartItemsOutput | None:
+        await _shopper(info)
+        if input is None:
+            raise _required('Required parameter "cart_id" is missing', "input.cart_id")
+        _check_cart_id(input.cart_id)
+        updates = []
+        for index, item in enumerate(input.cart_items):
+            path = f"input.cart_items.{index}"
+            if item is None:
+                updates.append(carts.ItemUpdate(None, None, path))
+                continue
+            quantity = _given(item.quantity)
+            updates.append(
+                carts.ItemUpdate(
+                    _item_id(item.cart_item_uid, item.cart_item_id, f"{path}.cart_item_uid"),
+                    None if quantity is None else _decimal(quantity),
+                    path,
+                )
+            )
+        quote, errors = await carts.update_items(
+            await _ref(info, input.cart_id), updates, await info.context.stores()
+        )
+        return UpdateCartItemsOutput(
+            cart=await Cart.of(info, quote),
+            errors=[
+                CartUserInputError(code=CartUserInputErrorType(e.code.value), message=e.message)
+                for e in errors
+            ],
+        )
+
+    @strawberry.mutation(
+        description="Delete the entire quantity of a specified item from the cart. If you remove "
+        "all items from the cart, the cart continues to exist."
+    )
+    async def removeItemFromCart(
+        self, info: Info, input: RemoveItemFromCartInput | None = None
+    ) -> RemoveItemFromCartOutput | None:
+        await _shopper(info)
+        if input is None:
+            raise _required('Required parameter "cart_id" is missing', "input.cart_id")
+        _check_cart_id(input.cart_id)
+        item_id = _item_id(input.cart_item_uid, input.cart_item_id, "input.cart_item_uid")
+        if item_id is None:
+            raise _required('Required parameter "cart_item_id" is missing.', "input.cart_item_uid")
+        quote = await carts.remove_item(
+            await _ref(info, input.cart_id), item_id, await info.context.stores()
+        )
+        return RemoveItemFromCartOutput(cart=await Cart.of(info, quote))
+
+    @strawberry.mutation(description="Set one or more shipping addresses on a specific cart.")
+    async def setShippingAddressesOnCart(
+        self, info: Info, input: SetShippingAddressesOnCartInput | None = None
+    ) -> SetShippingAddressesOnCartOutput | None:
+        await _shopper(info)
+        if input is None:
+            raise _required('Required parameter "cart_id" is missing', "input.cart_id")
+        _check_cart_id(input.cart_id)
+        choices = [
+            _choice(a, f"input.shipping_addresses.{i}")
+            for i, a in enumerate(input.shipping_addresses)
+            if a is not None
+        ]
+        quote = await carts.set_shipping_address(
+            await _ref(info, input.cart_id), choices, await info.context.stores()
+        )
+        return SetShippingAddressesOnCartOutput(cart=await Cart.of(info, quote))
+
+    @strawberry.mutation(description="Set the billing address on a specific cart.")
+    async def setBillingAddressOnCart(
+        self, info: Info, input: SetBillingAddressOnCartInput | None = None
+    ) -> SetBillingAddressOnCartOutput | None:
+        await _shopper(info)
+        if input is None:
+            raise _required('Required parameter "cart_id" is missing', "input.cart_id")
+        _check_cart_id(input.cart_id)
+        billing = input.billing_address
+        request = carts.BillingRequest(
+            choice=_choice(billing, "input.billing_address"),
+            same_as_shipping=bool(_given(billing.same_as_shipping)),
+            use_for_shipping=bool(_given(billing.use_for_shipping)),
+        )
+        quote = await carts.set_billing_address(
+            await _ref(info, input.cart_id), request, await info.context.stores()
+        )
+        return SetBillingAddressOnCartOutput(cart=await Cart.of(info, quote))
+
+    @strawberry.mutation(description="Set one or more delivery methods on a cart.")
+    async def setShippingMethodsOnCart(
+        self, info: Info, input: SetShippingMethodsOnCartInput | None = None
+    ) -> SetShippingMethodsOnCartOutput | None:
+        await _shopper(info)
+        if input is None:
+            raise _required('Required parameter "cart_id" is missing', "input.cart_id")
+        _check_cart_id(input.cart_id)
+        methods = [m for m in input.shipping_methods if m is not None]
+        if not methods:
+            raise _required(
+                'Required parameter "shipping_methods" is missing', "input.shipping_methods"
+            )
+        if len(methods) > 1:
+            raise InputInvalid(
+                Problem(
+                    ProblemCode.INVALID,
+                    "You cannot specify multiple shipping methods.",
+                    "input.shipping_methods",
+                )
+            )
+        method = methods[0]
+        if not method.carrier_code:
+            raise _required(
+                'Required parameter "carrier_code" is missing.',
+                "input.shipping_methods.0.carrier_code",
+            )
+        if not method.method_code:
+            raise _required(
+                'Required parameter "method_code" is missing.',
+                "input.shipping_methods.0.method_code",
+            )
+        quote = await carts.set_shipping_method(
+            await _ref(info, input.cart_id),
+            method.carrier_code,
+            method.method_code,
+            await info.context.stores(),
+        )
+        return SetShippingMethodsOnCartOutput(cart=await Cart.of(info, quote))
+
+    @strawberry.mutation(description="Apply a payment method to the cart.")
+    async def setPaymentMethodOnCart(
+        self, info: Info, input: SetPaymentMethodOnCartInput | None = None
+    ) -> SetPaymentMethodOnCartOutput | None:
+        await _shopper(info)
+        if input is None:
+            raise _required('Required parameter "cart_id" is missing', "input.cart_id")
+        _check_cart_id(input.cart_id)
+        quote = await carts.set_payment_method(
+            await _ref(info, input.cart_id),
+            input.payment_method.code,
+            await info.context.stores(),
+        )
+        return SetPaymentMethodOnCartOutput(cart=await Cart.of(info, quote))
+
+    @strawberry.mutation(description="Assign the email address of a guest to the cart.")
+    async def setGuestEmailOnCart(
+        self, info: Info, input: SetGuestEmailOnCartInput | None = None
+    ) -> SetGuestEmailOnCartOutput | None:
+        await _shopper(info)
+        if input is None:
+            raise _required('Required parameter "cart_id" is missing', "input.cart_id")
+        _check_cart_id(input.cart_id)
+        quote = await carts.set_guest_email(await _ref(info, input.cart_id), input.email)
+        return SetGuestEmailOnCartOutput(cart=await Cart.of(info, quote))
+
+    @strawberry.mutation(
+        description="Transfer the contents of a guest cart into the cart of a logged-in customer."
+    )
+    async def mergeCarts(
+        self,
+        info: Info,
+        source_cart_id: str,
+        destination_cart_id: str | None = strawberry.UNSET,
+    ) -> Cart:
+        viewer = await require_customer(info)
+        quote = await carts.merge_carts(
+            source_cart_id,
+            _given(destination_cart_id),
+            viewer,
+            await info.context.store(),
+            await info.context.stores(),
+        )
+        return await Cart.of(info, quote)
+
+    @strawberry.mutation(
+        description="Create a tax rate, or change the one `uid` names; the rate applies to every "
+        "pair of a linked customer tax class and a linked product tax class (admin token "
+        "required)."
+    )
+    async def adminSaveTaxRate(
+        self, info: Info, input: TaxRateInput, uid: strawberry.ID | None = None
+    ) -> TaxRateOutput:
+        await require_admin(info)
+        data = tax.RateData(
+            code=input.code,
+            tax_country_id=str(input.tax_country_id.value) if input.tax_country_id else None,
+            tax_region_id=input.tax_region_id,
+            tax_postcode=input.tax_postcode,
+            rate=input.rate,
+            customer_tax_class_ids=input.customer_tax_class_ids,
+            product_tax_class_ids=input.product_tax_class_ids,
+        )
+        try:
+            saved = await tax.save(decode_uid(uid) if uid is not None else None, data)
+        except DomainError as error:
+            return TaxRateOutput(tax_rate=None, user_errors=UserError.from_error(error))
+        return TaxRateOutput(tax_rate=TaxRate.of(saved), user_errors=[])
+
+    @strawberry.mutation(
+        description="Delete a tax rate and its class links (admin token required)."
+    )
+    async def adminDeleteTaxRate(self, info: Info, uid: strawberry.ID) -> DeleteTaxRateOutput:
+        await require_admin(info)
+        try:
+            saved = await tax.delete(decode_uid(uid))
+        except DomainError as error:
+            return DeleteTaxRateOutput(deleted_uid=None, user_errors=UserError.from_error(error))
+        return DeleteTaxRateOutput(
+            deleted_uid=strawberry.ID(encode_uid(saved.row.tax_calculation_rate_id)),
+            user_errors=[],
+        )
