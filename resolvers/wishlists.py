@@ -1,1 +1,140 @@
-"""wishlists: root fields are added here (see graph/schema.py DOMAINS)."""
+"""Wish lists and product views: the storefront's `addProductsToWishlist`,
+`removeProductsFromWishlist` and `trackViewedProduct` (Magento 2.4.8's name), and the admin's
+read of a customer's wish list and viewed products. The customer's own lists are read through
+`Customer { wishlists wishlist_v2 wishlist }` (graph/wishlists.py: `CustomerWishlistFields`)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+import strawberry
+
+from engine import views, wishlists
+from engine.auth import ViewerKind
+from engine.errors import NotAuthorized, Problem, ProblemCode
+from engine.pagination import PageRequest
+from graph.context import Info
+from graph.uids import decode_uid
+from graph.wishlists import (
+    AddProductsToWishlistOutput,
+    AdminViewedProducts,
+    RemoveProductsFromWishlistOutput,
+    Wishlist,
+    WishlistItemInput,
+    WishListUserInputError,
+    hand_back,
+    visitor_session,
+)
+from resolvers.access import CUSTOMER_NOT_AUTHORIZED, require_admin
+
+
+async def _wishlist_owner(info: Info) -> int:
+    """The calling customer; guests and admin tokens get Magento's wish list authorization
+    error."""
+    viewer = await info.context.viewer()
+    if viewer.kind is not ViewerKind.CUSTOMER or viewer.customer_id is None:
+        raise NotAuthorized(Problem(ProblemCode.INVALID_CREDENTIALS, wishlists.CANNOT_OPERATE))
+    return viewer.customer_id
+
+
+def _line(item: WishlistItemInput) -> wishlists.ItemRequest:
+    parent = item.parent_sku
+    return wishlists.ItemRequest(
+        sku=item.sku,
+        quantity=Decimal(repr(item.quantity)),
+        parent_sku=None if parent is strawberry.UNSET or parent is None else parent,
+    )
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(
+        description="A customer's wish list with every item, whatever the storefront shows; null "
+        "when the customer has none yet (admin token required)."
+    )
+    async def adminCustomerWishlist(
+        self, info: Info, customer_uid: strawberry.ID
+    ) -> Wishlist | None:
+        await require_admin(info)
+        row = await wishlists.of_customer_for_admin(decode_uid(customer_uid, "customer_uid"))
+        return None if row is None else Wishlist.of(row, None)
+
+    @strawberry.field(
+        description="The products a customer viewed, signed in or as a guest whose visitor was "
+        "later linked to them, latest first (admin token required)."
+    )
+    async def adminCustomerViewedProducts(
+        self,
+        info: Info,
+        customer_uid: strawberry.ID,
+        page_size: Annotated[int, strawberry.argument(name="pageSize")] = 20,
+        current_page: Annotated[int, strawberry.argument(name="currentPage")] = 1,
+    ) -> AdminViewedProducts:
+        await require_admin(info)
+        page = await views.customer_views(
+            decode_uid(customer_uid, "customer_uid"), PageRequest(page_size, current_page)
+        )
+        return AdminViewedProducts.of(page)
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(
+        description="Add one or more products to the specified wish list. This mutation supports "
+        "all product types."
+    )
+    async def addProductsToWishlist(
+        self,
+        info: Info,
+        wishlist_id: Annotated[strawberry.ID, strawberry.argument(name="wishlistId")],
+        items: Annotated[list[WishlistItemInput], strawberry.argument(name="wishlistItems")],
+    ) -> AddProductsToWishlistOutput | None:
+        customer_id = await _wishlist_owner(info)
+        store = await info.context.store()
+        outcome = await wishlists.add_products(
+            customer_id, str(wishlist_id), [_line(i) for i in items], store.store_id
+        )
+        return AddProductsToWishlistOutput(
+            user_errors=WishListUserInputError.many(outcome.errors),
+            wishlist=Wishlist.of(outcome.wishlist, store.website.website_id),
+        )
+
+    @strawberry.mutation(description="Remove one or more products from the specified wish list.")
+    async def removeProductsFromWishlist(
+        self,
+        info: Info,
+        wishlist_id: Annotated[strawberry.ID, strawberry.argument(name="wishlistId")],
+        item_ids: Annotated[list[strawberry.ID], strawberry.argument(name="wishlistItemsIds")],
+    ) -> RemoveProductsFromWishlistOutput | None:
+        customer_id = await _wishlist_owner(info)
+        store = await info.context.store()
+        outcome = await wishlists.remove_items(
+            customer_id, str(wishlist_id), [str(i) for i in item_ids]
+        )
+        return RemoveProductsFromWishlistOutput(
+            user_errors=WishListUserInputError.many(outcome.errors),
+            wishlist=Wishlist.of(outcome.wishlist, store.website.website_id),
+        )
+
+    @strawberry.mutation(
+        description="Track that a product was viewed in adobe commerce. A customer's view is "
+        "kept by customer; a guest's by visitor, whose session id travels in the "
+        "`X-Magento-Visitor` header (a new one is handed back in the response header of that "
+        "name). False when the product is not one a shopper can open (disabled, not visible, "
+        "or not sold on the store's website): nothing is recorded then."
+    )
+    async def trackViewedProduct(self, info: Info, sku: str) -> bool | None:
+        viewer = await info.context.viewer()
+        if viewer.kind is ViewerKind.ADMIN:
+            raise NotAuthorized(Problem(ProblemCode.INVALID_CREDENTIALS, CUSTOMER_NOT_AUTHORIZED))
+        store = await info.context.store()
+        result = await views.track(
+            sku,
+            store_id=store.store_id,
+            website_id=store.website.website_id,
+            customer_id=viewer.customer_id if viewer.kind is ViewerKind.CUSTOMER else None,
+            session_id=visitor_session(info),
+        )
+        hand_back(info, result.visit)
+        return result.recorded
