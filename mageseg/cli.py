@@ -1,4 +1,4 @@
-"""`mageseg`: serve, migrate, seed, export-schema, admin-token create|revoke|list."""
+"""`mageseg`: serve, migrate, seed, import, export-schema, admin-token create|revoke|list."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -121,6 +121,50 @@ def cmd_export_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """`import orders FILE`: JSON Lines, streamed, with a progress bar on stderr, each refused
+    line reported as `line N: reason`, and the summary on stdout (exit 1 when a line failed)."""
+    from tqdm import tqdm
+
+    from engine import order_import
+    from engine.stores import snapshot
+
+    settings = _settings(args)
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"error: {path} is not a file", file=sys.stderr)
+        return 2
+
+    with (
+        path.open("rb") as source,
+        tqdm(
+            total=path.stat().st_size, unit="B", unit_scale=True, desc=args.kind, file=sys.stderr
+        ) as bar,
+    ):
+
+        def lines() -> Iterator[str]:
+            for raw in source:
+                bar.update(len(raw))
+                yield raw.decode("utf-8", errors="replace")
+
+        def report(number: int, reason: str) -> None:
+            bar.write(f"line {number}: {reason}", file=sys.stderr)
+
+        async def work() -> order_import.ImportSummary:
+            cache = Cache.create(settings.redis_url, settings.cache_namespace)
+            try:
+                stores = await snapshot(cache)
+            finally:
+                await cache.close()
+            return await order_import.import_orders(
+                lines(), stores, on_error=report, batch_size=args.batch_size
+            )
+
+        summary = asyncio.run(_with_database(settings, work))
+    print(summary)
+    return 1 if summary.failed else 0
+
+
 def cmd_admin_token(args: argparse.Namespace) -> int:
     settings = _settings(args)
 
@@ -179,6 +223,15 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export-schema", help="write the GraphQL SDL")
     export.add_argument("--output", default="schema.graphql", help="a path, or - for stdout")
     export.set_defaults(run=cmd_export_schema)
+
+    importer = commands.add_parser("import", help="import history from a JSON Lines file")
+    _database_options(importer)
+    importer.add_argument("kind", choices=["orders"], help="what the file holds")
+    importer.add_argument("file", help="one JSON object per line")
+    importer.add_argument(
+        "--batch-size", type=int, default=500, help="orders per transaction (500)"
+    )
+    importer.set_defaults(run=cmd_import)
 
     token = commands.add_parser("admin-token", help="admin integration tokens")
     _database_options(token)
