@@ -32,7 +32,9 @@ from graph.common import (
 from graph.context import Context, Info
 from graph.errors import UserError
 from graph.groups import CustomerGroup, CustomerGroupStorefront
+from graph.orders import CustomerOrderFields
 from graph.uids import encode_uid
+from graph.wishlists import CustomerWishlistFields
 from models import CustomerEntity, EntityType
 from models import CustomerGroup as CustomerGroupRow
 from models.groups import NOT_LOGGED_IN_GROUP_ID
@@ -163,7 +165,7 @@ async def _is_subscribed(root: Customer | AdminCustomer, info: Info) -> bool:
 
 
 @strawberry.type(description="Defines the customer name, addresses, and other details.")
-class Customer(CustomerAddressFields):
+class Customer(CustomerAddressFields, CustomerWishlistFields, CustomerOrderFields):
     row: strawberry.Private[CustomerEntity]
     entity_id: strawberry.Private[int]
 

@@ -21,7 +21,11 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from graph.attributes import AttributeSelectedOption, AttributeSelectedOptions, AttributeValue
+from graph.carts import CART_TYPES
+from graph.catalog import CATALOG_TYPES
 from graph.errors import MagentoErrors
+from graph.orders import ORDER_TYPES
+from graph.wishlists import WISHLIST_TYPES
 
 # Each domain's resolvers module may define a `Query` and a `Mutation`; all are merged in order.
 DOMAINS = (
@@ -69,7 +73,15 @@ def build_schema(
     ]
     return Schema(
         # Implementations reached only through an interface must be named to be in the schema.
-        types=[AttributeValue, AttributeSelectedOptions, AttributeSelectedOption],
+        types=[
+            AttributeValue,
+            AttributeSelectedOptions,
+            AttributeSelectedOption,
+            *CATALOG_TYPES,
+            *CART_TYPES,
+            *ORDER_TYPES,
+            *WISHLIST_TYPES,
+        ],
         query=merge_types("Query", _roots("Query")),
         mutation=merge_types("Mutation", _roots("Mutation")),
         config=StrawberryConfig(auto_camel_case=False),

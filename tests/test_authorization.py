@@ -38,6 +38,9 @@ PUBLIC = {
     "isEmailAvailable",
     "generateCustomerToken",
     "subscribeEmailToNewsletter",
+    "products",
+    "categories",
+    "categoryList",
 }
 # Only guests: a signed-in customer or an admin token is refused.
 GUESTS_ONLY = {"createCustomerV2"}
@@ -52,7 +55,29 @@ CUSTOMERS_ONLY = {
     "createCustomerAddress",
     "updateCustomerAddressV2",
     "deleteCustomerAddressV2",
+    "mergeCarts",
+    "customerOrders",
 }
+# Only the token's own customer, refused with Magento's wish list message.
+WISHLIST_OWNERS = {"addProductsToWishlist", "removeProductsFromWishlist"}
+# Shoppers, signed in or guests: only an admin token is refused.
+SHOPPERS = {"trackViewedProduct", "createGuestCart", "createEmptyCart"}
+# Whoever holds the cart: a guest cart's masked id, or the token of the customer owning the cart;
+# admin tokens are refused (ownership itself is tested in tests/test_carts*.py).
+CART_HOLDERS = {
+    "cart",
+    "addProductsToCart",
+    "updateCartItems",
+    "removeItemFromCart",
+    "setShippingAddressesOnCart",
+    "setBillingAddressOnCart",
+    "setShippingMethodsOnCart",
+    "setPaymentMethodOnCart",
+    "setGuestEmailOnCart",
+    "placeOrder",
+}
+# Only signed-in customers, refused with Magento's `customerCart` message.
+CUSTOMER_CART = {"customerCart"}
 ADMIN_ONLY = {name for name in ROOTS if name.startswith("admin")}
 
 
@@ -106,7 +131,16 @@ async def snapshot() -> tuple[int, ...]:
 
 
 def test_every_root_field_is_classified() -> None:
-    classified = PUBLIC | GUESTS_ONLY | CUSTOMERS_ONLY | ADMIN_ONLY
+    classified = (
+        PUBLIC
+        | GUESTS_ONLY
+        | CUSTOMERS_ONLY
+        | WISHLIST_OWNERS
+        | SHOPPERS
+        | CART_HOLDERS
+        | CUSTOMER_CART
+        | ADMIN_ONLY
+    )
     assert set(ROOTS) - classified == set()
     assert classified - set(ROOTS) == set()
 
@@ -153,7 +187,78 @@ async def test_guest_operations_refuse_signed_in_callers(
     assert await snapshot() == before
 
 
-@pytest.mark.parametrize("name", sorted(PUBLIC | CUSTOMERS_ONLY | ADMIN_ONLY))
+@pytest.mark.parametrize("name", sorted(WISHLIST_OWNERS))
+async def test_wishlist_operations_refuse_guests_and_admins(
+    name: str, client: Any, admin_token: str
+) -> None:
+    before = await snapshot()
+    for token in (None, admin_token):
+        response = await gql(client, call(name), token=token)
+        assert response.status == 401
+        assert response.categories == ["graphql-authorization"]
+        assert response.messages == ["The current user cannot perform operations on wishlist"]
+    assert await snapshot() == before
+
+
+@pytest.mark.parametrize("name", sorted(SHOPPERS))
+async def test_shopper_operations_refuse_only_admins(
+    name: str, client: Any, admin_token: str
+) -> None:
+    customer_token = await token_for(await make_customer())
+    before = await snapshot()
+    response = await gql(client, call(name), token=admin_token)
+    assert response.status == 401
+    assert response.categories == ["graphql-authorization"]
+    assert response.messages == ["The current customer isn't authorized."]
+    assert await snapshot() == before
+    for token in (None, customer_token):
+        response = await gql(client, call(name), token=token)
+        assert response.data is not None, response.errors  # the call was valid and ran
+        assert "graphql-authorization" not in response.categories
+        assert "graphql-authentication" not in response.categories
+
+
+@pytest.mark.parametrize("name", sorted(CART_HOLDERS))
+async def test_cart_operations_refuse_admins_and_unknown_carts(
+    name: str, client: Any, admin_token: str
+) -> None:
+    customer_token = await token_for(await make_customer())
+    before = await snapshot()
+    response = await gql(client, call(name), token=admin_token)
+    assert response.status == 401
+    assert response.categories == ["graphql-authorization"]
+    assert response.messages == ["The current customer isn't authorized."]
+    for token in (None, customer_token):
+        response = await gql(client, call(name), token=token)
+        assert len(response.errors) == 1
+        assert response.categories[0] in {"graphql-no-such-entity", "graphql-input"}
+    assert await snapshot() == before
+
+
+@pytest.mark.parametrize("name", sorted(CUSTOMER_CART))
+async def test_customer_cart_refuses_guests_and_admins(
+    name: str, client: Any, admin_token: str
+) -> None:
+    before = await snapshot()
+    for token in (None, admin_token):
+        response = await gql(client, call(name), token=token)
+        assert response.categories == ["graphql-authorization"]
+        assert response.messages == ["The request is allowed for logged in customer"]
+    assert await snapshot() == before
+
+
+@pytest.mark.parametrize(
+    "name",
+    sorted(
+        PUBLIC
+        | CUSTOMERS_ONLY
+        | WISHLIST_OWNERS
+        | SHOPPERS
+        | CART_HOLDERS
+        | CUSTOMER_CART
+        | ADMIN_ONLY
+    ),
+)
 async def test_a_bad_token_is_refused_everywhere_it_is_read(name: str, client: Any) -> None:
     response = await gql(client, call(name), token="forged-token")
     if name in {"storeConfig", "isEmailAvailable", "generateCustomerToken"}:
