@@ -1,5 +1,6 @@
 """Seed insert throughput: `seeds.loader.load` (generation included) against a raw `executemany`
-of the same customer rows (generated beforehand, so the baseline times the insert alone)."""
+of the same customer rows, and its order throughput against a raw `executemany` of the same
+`sales_order` rows (generated beforehand, so the baselines time the insert alone)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from mageseg.database import tortoise_config
 from seeds import tables
 from seeds.generate import Generator, NextIds
 from seeds.loader import BATCH_SIZE, load
+from seeds.shop import ensure_shop
 from seeds.structure import ensure_structure
 
 # Hashing cost is not what this measures; the demo password is hashed once per load anyway.
@@ -39,34 +41,56 @@ class SeedResult:
     rows: int
     seed_rows_per_s: float
     baseline_rows_per_s: float
+    orders: int
+    seed_orders_per_s: float
+    baseline_orders_per_s: float
 
     @property
     def ratio(self) -> float:
         return self.seed_rows_per_s / self.baseline_rows_per_s
 
+    @property
+    def orders_ratio(self) -> float:
+        return self.seed_orders_per_s / self.baseline_orders_per_s
 
-async def _seed_once(url: str, size: int) -> tuple[int, float]:
+
+async def _seed_once(url: str, size: int) -> tuple[int, int, float]:
+    """Rows and orders one load writes, and how long it takes."""
     async with TortoiseContext() as ctx:
         await ctx.init(config=tortoise_config(url))
         client = ctx.connections.get("default")
         started = time.perf_counter()
         await load(size, progress=False, hasher=CHEAP_HASHER)
         elapsed = time.perf_counter() - started
-        rows = 0
+        counts = {}
         for table in tables.TABLES:
             result = await client.execute_query_dict(f'SELECT COUNT(*) AS n FROM "{table.name}"')
-            rows += int(result[0]["n"])
-    return rows, elapsed
+            counts[table] = int(result[0]["n"])
+    return sum(counts.values()), counts[tables.ORDERS], elapsed
 
 
-async def _customer_rows(url: str, size: int) -> list[tuple[Any, ...]]:
-    """The customer rows `load` would write, generated on (and for) this database."""
+Rows = list[list[tuple[Any, ...]]]
+
+
+async def _generated_rows(url: str, size: int) -> tuple[Rows, Rows]:
+    """The customer and order rows `load` would write, batch by batch, generated on (and for)
+    this database, whose structure and catalog this creates (as `load` would)."""
+    now = datetime.now(UTC)
     async with TortoiseContext() as ctx:
         await ctx.init(config=tortoise_config(url))
         catalog = await ensure_structure()
-    now = datetime.now(UTC)
-    generator = Generator(42, catalog, today=now.date(), loaded_at=now, password_hash="x")
-    return generator.batch(size, NextIds()).rows[tables.CUSTOMERS]
+        shop, _ = await ensure_shop(42, catalog, today=now.date(), loaded_at=now)
+    generator = Generator(
+        42, catalog, today=now.date(), loaded_at=now, password_hash="x", shop=shop
+    )
+    ids = NextIds()
+    customers: Rows = []
+    orders: Rows = []
+    for start in range(0, size, BATCH_SIZE):
+        batch = generator.batch(min(BATCH_SIZE, size - start), ids)
+        customers.append(batch.rows[tables.CUSTOMERS])
+        orders.append(batch.rows[tables.ORDERS])
+    return customers, orders
 
 
 def _sqlite_value(value: Any) -> Any:
@@ -75,53 +99,65 @@ def _sqlite_value(value: Any) -> Any:
     return value
 
 
-def _insert_sql(placeholder: str) -> str:
-    columns = ", ".join(f'"{c}"' for c in tables.CUSTOMERS.columns)
-    marks = ", ".join(placeholder.format(i) for i in range(1, len(tables.CUSTOMERS.columns) + 1))
-    return f'INSERT INTO "{tables.CUSTOMERS.name}" ({columns}) VALUES ({marks})'
+def _insert_sql(table: tables.Table, placeholder: str) -> str:
+    columns = ", ".join(f'"{c}"' for c in table.columns)
+    marks = ", ".join(placeholder.format(i) for i in range(1, len(table.columns) + 1))
+    return f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})'
 
 
-async def _baseline_once(url: str, size: int) -> float:
-    rows = await _customer_rows(url, size)
-    batches = [rows[i : i + BATCH_SIZE] for i in range(0, len(rows), BATCH_SIZE)]
+def _count(batches: Rows) -> int:
+    return sum(len(batch) for batch in batches)
+
+
+async def _baseline_once(url: str, size: int) -> tuple[float, float]:
+    """Customer rows/s, then order rows/s (the orders' customers being in by then)."""
+    customers, orders = await _generated_rows(url, size)
+    timings: list[float] = []
     if url.startswith("sqlite://"):
-        converted = [[tuple(_sqlite_value(v) for v in row) for row in b] for b in batches]
-        sql = _insert_sql("?")
         connection = sqlite3.connect(url.removeprefix("sqlite://"))
         try:
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA foreign_keys=ON")
-            started = time.perf_counter()
-            for batch in converted:
-                with connection:
-                    connection.executemany(sql, batch)
-            elapsed = time.perf_counter() - started
+            for table, batches in ((tables.CUSTOMERS, customers), (tables.ORDERS, orders)):
+                converted = [[tuple(_sqlite_value(v) for v in row) for row in b] for b in batches]
+                sql = _insert_sql(table, "?")
+                started = time.perf_counter()
+                for batch in converted:
+                    with connection:
+                        connection.executemany(sql, batch)
+                timings.append(time.perf_counter() - started)
         finally:
             connection.close()
     else:
-        sql = _insert_sql("${}")
         pg = await asyncpg.connect(asyncpg_dsn(url))
         try:
-            started = time.perf_counter()
-            for batch in batches:
-                async with pg.transaction():
-                    await pg.executemany(sql, batch)
-            elapsed = time.perf_counter() - started
+            for table, batches in ((tables.CUSTOMERS, customers), (tables.ORDERS, orders)):
+                sql = _insert_sql(table, "${}")
+                started = time.perf_counter()
+                for batch in batches:
+                    async with pg.transaction():
+                        await pg.executemany(sql, batch)
+                timings.append(time.perf_counter() - started)
         finally:
             await pg.close()
-    return len(rows) / elapsed
+    return _count(customers) / timings[0], _count(orders) / timings[1]
 
 
 async def measure_seed(databases: Databases, size: int, rounds: int) -> SeedResult:
     seed_rates: list[float] = []
+    seed_order_rates: list[float] = []
     baseline_rates: list[float] = []
-    rows = 0
+    baseline_order_rates: list[float] = []
+    rows = orders = 0
     for _ in range(rounds):
         async with databases.fresh() as url:
-            rows, elapsed = await _seed_once(url, size)
+            rows, orders, elapsed = await _seed_once(url, size)
         seed_rates.append(rows / elapsed)
+        seed_order_rates.append(orders / elapsed)
         async with databases.fresh() as url:
-            baseline_rates.append(await _baseline_once(url, size))
+            customer_rate, order_rate = await _baseline_once(url, size)
+        baseline_rates.append(customer_rate)
+        baseline_order_rates.append(order_rate)
     return SeedResult(
         backend=databases.name,
         customers=size,
@@ -129,4 +165,7 @@ async def measure_seed(databases: Databases, size: int, rounds: int) -> SeedResu
         rows=rows,
         seed_rows_per_s=median(seed_rates),
         baseline_rows_per_s=median(baseline_rates),
+        orders=orders,
+        seed_orders_per_s=median(seed_order_rates),
+        baseline_orders_per_s=median(baseline_order_rates),
     )

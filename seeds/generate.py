@@ -7,9 +7,7 @@ demo loaded today has customers registered "in the last 30 days"."""
 
 from __future__ import annotations
 
-import bisect
 import functools
-import itertools
 import random
 import re
 from collections.abc import Sequence
@@ -23,6 +21,8 @@ from faker import Faker
 from models import BalanceAction, SubscriberStatus
 from models.groups import GENERAL_GROUP_ID
 from seeds import tables
+from seeds.activity import Activity, Address, Shop, Shopper
+from seeds.draws import Weighted
 from seeds.structure import RETAILER_GROUP_ID, WHOLESALE_GROUP_ID, Catalog, Region, WebsiteSlot
 from seeds.tables import Table
 
@@ -43,18 +43,6 @@ DELIVERY_INSTRUCTIONS = (
     "Place behind the planter on the porch.",
 )
 THREE_YEARS_SECONDS = 3 * 365 * 86_400
-
-
-class Weighted:
-    """A fixed weighted choice, drawn with one `random()` call."""
-
-    def __init__(self, pairs: Sequence[tuple[Any, float]]) -> None:
-        self.values = [value for value, _ in pairs]
-        self.cumulative = list(itertools.accumulate(weight for _, weight in pairs))
-        self.total = self.cumulative[-1]
-
-    def draw(self, rng: random.Random) -> Any:
-        return self.values[bisect.bisect_right(self.cumulative, rng.random() * self.total)]
 
 
 @dataclass(frozen=True)
@@ -109,6 +97,12 @@ class NextIds:
     customer: int = 1
     address: int = 1
     balance: int = 1
+    visitor: int = 1
+    quote: int = 1
+    wishlist: int = 1
+    order: int = 1
+    # The next `sequence_order` value, which the order increment id is made of.
+    increment: int = 1
 
 
 @dataclass
@@ -128,7 +122,9 @@ class Generator:
         today: date,
         loaded_at: datetime,
         password_hash: str,
+        shop: Shop | None = None,
     ) -> None:
+        """Without a `shop`, customers only: no carts, wish lists, views or orders."""
         self.rng = random.Random(seed)
         self.catalog = catalog
         self.pools = Pools.build(seed, catalog.regions)
@@ -157,6 +153,11 @@ class Generator:
         self.vip_tiers = Weighted(list(zip(c.loyalty_option_ids[2:], (70, 30), strict=True)))
         # First e-mail generated per website: printed so a demo user can sign in.
         self.sample_emails: dict[str, str] = {}
+        self.activity = (
+            Activity(seed, shop, catalog, self.pools, anchor=self.anchor, loaded_at=loaded_at)
+            if shop is not None
+            else None
+        )
 
     def _pick(self, values: Sequence[T]) -> T:
         return values[int(self.rng.random() * len(values))]
@@ -172,6 +173,8 @@ class Generator:
         batch = Batch()
         for _ in range(count):
             self._customer(batch, ids)
+        if self.activity is not None:
+            self.activity.finish(batch, ids)
         return batch
 
     def _customer(self, batch: Batch, ids: NextIds) -> None:
@@ -294,6 +297,28 @@ class Generator:
                     amount,
                     HISTORY_INFO,
                 )
+            )
+
+        if self.activity is not None:
+            addresses = (
+                {row[0]: row for row in batch.rows[tables.ADDRESSES][-len(address_ids) :]}
+                if address_ids
+                else {}
+            )
+            self.activity.customer(
+                batch,
+                ids,
+                Shopper(
+                    customer_id=customer_id,
+                    website=website,
+                    group_id=group_id,
+                    email=email,
+                    firstname=firstname,
+                    lastname=lastname,
+                    created_at=created_at,
+                    billing=Address.from_row(addresses[billing]) if billing else None,
+                    shipping=Address.from_row(addresses[shipping]) if shipping else None,
+                ),
             )
 
     def _address(

@@ -1,8 +1,12 @@
-"""`load(size)`: the demo shop, or a benchmark-sized population, in batches with a progress bar.
+"""`load(size)`: the demo shop, or a benchmark-sized population, in batches with a progress bar
+per table.
 
-Every demo customer has the password `DEMO_PASSWORD`, hashed once per load. Loading into a
-database that already has customers appends: keys and e-mail numbers continue after the largest
-in use. Run one load at a time (it assigns keys itself, from the current maximum)."""
+`size` customers, each with their carts, wish list, product views and order history (five orders
+on average), and guest visitors with theirs; the demo catalog and tax rule are created on the
+first load. Every demo customer has the password `DEMO_PASSWORD`, hashed once per load. Loading
+into a database that already has customers appends: keys, e-mail numbers and order increment ids
+continue after the largest in use. Run one load at a time (it assigns keys itself, from the
+current maximum)."""
 
 from __future__ import annotations
 
@@ -17,13 +21,15 @@ from mageseg.settings import Settings
 from models import CustomerEntity
 from seeds import tables
 from seeds.generate import Generator
+from seeds.shop import CatalogReport, ensure_shop
 from seeds.structure import ensure_structure
 from seeds.writers import next_ids, writer
 
 DEMO_SIZE = 200
 DEMO_PASSWORD = "Demo-Pass-123"
-# Customers per batch: one transaction, and the only rows held in memory at a time.
-BATCH_SIZE = 10_000
+# Customers per batch: one transaction, and the only rows held in memory at a time (about 45
+# rows per customer with their activity, so some 90,000 rows).
+BATCH_SIZE = 2_000
 
 
 async def is_empty() -> bool:
@@ -50,36 +56,63 @@ async def load(
     started = time.perf_counter()
     catalog = await ensure_structure()
     now = datetime.now(UTC)
+    shop, report = await ensure_shop(seed, catalog, today=now.date(), loaded_at=now)
     generator = Generator(
         seed,
         catalog,
         today=now.date(),
         loaded_at=now,
         password_hash=(hasher or _hasher()).hash(DEMO_PASSWORD),
+        shop=shop,
     )
     ids = await next_ids()
     write = writer().write
     counts: Counter[str] = Counter()
     per_website: Counter[int] = Counter()
-    with tqdm(
-        total=size, unit=" customers", unit_scale=True, desc="Seeding", disable=not progress
-    ) as bar:
+    bars = _bars(size, progress)
+    try:
         for start in range(0, size, batch_size):
             count = min(batch_size, size - start)
             batch = generator.batch(count, ids)
             await write(batch)
-            counts.update(batch.counts())
+            batch_counts = batch.counts()
+            counts.update(batch_counts)
+            counts["guest carts"] += sum(1 for row in batch.rows[tables.QUOTES] if row[2] is None)
             per_website.update(row[1] for row in batch.rows[tables.CUSTOMERS])
-            bar.update(count)
+            for name, bar in bars.items():
+                bar.update(batch_counts[name])
+    finally:
+        for bar in bars.values():
+            bar.close()
     elapsed = time.perf_counter() - started
-    return _summary(generator, counts, per_website, elapsed)
+    return _summary(generator, report, counts, per_website, elapsed)
+
+
+def _bars(size: int, progress: bool) -> dict[str, tqdm]:
+    """One bar per table; only the customers' total is known beforehand."""
+    width = max(len(table.name) for table in tables.TABLES)
+    return {
+        table.name: tqdm(
+            total=size if table is tables.CUSTOMERS else None,
+            unit=" rows",
+            unit_scale=True,
+            desc=table.name.ljust(width),
+            position=position,
+            disable=not progress,
+        )
+        for position, table in enumerate(tables.TABLES)
+    }
 
 
 def _summary(
-    generator: Generator, counts: Counter[str], per_website: Counter[int], elapsed: float
+    generator: Generator,
+    report: CatalogReport,
+    counts: Counter[str],
+    per_website: Counter[int],
+    elapsed: float,
 ) -> str:
     catalog = generator.catalog
-    total = sum(counts.values())
+    total = sum(counts[table.name] for table in tables.TABLES)
     values = sum(
         counts[t.name]
         for t in (tables.CUSTOMER_INTS, tables.CUSTOMER_DATETIMES, tables.ADDRESS_VARCHARS)
@@ -90,9 +123,18 @@ def _summary(
         f"{per_website[catalog.wholesale.website_id]:,} on {catalog.wholesale.code!r}) "
         f"with {counts[tables.ADDRESSES.name]:,} addresses, "
         f"{counts[tables.SUBSCRIBERS.name]:,} newsletter subscriptions, "
-        f"{counts[tables.BALANCES.name]:,} store-credit balances and "
-        f"{values:,} custom attribute values: {total:,} rows in {elapsed:.1f} s "
-        f"({total / max(elapsed, 1e-9):,.0f} rows/s)."
+        f"{counts[tables.BALANCES.name]:,} store-credit balances, "
+        f"{values:,} custom attribute values, "
+        f"{counts[tables.ORDERS.name]:,} orders ({counts[tables.ORDER_ITEMS.name]:,} items), "
+        f"{counts[tables.QUOTES.name]:,} active carts ({counts['guest carts']:,} of guest "
+        f"visitors, {counts[tables.QUOTE_ITEMS.name]:,} items), "
+        f"{counts[tables.WISHLISTS.name]:,} wish lists "
+        f"({counts[tables.WISHLIST_ITEMS.name]:,} items) and "
+        f"{counts[tables.VIEWS.name]:,} product views "
+        f"({counts[tables.VISITORS.name]:,} guest visitors): "
+        f"{total:,} rows in {elapsed:.1f} s ({total / max(elapsed, 1e-9):,.0f} rows/s). "
+        f"Catalog: {report.products:,} products in {report.categories:,} categories, "
+        + ("created now." if report.created else "already there.")
     )
     emails = generator.sample_emails
     if emails:

@@ -1,7 +1,8 @@
 """The tables a seed fills in bulk, each with the columns a generated row gives, in order.
 
 A row is a tuple of plain Python values (datetime with tzinfo, date, Decimal, bool, int, str, None)
-that both writers accept: tortoise's `bulk_create` through the model, and asyncpg's binary COPY."""
+that both writers accept: sqlite3's `executemany` (with the adapters tortoise registers), and
+asyncpg's binary COPY. Enum columns take their plain value (`"complete"`, `4`)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,32 @@ from dataclasses import dataclass
 from tortoise.models import Model
 
 from models import (
+    CatalogCategoryEntity,
+    CatalogCategoryProduct,
+    CataloginventoryStockItem,
+    CatalogProductEntity,
+    CatalogProductEntityInt,
+    CatalogProductWebsite,
     CustomerAddressEntity,
     CustomerAddressEntityVarchar,
     CustomerEntity,
     CustomerEntityDatetime,
     CustomerEntityInt,
+    CustomerVisitor,
     MagentoCustomerbalance,
     MagentoCustomerbalanceHistory,
     NewsletterSubscriber,
+    Quote,
+    QuoteIdMask,
+    QuoteItem,
+    ReportViewedProductIndex,
+    SalesOrder,
+    SalesOrderAddress,
+    SalesOrderItem,
+    SalesOrderPayment,
+    SequenceOrder,
+    Wishlist,
+    WishlistItem,
 )
 
 
@@ -114,8 +133,225 @@ BALANCE_HISTORY = Table(
     ("balance_id", "updated_at", "action", "balance_amount", "balance_delta", "additional_info"),
 )
 
+
+# The commerce activity of those customers (and of guest visitors).
+VISITORS = Table(
+    CustomerVisitor,
+    ("visitor_id", "customer_id", "session_id", "created_at", "last_visit_at"),
+    assigned_key="visitor_id",
+)
+QUOTES = Table(
+    Quote,
+    (
+        "entity_id",
+        "store_id",
+        "customer_id",
+        "visitor_id",
+        "created_at",
+        "updated_at",
+        "converted_at",
+        "is_active",
+        "is_virtual",
+        "items_count",
+        "items_qty",
+        "customer_email",
+        "customer_group_id",
+        "customer_tax_class_id",
+        "customer_is_guest",
+        "base_currency_code",
+        "quote_currency_code",
+        "subtotal",
+        "base_subtotal",
+        "subtotal_with_discount",
+        "base_subtotal_with_discount",
+        "tax_amount",
+        "base_tax_amount",
+        "shipping_amount",
+        "base_shipping_amount",
+        "grand_total",
+        "base_grand_total",
+        "reserved_order_id",
+        "payment_method",
+    ),
+    assigned_key="entity_id",
+)
+QUOTE_MASKS = Table(QuoteIdMask, ("quote_id", "masked_id"))
+QUOTE_ITEMS = Table(
+    QuoteItem,
+    (
+        "quote_id",
+        "product_id",
+        "created_at",
+        "updated_at",
+        "product_type",
+        "sku",
+        "name",
+        "qty",
+        "weight",
+        "row_weight",
+        "price",
+        "base_price",
+        "original_price",
+        "price_incl_tax",
+        "row_total",
+        "base_row_total",
+        "row_total_incl_tax",
+        "tax_percent",
+        "tax_amount",
+        "base_tax_amount",
+        "discount_amount",
+        "base_discount_amount",
+    ),
+)
+WISHLISTS = Table(
+    Wishlist,
+    ("wishlist_id", "customer_id", "shared", "sharing_code", "name", "visibility", "updated_at"),
+    assigned_key="wishlist_id",
+)
+WISHLIST_ITEMS = Table(
+    WishlistItem, ("wishlist_id", "product_id", "store_id", "added_at", "description", "qty")
+)
+VIEWS = Table(
+    ReportViewedProductIndex, ("visitor_id", "customer_id", "product_id", "store_id", "added_at")
+)
+ORDERS = Table(
+    SalesOrder,
+    (
+        "entity_id",
+        "increment_id",
+        "state",
+        "status",
+        "store_id",
+        "customer_id",
+        "quote_id",
+        "customer_email",
+        "customer_firstname",
+        "customer_lastname",
+        "customer_group_id",
+        "customer_is_guest",
+        "base_currency_code",
+        "order_currency_code",
+        "base_subtotal",
+        "subtotal",
+        "base_tax_amount",
+        "tax_amount",
+        "base_shipping_amount",
+        "shipping_amount",
+        "base_discount_amount",
+        "discount_amount",
+        "base_grand_total",
+        "grand_total",
+        "total_qty_ordered",
+        "total_item_count",
+        "shipping_method",
+        "shipping_description",
+        "created_at",
+        "updated_at",
+    ),
+    assigned_key="entity_id",
+)
+ORDER_SEQUENCE = Table(SequenceOrder, ("sequence_value",), assigned_key="sequence_value")
+ORDER_ITEMS = Table(
+    SalesOrderItem,
+    (
+        "order_id",
+        "product_id",
+        "store_id",
+        "created_at",
+        "product_type",
+        "sku",
+        "name",
+        "qty_ordered",
+        "qty_invoiced",
+        "qty_shipped",
+        "qty_refunded",
+        "qty_canceled",
+        "price",
+        "base_price",
+        "original_price",
+        "row_total",
+        "base_row_total",
+        "tax_percent",
+        "tax_amount",
+        "base_tax_amount",
+        "discount_amount",
+        "base_discount_amount",
+    ),
+)
+ORDER_ADDRESSES = Table(
+    SalesOrderAddress,
+    (
+        "parent_id",
+        "customer_address_id",
+        "address_type",
+        "email",
+        "prefix",
+        "firstname",
+        "middlename",
+        "lastname",
+        "suffix",
+        "company",
+        "street",
+        "city",
+        "region",
+        "region_id",
+        "postcode",
+        "country_id",
+        "telephone",
+        "fax",
+        "vat_id",
+    ),
+)
+ORDER_PAYMENTS = Table(SalesOrderPayment, ("parent_id", "method", "amount_ordered"))
+
+# The demo catalog, written once (`seeds.shop`).
+CATEGORIES = Table(
+    CatalogCategoryEntity,
+    (
+        "entity_id",
+        "parent_id",
+        "path",
+        "position",
+        "level",
+        "children_count",
+        "name",
+        "url_key",
+        "is_active",
+        "include_in_menu",
+        "created_at",
+        "updated_at",
+    ),
+    assigned_key="entity_id",
+)
+PRODUCTS = Table(
+    CatalogProductEntity,
+    (
+        "entity_id",
+        "attribute_set_id",
+        "type_id",
+        "sku",
+        "name",
+        "url_key",
+        "price",
+        "special_price",
+        "special_from_date",
+        "special_to_date",
+        "weight",
+        "visibility",
+        "status",
+        "tax_class_id",
+        "created_at",
+        "updated_at",
+    ),
+    assigned_key="entity_id",
+)
+PRODUCT_WEBSITES = Table(CatalogProductWebsite, ("product_id", "website_id"))
+STOCK_ITEMS = Table(CataloginventoryStockItem, ("product_id", "qty", "is_in_stock", "manage_stock"))
+CATEGORY_PRODUCTS = Table(CatalogCategoryProduct, ("category_id", "product_id", "position"))
+PRODUCT_INTS = Table(CatalogProductEntityInt, ("attribute_id", "store_id", "entity_id", "value"))
+
 # Insert order: every table after the tables its rows reference.
-TABLES: tuple[Table, ...] = (
+CUSTOMER_TABLES: tuple[Table, ...] = (
     CUSTOMERS,
     ADDRESSES,
     CUSTOMER_INTS,
@@ -124,4 +360,28 @@ TABLES: tuple[Table, ...] = (
     SUBSCRIBERS,
     BALANCES,
     BALANCE_HISTORY,
+)
+ACTIVITY_TABLES: tuple[Table, ...] = (
+    VISITORS,
+    QUOTES,
+    QUOTE_MASKS,
+    QUOTE_ITEMS,
+    WISHLISTS,
+    WISHLIST_ITEMS,
+    VIEWS,
+    ORDERS,
+    ORDER_SEQUENCE,
+    ORDER_ITEMS,
+    ORDER_ADDRESSES,
+    ORDER_PAYMENTS,
+)
+# What one batch of customers writes.
+TABLES: tuple[Table, ...] = CUSTOMER_TABLES + ACTIVITY_TABLES
+CATALOG_TABLES: tuple[Table, ...] = (
+    CATEGORIES,
+    PRODUCTS,
+    PRODUCT_WEBSITES,
+    STOCK_ITEMS,
+    CATEGORY_PRODUCTS,
+    PRODUCT_INTS,
 )

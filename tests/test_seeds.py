@@ -1,14 +1,27 @@
-"""The demo seed: what it loads, that it is deterministic, and that its customers can sign in."""
+"""The demo seed: what it loads, that it is deterministic and consistent (carts, orders, the
+catalog tree), that loading again appends, and that its customers can sign in."""
 
 from __future__ import annotations
 
 import base64
 import re
-from datetime import UTC, date, datetime
+import statistics
+from collections import Counter, defaultdict
+from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+
+from tortoise.context import TortoiseContext
 
 from engine.passwords import PasswordHasher
 from models import (
+    CatalogCategoryEntity,
+    CatalogCategoryProduct,
+    CatalogEavAttribute,
+    CataloginventoryStockItem,
+    CatalogProductEntity,
+    CatalogProductEntityInt,
+    CatalogProductWebsite,
     CustomerAddressEntity,
     CustomerAddressEntityVarchar,
     CustomerEavAttribute,
@@ -16,14 +29,32 @@ from models import (
     CustomerEntityDatetime,
     CustomerEntityInt,
     CustomerGroup,
+    CustomerVisitor,
+    EavAttribute,
     EavAttributeOption,
+    EntityType,
     MagentoCustomerbalance,
     MagentoCustomerbalanceHistory,
     NewsletterSubscriber,
+    OrderState,
+    Quote,
+    QuoteIdMask,
+    QuoteItem,
+    ReportViewedProductIndex,
+    SalesOrder,
+    SalesOrderAddress,
+    SalesOrderItem,
+    SalesOrderPayment,
+    SalesOrderStatusState,
     Store,
     StoreWebsite,
+    TaxCalculation,
+    Wishlist,
+    WishlistItem,
 )
+from seeds import catalog as demo
 from seeds import tables
+from seeds.activity import Product, Shop
 from seeds.generate import Generator, NextIds
 from seeds.loader import DEMO_PASSWORD, is_empty, load
 from seeds.structure import Catalog, Region, WebsiteSlot
@@ -52,18 +83,105 @@ CATALOG = Catalog(
     delivery_instructions_id=4,
     regions=(Region(12, "CA", "California"), Region(43, "NY", "New York")),
 )
+PRODUCTS = tuple(
+    Product(
+        product_id=i,
+        sku=f"SKU-{i}",
+        name=f"Product {i}",
+        price=1_000 + 250 * i,
+        special_price=900 if i % 5 == 0 else None,
+        special_from=date(2025, 12, 1) if i % 5 == 0 else None,
+        special_to=date(2026, 2, 1) if i % 5 == 0 else None,
+        weight=Decimal("1.5"),
+        tax_class_id=2,
+    )
+    for i in range(1, 21)
+)
+SHOP = Shop(
+    products={1: PRODUCTS, 2: PRODUCTS},
+    group_tax_classes=dict.fromkeys(range(6), 3),
+    tax_rates={(3, 2, 12): 82_500, (3, 2, 43): 83_750},
+    statuses={
+        "new": "pending",
+        "processing": "processing",
+        "complete": "complete",
+        "closed": "closed",
+        "canceled": "canceled",
+    },
+)
+# Rows of every table after loading SIZE customers with seed 7 into a fresh database.
+DEMO_COUNTS = {
+    "customer_entity": 40,
+    "customer_address_entity": 49,
+    "customer_entity_int": 54,
+    "customer_entity_datetime": 24,
+    "customer_address_entity_varchar": 7,
+    "newsletter_subscriber": 14,
+    "magento_customerbalance": 10,
+    "magento_customerbalance_history": 10,
+    "customer_visitor": 14,
+    "quote": 11,
+    "quote_id_mask": 11,
+    "quote_item": 26,
+    "wishlist": 5,
+    "wishlist_item": 12,
+    "report_viewed_product_index": 216,
+    "sales_order": 214,
+    "sequence_order": 214,
+    "sales_order_item": 386,
+    "sales_order_address": 428,
+    "sales_order_payment": 214,
+    # Root and Default Category from the migrations, and the demo tree's 22.
+    "catalog_category_entity": 24,
+    "catalog_product_entity": 300,
+    "catalog_product_website": 600,
+    "cataloginventory_stock_item": 300,
+    "catalog_category_product": 600,
+    "catalog_product_entity_int": 574,
+}
+CENT = Decimal("0.01")
 
 
-def generated(seed: int, today: date = date(2026, 1, 15)) -> dict[str, list[tuple[Any, ...]]]:
-    generator = Generator(
+def generator(seed: int, today: date = date(2026, 1, 15)) -> Generator:
+    return Generator(
         seed,
         CATALOG,
         today=today,
-        loaded_at=datetime(2026, 1, 15, 12, tzinfo=UTC),
+        loaded_at=datetime.combine(today, datetime.min.time(), UTC) + timedelta(hours=12),
         password_hash="hash",
+        shop=SHOP,
     )
-    batch = generator.batch(SIZE, NextIds())
+
+
+def generated(seed: int, today: date = date(2026, 1, 15)) -> dict[str, list[tuple[Any, ...]]]:
+    batch = generator(seed, today).batch(SIZE, NextIds())
     return {table.name: rows for table, rows in batch.rows.items()}
+
+
+def column(table: tables.Table, name: str) -> int:
+    return table.columns.index(name)
+
+
+async def all_counts(db: TortoiseContext) -> dict[str, int]:
+    client = db.connections.get("default")
+    counts = {}
+    for table in tables.TABLES + tables.CATALOG_TABLES:
+        rows = await client.execute_query_dict(f'SELECT COUNT(*) AS n FROM "{table.name}"')
+        counts[table.name] = int(rows[0]["n"])
+    return counts
+
+
+async def reserve_order_number(db: TortoiseContext) -> int:
+    """What the next order would get from `sequence_order`. (`SequenceOrder.create()` inserts
+    nothing on SQLite with tortoise 1.1.9: a model with only a generated key.)"""
+    rows = await db.connections.get("default").execute_query_dict(
+        'INSERT INTO "sequence_order" DEFAULT VALUES RETURNING "sequence_value"'
+    )
+    return int(rows[0]["sequence_value"])
+
+
+def round_cents(amount: Decimal) -> Decimal:
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 async def table_counts() -> dict[str, int]:
@@ -90,6 +208,125 @@ def test_same_seed_generates_the_same_rows() -> None:
     assert first != other
     emails = [row[3] for row in first[tables.CUSTOMERS.name]]
     assert len(set(emails)) == SIZE
+    assert first[tables.ORDERS.name]
+    assert first[tables.QUOTES.name]
+    assert first[tables.VIEWS.name]
+
+
+def test_activity_leaves_the_customer_rows_alone() -> None:
+    with_activity = generated(7)
+    without = Generator(
+        7,
+        CATALOG,
+        today=date(2026, 1, 15),
+        loaded_at=datetime(2026, 1, 15, 12, tzinfo=UTC),
+        password_hash="hash",
+    ).batch(SIZE, NextIds())
+
+    for table in tables.CUSTOMER_TABLES:
+        assert with_activity[table.name] == without.rows[table], table.name
+    for table in tables.ACTIVITY_TABLES:
+        assert without.rows[table] == [], table.name
+
+
+def test_orders_average_five_per_customer_skewed_and_recent_months_busier() -> None:
+    today = date(2026, 1, 15)
+    batch = generator(3, today).batch(1_000, NextIds())
+    orders = batch.rows[tables.ORDERS]
+    per_customer = Counter(row[column(tables.ORDERS, "customer_id")] for row in orders)
+    counts = [per_customer[row[0]] for row in batch.rows[tables.CUSTOMERS]]
+    created = [row[column(tables.ORDERS, "created_at")] for row in orders]
+    year_ago = datetime(2025, 1, 15, tzinfo=UTC)
+
+    assert 4.5 < statistics.mean(counts) < 5.5
+    assert statistics.median(counts) < statistics.mean(counts)
+    assert max(counts) > 25
+    assert min(created) >= datetime(2024, 1, 16, tzinfo=UTC)
+    assert max(created) < datetime(2026, 1, 15, tzinfo=UTC)
+    assert sum(c >= year_ago for c in created) > 2 * sum(c < year_ago for c in created)
+    states = Counter(row[column(tables.ORDERS, "state")] for row in orders)
+    assert states.most_common(1)[0][0] == "complete"
+    assert set(states) == {"new", "processing", "complete", "closed", "canceled"}
+
+
+def test_increment_ids_follow_order_dates_within_a_batch() -> None:
+    ids = NextIds(order=7, increment=120)
+    orders = generator(7).batch(SIZE, ids).rows[tables.ORDERS]
+
+    assert [row[0] for row in orders] == list(range(7, 7 + len(orders)))
+    assert [row[1] for row in orders] == [f"{n:09d}" for n in range(120, 120 + len(orders))]
+    dates = [row[column(tables.ORDERS, "created_at")] for row in orders]
+    assert dates == sorted(dates)
+    assert (ids.order, ids.increment) == (7 + len(orders), 120 + len(orders))
+
+
+def test_order_tax_is_the_rounded_rate_of_the_subtotal_spread_over_the_items() -> None:
+    rows = generated(7)
+    o = {name: column(tables.ORDERS, name) for name in tables.ORDERS.columns}
+    i = {name: column(tables.ORDER_ITEMS, name) for name in tables.ORDER_ITEMS.columns}
+    a = {name: column(tables.ORDER_ADDRESSES, name) for name in tables.ORDER_ADDRESSES.columns}
+    regions = {
+        row[a["parent_id"]]: row[a["region_id"]]
+        for row in rows[tables.ORDER_ADDRESSES.name]
+        if row[a["address_type"]] == "shipping"
+    }
+    items: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in rows[tables.ORDER_ITEMS.name]:
+        items[row[i["order_id"]]].append(row)
+    rates = {12: Decimal("8.25"), 43: Decimal("8.375")}
+    orders = rows[tables.ORDERS.name]
+    # The test catalog has two regions, California and New York, both taxed.
+    assert {regions[row[0]] for row in orders} == {12, 43}
+    for row in orders:
+        lines = items[row[0]]
+        rate = rates[regions[row[0]]]
+        assert row[o["tax_amount"]] == round_cents(row[o["subtotal"]] * rate / 100)
+        assert row[o["tax_amount"]] == sum(line[i["tax_amount"]] for line in lines)
+        assert all(line[i["tax_percent"]] == rate for line in lines)
+        assert row[o["subtotal"]] == sum(line[i["row_total"]] for line in lines)
+        assert row[o["base_grand_total"]] == (
+            row[o["subtotal"]] + row[o["tax_amount"]] + row[o["shipping_amount"]]
+        )
+
+
+def test_special_price_applies_within_its_dates_both_ends_inclusive() -> None:
+    product = PRODUCTS[4]  # 2,250 cents, 900 from 2025-12-01 to 2026-02-01
+
+    assert product.price_on(date(2025, 11, 30)) == 2_250
+    assert product.price_on(date(2025, 12, 1)) == 900
+    assert product.price_on(date(2026, 2, 1)) == 900
+    assert product.price_on(date(2026, 2, 2)) == 2_250
+
+
+def test_catalog_is_deterministic_and_its_skus_do_not_depend_on_the_seed() -> None:
+    plan = demo.CatalogPlan(
+        first_category_id=3,
+        first_product_id=1,
+        parent_id=2,
+        parent_path="1/2",
+        parent_level=1,
+        first_position=1,
+        website_ids=(1, 2),
+        brand_id=10,
+        brand_options=tuple(range(100, 112)),
+        color_id=11,
+        color_options=tuple(range(200, 212)),
+    )
+    today = date(2026, 1, 15)
+    loaded_at = datetime(2026, 1, 15, 12, tzinfo=UTC)
+
+    first = demo.catalog_batch(7, plan, today=today, loaded_at=loaded_at).rows
+    again = demo.catalog_batch(7, plan, today=today, loaded_at=loaded_at).rows
+    other = demo.catalog_batch(8, plan, today=today, loaded_at=loaded_at).rows
+
+    assert first == again
+    assert first[tables.PRODUCTS] != other[tables.PRODUCTS]
+    sku = column(tables.PRODUCTS, "sku")
+    assert [row[sku] for row in first[tables.PRODUCTS]] == list(demo.SKUS)
+    assert [row[sku] for row in other[tables.PRODUCTS]] == list(demo.SKUS)
+    assert len(set(demo.SKUS)) == demo.PRODUCT_COUNT
+    url_key = column(tables.PRODUCTS, "url_key")
+    assert len({row[url_key] for row in first[tables.PRODUCTS]}) == demo.PRODUCT_COUNT
 
 
 def test_the_day_moves_dates_but_not_which_rows_exist() -> None:
@@ -102,7 +339,7 @@ def test_the_day_moves_dates_but_not_which_rows_exist() -> None:
 
 
 async def test_table_columns_match_the_models(db: Any) -> None:
-    for table in tables.TABLES:
+    for table in tables.TABLES + tables.CATALOG_TABLES:
         columns = set(table.model._meta.fields_db_projection.values())
         assigned_by_database = {table.model._meta.pk_attr} - {table.assigned_key}
         assert set(table.columns) == columns - assigned_by_database, table.name
@@ -121,15 +358,18 @@ async def test_demo_seed_loads_exact_counts(db: Any) -> None:
         "balances": 10,
         "balance_history": 10,
     }
+    assert await all_counts(db) == DEMO_COUNTS
     assert summary.startswith(
         "Seeded 40 customers (34 on website 'base', 6 on 'wholesale') with 49 addresses, "
-        "14 newsletter subscriptions, 10 store-credit balances and 85 custom attribute values: "
-        "208 rows in "
+        "14 newsletter subscriptions, 10 store-credit balances, 85 custom attribute values, "
+        "214 orders (386 items), 11 active carts (5 of guest visitors, 26 items), "
+        "5 wish lists (12 items) and 216 product views (14 guest visitors): 1,959 rows in "
     )
+    assert "Catalog: 300 products in 22 categories, created now." in summary
     assert await StoreWebsite.filter(code="wholesale").count() == 1
     assert (await Store.get(code="wholesale")).name == "Wholesale Store View"
     assert await CustomerGroup.filter(customer_group_code__in=["VIP", "Employee"]).count() == 2
-    segment_attributes = await CustomerEavAttribute.filter(
+    segment_attributes: list[Any] = await CustomerEavAttribute.filter(
         is_used_for_customer_segment=True
     ).values_list("attribute__attribute_code", flat=True)
     assert sorted(segment_attributes) == [
@@ -139,6 +379,188 @@ async def test_demo_seed_loads_exact_counts(db: Any) -> None:
         "membership_since",
     ]
     assert await EavAttributeOption.filter(attribute__attribute_code="loyalty_tier").count() == 4
+
+
+async def test_carts_are_consistent(db: Any) -> None:
+    await load(SIZE, seed=7, progress=False, hasher=CHEAP)
+
+    items: dict[int, list[QuoteItem]] = defaultdict(list)
+    for item in await QuoteItem.all():
+        items[item.quote_id].append(item)  # type: ignore[attr-defined]
+    masks = dict(await QuoteIdMask.all().values_list("quote_id", "masked_id"))
+    visitors = {v.visitor_id: v for v in await CustomerVisitor.all()}
+    quotes = await Quote.all()
+    assert quotes
+    for quote in quotes:
+        lines = items[quote.entity_id]
+        assert lines, quote.entity_id
+        assert quote.is_active
+        assert quote.subtotal == sum(i.row_total for i in lines)
+        assert quote.items_count == len(lines)
+        assert quote.items_qty == sum(i.qty for i in lines)
+        assert quote.grand_total == quote.subtotal + quote.tax_amount + quote.shipping_amount
+        assert quote.base_grand_total == quote.grand_total
+        for line in lines:
+            assert line.row_total == line.price * line.qty
+            assert quote.created_at <= line.created_at <= quote.updated_at
+        assert len(lines) == len({line.product_id for line in lines})  # type: ignore[attr-defined]
+        assert re.fullmatch(r"[0-9a-f]{32}", masks[quote.entity_id])
+        if quote.customer_id is None:  # type: ignore[attr-defined]
+            # A guest cart belongs to a visitor, who never signed in.
+            assert quote.customer_is_guest
+            assert quote.customer_group_id == 0
+            assert visitors[quote.visitor_id].customer_id is None  # type: ignore[attr-defined]
+        else:
+            assert not quote.customer_is_guest
+            assert quote.visitor_id is None  # type: ignore[attr-defined]
+    assert len(set(masks.values())) == len(masks)
+
+
+async def test_orders_are_consistent(db: Any) -> None:
+    await load(SIZE, seed=7, progress=False, hasher=CHEAP)
+
+    items: dict[int, list[SalesOrderItem]] = defaultdict(list)
+    for item in await SalesOrderItem.all():
+        items[item.order_id].append(item)  # type: ignore[attr-defined]
+    addresses: dict[int, dict[str, SalesOrderAddress]] = defaultdict(dict)
+    for address in await SalesOrderAddress.all():
+        addresses[address.parent_id][address.address_type.value] = address  # type: ignore[attr-defined]
+    payments = {p.parent_id: p for p in await SalesOrderPayment.all()}  # type: ignore[attr-defined]
+    states = set(await SalesOrderStatusState.all().values_list("status_id", "state"))
+    customers = {c.entity_id: c for c in await CustomerEntity.all()}
+    rates = {"California": Decimal("8.25"), "New York": Decimal("8.375")}
+    orders = await SalesOrder.all().order_by("entity_id")
+    assert len(orders) == DEMO_COUNTS["sales_order"]
+    two_years_ago = datetime.now(UTC) - timedelta(days=731)
+    for order in orders:
+        lines = items[order.entity_id]
+        shipping = addresses[order.entity_id]["shipping"]
+        assert set(addresses[order.entity_id]) == {"billing", "shipping"}
+        assert order.subtotal == sum(i.row_total for i in lines)
+        assert order.tax_amount == sum(i.tax_amount for i in lines)
+        rate = rates.get(shipping.region or "", Decimal(0))
+        assert order.tax_amount == round_cents(order.subtotal * rate / 100)
+        assert order.total_qty_ordered == sum(i.qty_ordered for i in lines)
+        assert order.total_item_count == len(lines)
+        assert order.shipping_amount == 5 * order.total_qty_ordered
+        assert order.base_grand_total == order.subtotal + order.tax_amount + order.shipping_amount
+        assert order.grand_total == order.base_grand_total
+        assert (order.status, order.state) in states
+        assert payments[order.entity_id].method == "checkmo"
+        assert payments[order.entity_id].amount_ordered == order.grand_total
+        customer = customers[order.customer_id]  # type: ignore[attr-defined]
+        assert order.customer_email == customer.email
+        assert customer.created_at <= order.created_at
+        assert two_years_ago <= order.created_at <= order.updated_at <= datetime.now(UTC)
+        if order.state is OrderState.CANCELED:
+            assert all(i.qty_canceled == i.qty_ordered for i in lines)
+    assert [o.increment_id for o in orders] == [f"{n:09d}" for n in range(1, len(orders) + 1)]
+    assert {o.state for o in orders} == {
+        OrderState.NEW,
+        OrderState.PROCESSING,
+        OrderState.COMPLETE,
+        OrderState.CANCELED,
+        OrderState.CLOSED,
+    }
+
+
+async def test_catalog_tree_products_and_attributes_are_consistent(db: Any) -> None:
+    await load(SIZE, seed=7, progress=False, hasher=CHEAP)
+
+    categories = {c.entity_id: c for c in await CatalogCategoryEntity.all()}
+    for category in categories.values():
+        descendants = [c for c in categories.values() if c.path.startswith(category.path + "/")]
+        assert category.children_count == len(descendants), category.name
+        if category.parent_id:
+            parent = categories[category.parent_id]
+            assert category.path == f"{parent.path}/{category.entity_id}"
+            assert category.level == parent.level + 1
+    departments = sorted(
+        (c for c in categories.values() if c.parent_id == 2), key=lambda c: c.position
+    )
+    assert [(c.name, c.position) for c in departments] == [
+        ("Women", 1),
+        ("Men", 2),
+        ("Gear", 3),
+        ("Home", 4),
+        ("Electronics", 5),
+    ]
+
+    products = await CatalogProductEntity.all()
+    assert len(products) == demo.PRODUCT_COUNT
+    assert {p.tax_class_id for p in products} == {2}  # type: ignore[attr-defined]
+    stock: list[Any] = await CataloginventoryStockItem.all().values_list("product_id", flat=True)
+    assert sorted(stock) == sorted(p.entity_id for p in products)
+    websites = Counter(await CatalogProductWebsite.all().values_list("website_id", flat=True))
+    assert websites == {1: demo.PRODUCT_COUNT, 2: demo.PRODUCT_COUNT}
+    links = await CatalogCategoryProduct.all().values_list("category_id", "product_id")
+    leaves = {c.entity_id for c in categories.values() if c.level == 3}
+    assert Counter(product for category, product in links if category in leaves) == dict.fromkeys(
+        (p.entity_id for p in products), 1
+    )
+    specials = [p for p in products if p.special_price is not None]
+    assert specials
+    assert all(p.special_price is not None and p.special_price < p.price for p in specials)
+    assert any(p.special_to_date and p.special_to_date < date.today() for p in specials)
+
+    attributes = await EavAttribute.filter(entity_type_id=EntityType.CATALOG_PRODUCT)
+    assert sorted(a.attribute_code for a in attributes) == ["brand", "color"]
+    promo: list[Any] = await CatalogEavAttribute.filter(is_used_for_promo_rules=True).values_list(
+        "attribute__attribute_code", flat=True
+    )
+    assert sorted(promo) == ["brand", "color"]
+    assert await EavAttributeOption.filter(attribute__attribute_code="brand").count() == 12
+    brands = await CatalogProductEntityInt.filter(attribute__attribute_code="brand").count()
+    assert brands == demo.PRODUCT_COUNT
+
+    rules = await TaxCalculation.all().values_list(
+        "tax_calculation_rate_id", "customer_tax_class_id", "product_tax_class_id"
+    )
+    assert sorted(rules) == [(1, 3, 2), (2, 3, 2)]
+
+
+async def test_activity_refers_to_sellable_products_and_the_right_owners(db: Any) -> None:
+    await load(SIZE, seed=7, progress=False, hasher=CHEAP)
+
+    sellable = set(
+        await CatalogProductEntity.filter(status=1, visibility__not=1).values_list(
+            "entity_id", flat=True
+        )
+    )
+    for model in (QuoteItem, SalesOrderItem, WishlistItem, ReportViewedProductIndex):
+        used = set(await model.all().values_list("product_id", flat=True))
+        assert used, model
+        assert used <= sellable, model
+    views = await ReportViewedProductIndex.all().values_list("customer_id", "visitor_id")
+    assert all((customer is None) != (visitor is None) for customer, visitor in views)
+    assert any(customer is None for customer, _ in views)
+    wishlist_owners: list[Any] = await Wishlist.all().values_list("customer_id", flat=True)
+    assert len(wishlist_owners) == len(set(wishlist_owners))
+    added: list[Any] = await WishlistItem.all().values_list("added_at", flat=True)
+    assert max(added) - min(added) > timedelta(days=60)
+
+
+async def test_next_order_number_follows_the_seeded_ones(db: Any) -> None:
+    await load(SIZE, seed=7, progress=False, hasher=CHEAP)
+
+    assert await reserve_order_number(db) == DEMO_COUNTS["sales_order"] + 1
+
+
+async def test_seeded_orders_number_after_imported_increment_ids(db: Any) -> None:
+    await SalesOrder.create(
+        increment_id="000000500",
+        state=OrderState.COMPLETE,
+        status="complete",
+        created_at=datetime(2025, 1, 1, tzinfo=UTC),
+    )
+
+    await load(3, seed=7, progress=False, hasher=CHEAP)
+
+    numbers: list[Any] = (
+        await SalesOrder.all().order_by("entity_id").values_list("increment_id", flat=True)
+    )
+    count = len(numbers) - 1
+    assert numbers == ["000000500"] + [f"{n:09d}" for n in range(501, 501 + count)]
 
 
 async def test_default_addresses_belong_to_their_customer(db: Any) -> None:
@@ -155,15 +577,40 @@ async def test_default_addresses_belong_to_their_customer(db: Any) -> None:
 
 async def test_loading_again_appends_customers_not_structure(db: Any) -> None:
     await load(10, seed=1, progress=False, hasher=CHEAP)
-    await load(10, seed=2, progress=False, hasher=CHEAP)
+    once = await all_counts(db)
+    summary = await load(10, seed=1, progress=False, hasher=CHEAP)
+    twice = await all_counts(db)
 
     emails = await CustomerEntity.all().values_list("email", flat=True)
     assert len(emails) == len(set(emails)) == 20
     assert await StoreWebsite.filter(code="wholesale").count() == 1
     assert await CustomerGroup.filter(customer_group_code="VIP").count() == 1
+    # The same seed again: the same activity per customer, appended; the catalog stays.
+    assert "Catalog: 300 products in 22 categories, already there." in summary
+    for table in tables.CATALOG_TABLES:
+        assert twice[table.name] == once[table.name], table.name
+    for table in tables.TABLES:
+        assert twice[table.name] == 2 * once[table.name], table.name
+    assert await EavAttribute.filter(entity_type_id=EntityType.CATALOG_PRODUCT).count() == 2
+    assert await TaxCalculation.all().count() == 2
+    assert (await CatalogCategoryEntity.get(entity_id=2)).children_count == 22
+    numbers: list[Any] = await SalesOrder.all().values_list("increment_id", flat=True)
+    assert sorted(numbers) == [f"{n:09d}" for n in range(1, twice["sales_order"] + 1)]
+    masks: list[Any] = await QuoteIdMask.all().values_list("masked_id", flat=True)
+    assert len(set(masks)) == len(masks) == twice["quote"]
     # Keys the seed assigned do not collide with the next ones the database hands out.
     created = await make_customer("after-seed@example.com")
     assert created.entity_id == 21
+    assert await reserve_order_number(db) == twice["sales_order"] + 1
+    assert (await CustomerVisitor.create(session_id="after-seed")).visitor_id == (
+        twice["customer_visitor"] + 1
+    )
+    quote = await Quote.create(store_id=1)
+    assert quote.entity_id == twice["quote"] + 1
+    category = await CatalogCategoryEntity.create(path="1/2/x", name="After", parent_id=2)
+    assert category.entity_id == 25
+    product = await CatalogProductEntity.create(sku="after", name="After", attribute_set_id=4)
+    assert product.entity_id == 301
 
 
 async def test_is_empty_flips_once_customers_exist(db: Any) -> None:
