@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp.test_utils import TestClient
@@ -13,6 +14,7 @@ class Response:
     status: int
     data: dict[str, Any] | None
     errors: list[dict[str, Any]]
+    headers: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def categories(self) -> list[str]:
@@ -30,8 +32,9 @@ async def gql(
     *,
     token: str | None = None,
     store: str | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Response:
-    headers = {}
+    headers = dict(headers or {})
     if token is not None:
         headers["Authorization"] = f"Bearer {token}"
     if store is not None:
@@ -40,4 +43,6 @@ async def gql(
         "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
     )
     body = await response.json()
-    return Response(response.status, body.get("data"), body.get("errors") or [])
+    return Response(
+        response.status, body.get("data"), body.get("errors") or [], dict(response.headers)
+    )
