@@ -462,19 +462,8 @@ async def remove_item(ref: CartRef, item_id: int, stores: StoresSnapshot) -> Quo
 
 # --- addresses ----------------------------------------------------------------------------------
 
-ADDRESS_TEXT = (
-    "firstname",
-    "lastname",
-    "middlename",
-    "prefix",
-    "suffix",
-    "company",
-    "city",
-    "postcode",
-    "telephone",
-    "fax",
-    "vat_id",
-)
+# The same free-text fields, with the same rules, as an address-book address.
+ADDRESS_TEXT = customer_addresses.TEXT_FIELDS
 ADDRESS_LIMITS = {"prefix": 40, "suffix": 40, "postcode": 20}
 
 
