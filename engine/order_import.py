@@ -8,8 +8,6 @@ others go on. `increment_id` is required here: it is what makes a re-run safe.""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -21,6 +19,7 @@ from engine import orders
 from engine.errors import DomainError
 from engine.orders import OrderAddressData, OrderData, OrderItemData
 from engine.stores import StoresSnapshot
+from engine.uids import decode_uid
 
 DEFAULT_BATCH_SIZE = 500
 
@@ -148,18 +147,13 @@ def _int(value: Any, path: str) -> int | None:
 
 
 def _uid(value: Any, path: str) -> int | None:
-    """Magento's uid (base64 of the id), decoded as strictly as `graph.uids` does."""
     text = _text(value, path)
     if text is None:
         return None
     try:
-        raw = base64.b64decode(text, validate=True)
-        decoded = raw.decode("ascii")
-        if base64.b64encode(raw).decode() != text or not decoded.isdigit():
-            raise ValueError(text)
-        return int(decoded)
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise _fail(path, f'Value of uid "{text}" is incorrect.') from None
+        return decode_uid(text, path)
+    except DomainError as error:
+        raise _fail(path, error.message) from None
 
 
 def _datetime(value: Any, path: str) -> datetime | None:
