@@ -45,6 +45,11 @@ async def get(group_id: int, path: str = "uid") -> CustomerGroup:
     return group
 
 
+async def by_ids(group_ids: Sequence[int]) -> dict[int, CustomerGroup]:
+    rows = await CustomerGroup.filter(customer_group_id__in=list(group_ids))
+    return {row.customer_group_id: row for row in rows}
+
+
 async def page(filter_: GroupFilter, request: PageRequest) -> Page[CustomerGroup]:
     query = CustomerGroup.all().order_by("customer_group_id")
     if filter_.code_contains:

@@ -36,7 +36,6 @@ from graph.orders import CustomerOrderFields
 from graph.uids import encode_uid
 from graph.wishlists import CustomerWishlistFields
 from models import CustomerEntity, EntityType
-from models import CustomerGroup as CustomerGroupRow
 from models.groups import NOT_LOGGED_IN_GROUP_ID
 from models.newsletter import SubscriberStatus
 
@@ -69,10 +68,7 @@ class CustomerLoaders:
         return [values[customer_id] for customer_id in customer_ids]
 
     async def _groups(self, group_ids: Sequence[int]) -> list[CustomerGroup | None]:
-        rows = {
-            row.customer_group_id: row
-            for row in await CustomerGroupRow.filter(customer_group_id__in=list(group_ids))
-        }
+        rows = await groups.by_ids(group_ids)
         exclusions = await groups.excluded_website_ids(list(rows))
         protected = groups.default_group_ids(await self._stores()) | {NOT_LOGGED_IN_GROUP_ID}
         return [
