@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from tortoise import Tortoise
 from tortoise.context import TortoiseContext
 from tortoise.migrations.autodetector import MigrationAutodetector
 
@@ -44,5 +43,3 @@ async def test_new_rows_get_ids_after_the_defaults(db: Any) -> None:
     """PostgreSQL identity sequences were moved past the explicitly inserted default rows."""
     group = await CustomerGroup.create(customer_group_code="VIP", tax_class_id=3)
     assert group.customer_group_id == 4
-    connection = Tortoise.get_connection("default")
-    assert connection is not None
