@@ -53,6 +53,14 @@ from models.orders import (
     SequenceOrder,
 )
 from models.quotes import AddressType, Quote, QuoteAddress, QuoteIdMask, QuoteItem
+from models.segments import (
+    ApplyTo,
+    MagentoCustomersegmentCustomer,
+    MagentoCustomersegmentEvent,
+    MagentoCustomersegmentSegment,
+    MagentoCustomersegmentWebsite,
+    RefreshStatus,
+)
 from models.stores import CoreConfigData, Store, StoreGroup, StoreWebsite
 from models.tax import TaxCalculation, TaxCalculationRate
 from models.visitors import CustomerVisitor, ReportViewedProductIndex
@@ -60,6 +68,7 @@ from models.wishlists import Wishlist, WishlistItem
 
 __all__ = [
     "AddressType",
+    "ApplyTo",
     "BackendType",
     "BalanceAction",
     "CatalogCategoryEntity",
@@ -100,6 +109,10 @@ __all__ = [
     "Integration",
     "MagentoCustomerbalance",
     "MagentoCustomerbalanceHistory",
+    "MagentoCustomersegmentCustomer",
+    "MagentoCustomersegmentEvent",
+    "MagentoCustomersegmentSegment",
+    "MagentoCustomersegmentWebsite",
     "NewsletterSubscriber",
     "OauthToken",
     "OrderState",
@@ -109,6 +122,7 @@ __all__ = [
     "QuoteAddress",
     "QuoteIdMask",
     "QuoteItem",
+    "RefreshStatus",
     "ReportViewedProductIndex",
     "SalesOrder",
     "SalesOrderAddress",
