@@ -142,6 +142,11 @@ async def _load_snapshot() -> StoresSnapshot:
     return StoresSnapshot(tuple(websites.values()), tuple(stores), config)
 
 
+async def load_snapshot() -> StoresSnapshot:
+    """A fresh snapshot read from the database, bypassing the cache (background jobs)."""
+    return await _load_snapshot()
+
+
 async def snapshot(cache: Cache) -> StoresSnapshot:
     return await cache.get_or_load(Family.STORES, "snapshot", _load_snapshot)
 
