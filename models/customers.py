@@ -84,6 +84,7 @@ class CustomerAddressEntity(Model):
 
     class Meta:
         table = "customer_address_entity"
+        indexes = (("parent_id",),)
 
 
 class DirectoryCountryRegion(Model):

@@ -41,4 +41,5 @@ class NewsletterSubscriber(Model):
 
     class Meta:
         table = "newsletter_subscriber"
+        indexes = (("customer_id",),)
         unique_together = (("subscriber_email", "store"),)

@@ -149,7 +149,7 @@ class SalesOrderItem(Model):
 
     class Meta:
         table = "sales_order_item"
-        indexes = (("product_id",),)
+        indexes = (("product_id",), ("order_id",))
 
 
 class SalesOrderAddress(Model):
@@ -180,6 +180,7 @@ class SalesOrderAddress(Model):
 
     class Meta:
         table = "sales_order_address"
+        indexes = (("parent_id",),)
 
 
 class SalesOrderPayment(Model):

@@ -116,7 +116,7 @@ class QuoteItem(Model):
 
     class Meta:
         table = "quote_item"
-        indexes = (("product_id",),)
+        indexes = (("product_id",), ("quote_id",))
 
 
 class QuoteAddress(Model):

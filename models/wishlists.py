@@ -49,4 +49,4 @@ class WishlistItem(Model):
 
     class Meta:
         table = "wishlist_item"
-        indexes = (("product_id",),)
+        indexes = (("product_id",), ("wishlist_id",))
