@@ -1,9 +1,11 @@
-"""`mageseg`: serve, migrate, seed, import, export-schema, admin-token create|revoke|list."""
+"""`mageseg`: serve, migrate, seed, import, export-schema, admin-token create|revoke|list,
+refresh, worker."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
@@ -193,6 +195,132 @@ def cmd_admin_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def _segment_id(text: str) -> int:
+    """A segment's uid (base64, as GraphQL shows it) or its plain numeric id."""
+    from engine.uids import decode_uid
+
+    try:
+        return decode_uid(text)
+    except DomainError:
+        if text.isdigit():
+            return int(text)
+        raise argparse.ArgumentTypeError(f"{text!r} is not a segment uid or id") from None
+
+
+def _print_refresh(result: Any, name: str) -> None:
+    if result.skipped:
+        print(f'segment {result.segment_id} "{name}": skipped (visitors only, no stored members)')
+    elif result.error is not None:
+        print(f'segment {result.segment_id} "{name}": failed: {result.error}')
+    else:
+        by_website = ", ".join(f"website {w}: {n}" for w, n in result.matched_by_website.items())
+        print(
+            f'segment {result.segment_id} "{name}": {result.matched_count} matched'
+            f" ({by_website or 'no website'}) in {result.duration_ms} ms"
+        )
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    """`refresh --segment UID | --all`: full refreshes in the foreground, a progress bar per
+    segment and website on stderr, one line per segment on stdout (exit 1 when one failed)."""
+    from tqdm import tqdm
+
+    from engine.segments import refresh
+    from models.segments import MagentoCustomersegmentSegment, MagentoCustomersegmentWebsite
+
+    settings = _settings(args)
+    if not args.all and not args.segment:
+        print("error: refresh needs --segment UID or --all", file=sys.stderr)
+        return 2
+
+    async def work() -> int:
+        if args.all:
+            ids = await refresh.segment_ids_to_refresh()
+        else:
+            ids = list(dict.fromkeys(args.segment))
+        segments = {
+            s.segment_id: s for s in await MagentoCustomersegmentSegment.filter(segment_id__in=ids)
+        }
+        missing = [i for i in ids if i not in segments]
+        if missing:
+            print(f"error: no segment with id {missing[0]}", file=sys.stderr)
+            return 1
+        websites: list[Any] = list(
+            await MagentoCustomersegmentWebsite.filter(segment_id__in=ids).values_list(
+                "segment_id", flat=True
+            )
+        )
+        counts = {i: sum(1 for w in websites if w == i) for i in ids}
+        failed = 0
+        with tqdm(total=sum(counts.values()), unit="website", file=sys.stderr) as bar:
+            for segment_id in ids:
+                bar.set_description(f"segment {segment_id}")
+                reported = 0
+
+                def progress(step: refresh.RefreshProgress) -> None:
+                    nonlocal reported
+                    reported += 1
+                    bar.set_postfix(website=step.website_id, matched=step.matched)
+                    bar.update(1)
+
+                try:
+                    result = await refresh.refresh_segment(segment_id, progress=progress)
+                except refresh.RefreshRunning as error:
+                    bar.write(f"segment {segment_id}: {error}", file=sys.stderr)
+                    failed += 1
+                    bar.update(counts[segment_id] - reported)
+                    continue
+                bar.update(counts[segment_id] - reported)
+                if result.error is not None:
+                    failed += 1
+                bar.clear()
+                _print_refresh(result, segments[segment_id].name)
+        return 1 if failed else 0
+
+    return asyncio.run(_with_database(settings, work))
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """`worker`: runs queued segment refreshes until stopped (SIGINT/SIGTERM); `--once` runs
+    what is queued now and exits."""
+    import signal
+
+    from engine.segments import jobs
+    from models.segments import MagentoCustomersegmentSegment
+
+    settings = _settings(args)
+    poll = args.poll_seconds if args.poll_seconds is not None else settings.refresh_poll_seconds
+
+    async def once() -> int:
+        await jobs.requeue_abandoned()
+        results = await jobs.run_queued()
+        names = dict(
+            await MagentoCustomersegmentSegment.filter(
+                segment_id__in=[r.segment_id for r in results]
+            ).values_list("segment_id", "name")
+        )
+        for result in results:
+            _print_refresh(result, names.get(result.segment_id, ""))
+        return 1 if any(r.error is not None for r in results) else 0
+
+    async def forever() -> int:
+        runner = jobs.RefreshRunner(
+            poll_seconds=poll, listen_dsn=jobs.listen_dsn(settings.database_url)
+        )
+        task = asyncio.current_task()
+        assert task is not None
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+        print("mageseg worker: running queued segment refreshes. Stop with Ctrl-C.", flush=True)
+        with contextlib.suppress(asyncio.CancelledError):
+            await runner.run_forever()
+        return 0
+
+    try:
+        return asyncio.run(_with_database(settings, once if args.once else forever))
+    except KeyboardInterrupt:
+        return 0
+
+
 def _database_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--database-url", help="overrides MAGESEG_DATABASE_URL")
 
@@ -238,6 +366,26 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("action", choices=["create", "revoke", "list"])
     token.add_argument("name", nargs="?", default="", help="the integration's name")
     token.set_defaults(run=cmd_admin_token)
+
+    refresh_cmd = commands.add_parser("refresh", help="refresh segment members now")
+    _database_options(refresh_cmd)
+    refresh_cmd.add_argument(
+        "--segment",
+        action="append",
+        type=_segment_id,
+        metavar="UID",
+        help="a segment's uid or id (repeatable)",
+    )
+    refresh_cmd.add_argument("--all", action="store_true", help="every segment with stored members")
+    refresh_cmd.set_defaults(run=cmd_refresh)
+
+    worker = commands.add_parser("worker", help="run queued segment refreshes")
+    _database_options(worker)
+    worker.add_argument("--once", action="store_true", help="run what is queued now, then exit")
+    worker.add_argument(
+        "--poll-seconds", type=float, help="overrides MAGESEG_REFRESH_POLL_SECONDS (30)"
+    )
+    worker.set_defaults(run=cmd_worker)
     return parser
 
 

@@ -36,6 +36,10 @@ class Settings:
     password_time_cost: int = 3
     password_memory_kib: int = 65536
     seed_on_empty: bool = True
+    # Segment refreshes queued by mutations run in the server process; set false when only
+    # `mageseg worker` processes should run them (PostgreSQL). The poll is the fallback wake-up.
+    refresh_in_process: bool = True
+    refresh_poll_seconds: float = 30.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

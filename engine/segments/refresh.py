@@ -1,0 +1,339 @@
+"""Full refresh of a segment's materialized membership (`magento_customersegment_customer`).
+
+As Magento's `aggregateMatchedCustomers` / `LinksMatcher` (reference §3.7), one refresh replaces a
+segment's rows for every website it is assigned to in ONE transaction, so readers see the old set
+or the new one and a crash leaves the old set intact. The work is set-based: the compiled member
+query of each website fills a staging table (`INSERT ... SELECT`), then three statements delete
+the rows no longer matching, touch `updated_date` of the ones that stay, and insert the new
+members with `added_date = updated_date = now`. No customer is loaded into Python.
+
+Decisions kept from Magento:
+- Segments that apply to VISITORS only hold no stored members: they are skipped (status `done`,
+  matched count 0, rows of the segment left as they are, which is none).
+- Inactive segments are refreshed like active ones (Magento's `matchCustomers` does not look at
+  `is_active`; only the per-event processing does).
+- `matched_count` is the number of stored rows, one per (customer, website).
+
+Never twice at once for one segment: a refresh first claims the segment row with a compare-and-set
+of `refresh_status` to `running` (committed, so every process sees it), and a process also keeps
+the ids it is refreshing so a second call in the same process answers at once (on SQLite the
+connection is shared and a transaction holds it). On PostgreSQL the refresh transaction also holds
+a transaction-level advisory lock keyed by the segment, which lets `jobs.requeue_abandoned` tell a
+dead owner from a live one on any machine. A second request while one runs raises
+`RefreshRunning`; it does not wait.
+
+Status: `queued` (jobs.mark_queued) -> `running` -> `done` (matched count, duration, finish time)
+or `failed` (the error; old members kept). When the segment was queued again while it ran (its
+conditions changed), it goes back to `queued` instead, so the newer request is not lost."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from engine.errors import DomainError, NoSuchEntity
+from engine.segments.catalog import load_catalog
+from engine.segments.scope_loader import build_scope
+from engine.segments.sql import Dialect, compile_members, dialect_of
+from engine.segments.stored import load_tree
+from models.segments import (
+    ApplyTo,
+    MagentoCustomersegmentSegment,
+    MagentoCustomersegmentWebsite,
+    RefreshStatus,
+)
+
+logger = logging.getLogger("mageseg.segments.refresh")
+
+MEMBERS = "magento_customersegment_customer"
+STAGE = "mageseg_refresh_stage"
+ADVISORY_NAMESPACE = 0x6D736567  # "mseg": first key of pg_*advisory_xact_lock(int, int)
+PROCESS = f"{socket.gethostname()[:40]}:{os.getpid()}"
+"""This process, as written in `refresh_owner` (`host:pid:token`)."""
+
+_active: set[int] = set()
+"""Segments this process is refreshing right now."""
+
+
+class RefreshRunning(DomainError):
+    """The segment is being refreshed already (by this or another process)."""
+
+
+@dataclass(frozen=True)
+class RefreshProgress:
+    """Reported after each website of a segment is computed."""
+
+    segment_id: int
+    website_id: int
+    websites_done: int
+    websites_total: int
+    matched: int
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    segment_id: int
+    status: RefreshStatus
+    """`done` or `failed`; `done` with `skipped` for VISITORS segments."""
+    matched_count: int
+    duration_ms: int
+    matched_by_website: dict[int, int] = field(default_factory=dict)
+    error: str | None = None
+    skipped: bool = False
+
+
+def new_owner() -> str:
+    return f"{PROCESS}:{uuid.uuid4().hex[:8]}"
+
+
+def is_running_here(segment_id: int) -> bool:
+    return segment_id in _active
+
+
+async def claim(segment_id: int, owner: str, *, now: datetime, only_queued: bool) -> bool:
+    """Compare-and-set the segment to `running` for `owner`: True when this call won. The update
+    commits on its own (call it outside any transaction) so other processes see it."""
+    query = MagentoCustomersegmentSegment.filter(segment_id=segment_id)
+    if only_queued:
+        query = query.filter(refresh_status=RefreshStatus.QUEUED)
+    else:
+        query = query.exclude(refresh_status=RefreshStatus.RUNNING)
+    changed = await query.update(
+        refresh_status=RefreshStatus.RUNNING, refresh_owner=owner, refresh_started_at=now
+    )
+    return bool(changed)
+
+
+async def refresh_segment(
+    segment_id: int,
+    *,
+    now: datetime | None = None,
+    progress: Callable[[RefreshProgress], None] | None = None,
+) -> RefreshResult:
+    """Refresh one segment now, in the foreground. Raises `NoSuchEntity` for an unknown id and
+    `RefreshRunning` when it is being refreshed already; a failure of the refresh itself is
+    recorded on the segment and returned as a `failed` result."""
+    started = now or datetime.now(UTC)
+    if segment_id in _active:
+        raise RefreshRunning(f"Segment {segment_id} is being refreshed already.")
+    owner = new_owner()
+    _active.add(segment_id)
+    try:
+        if not await claim(segment_id, owner, now=started, only_queued=False):
+            if not await MagentoCustomersegmentSegment.exists(segment_id=segment_id):
+                raise NoSuchEntity(f'No segment with id "{segment_id}".')
+            raise RefreshRunning(f"Segment {segment_id} is being refreshed already.")
+        return await _run(segment_id, owner, started, now, progress)
+    finally:
+        _active.discard(segment_id)
+
+
+async def run_claimed(
+    segment_id: int,
+    owner: str,
+    started: datetime,
+    *,
+    now: datetime | None = None,
+    progress: Callable[[RefreshProgress], None] | None = None,
+) -> RefreshResult | None:
+    """Run a refresh `owner` has claimed (`claim`); None when this process runs it already."""
+    if segment_id in _active:
+        return None
+    _active.add(segment_id)
+    try:
+        return await _run(segment_id, owner, started, now, progress)
+    finally:
+        _active.discard(segment_id)
+
+
+async def _run(
+    segment_id: int,
+    owner: str,
+    started: datetime,
+    now: datetime | None,
+    progress: Callable[[RefreshProgress], None] | None,
+) -> RefreshResult:
+    clock = time.monotonic()
+    try:
+        async with in_transaction() as conn:
+            dialect = dialect_of(conn)
+            if dialect is Dialect.POSTGRES:
+                rows = await conn.execute_query_dict(
+                    "SELECT pg_try_advisory_xact_lock($1, $2) AS locked",
+                    [ADVISORY_NAMESPACE, segment_id],
+                )
+                if not rows[0]["locked"]:
+                    raise RefreshRunning(f"Segment {segment_id} is being refreshed already.")
+            segment = await MagentoCustomersegmentSegment.get(segment_id=segment_id)
+            if segment.apply_to == ApplyTo.VISITORS:
+                matched: dict[int, int] = {}
+                skipped = True
+            else:
+                skipped = False
+                matched = await _replace_members(conn, dialect, segment, now or started, progress)
+            duration_ms = int((time.monotonic() - clock) * 1000)
+            total = sum(matched.values())
+            await _finish(
+                segment_id,
+                started,
+                RefreshStatus.DONE,
+                matched_count=total,
+                refresh_duration_ms=duration_ms,
+                refresh_error=None,
+            )
+    except RefreshRunning:
+        raise
+    except Exception as error:  # recorded on the segment, members untouched (rolled back)
+        logger.warning("refresh of segment %s failed", segment_id, exc_info=True)
+        message = f"{type(error).__name__}: {error}"[:2000]
+        duration_ms = int((time.monotonic() - clock) * 1000)
+        async with in_transaction():
+            await _finish(
+                segment_id,
+                started,
+                RefreshStatus.FAILED,
+                refresh_duration_ms=duration_ms,
+                refresh_error=message,
+            )
+        return RefreshResult(segment_id, RefreshStatus.FAILED, 0, duration_ms, error=message)
+    return RefreshResult(
+        segment_id,
+        RefreshStatus.DONE,
+        total,
+        duration_ms,
+        matched_by_website=matched,
+        skipped=skipped,
+    )
+
+
+async def _finish(segment_id: int, started: datetime, status: RefreshStatus, **values: Any) -> None:
+    """Record the outcome; back to `queued` when a newer request arrived while this one ran."""
+    segment = (
+        await MagentoCustomersegmentSegment.filter(segment_id=segment_id)
+        .select_for_update()
+        .only("segment_id", "refresh_queued_at")
+        .first()
+    )
+    if segment is None:  # deleted meanwhile
+        return
+    queued_again = segment.refresh_queued_at is not None and segment.refresh_queued_at > started
+    await MagentoCustomersegmentSegment.filter(segment_id=segment_id).update(
+        refresh_status=RefreshStatus.QUEUED if queued_again else status,
+        refresh_finished_at=datetime.now(UTC),
+        refresh_owner=None,
+        **values,
+    )
+
+
+def _placeholders(sql: str, dialect: Dialect) -> str:
+    """Our own statements are written with `?`; PostgreSQL numbers them."""
+    if dialect is not Dialect.POSTGRES:
+        return sql
+    parts = sql.split("?")
+    return parts[0] + "".join(f"${i}{part}" for i, part in enumerate(parts[1:], start=1))
+
+
+async def _replace_members(
+    conn: Any,
+    dialect: Dialect,
+    segment: MagentoCustomersegmentSegment,
+    now: datetime,
+    progress: Callable[[RefreshProgress], None] | None,
+) -> dict[int, int]:
+    """Stage every website's members, then swap them into the members table set-based."""
+    segment_id = segment.segment_id
+    website_rows: list[Any] = list(
+        await MagentoCustomersegmentWebsite.filter(segment_id=segment_id)
+        .order_by("website_id")
+        .values_list("website_id", flat=True)
+    )
+    website_ids = [int(w) for w in website_rows]
+    catalog = await load_catalog()
+    tree = await load_tree(segment, catalog)
+
+    async def execute(sql: str, params: Sequence[Any] = ()) -> None:
+        await conn.execute_query(_placeholders(sql, dialect), list(params))
+
+    if dialect is Dialect.POSTGRES:
+        await execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} (website_id INTEGER NOT NULL, "
+            "customer_id INTEGER NOT NULL, PRIMARY KEY (website_id, customer_id)) ON COMMIT DROP"
+        )
+    else:
+        await execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} (website_id INTEGER NOT NULL, "
+            "customer_id INTEGER NOT NULL, PRIMARY KEY (website_id, customer_id))"
+        )
+    await execute(f"DELETE FROM {STAGE}")
+
+    matched: dict[int, int] = {}
+    for done, website_id in enumerate(website_ids, start=1):
+        scope = await build_scope(website_id, tree, now=now, catalog=catalog)
+        query = compile_members(tree, scope, dialect)
+        await conn.execute_query(
+            f"INSERT INTO {STAGE} (website_id, customer_id) "
+            f"SELECT DISTINCT {website_id}, q.customer_id FROM ({query.sql}) AS q",
+            list(query.params),
+        )
+        rows = await conn.execute_query_dict(
+            _placeholders(f"SELECT COUNT(*) AS n FROM {STAGE} WHERE website_id = ?", dialect),
+            [website_id],
+        )
+        matched[website_id] = int(rows[0]["n"])
+        if progress is not None:
+            progress(
+                RefreshProgress(segment_id, website_id, done, len(website_ids), matched[website_id])
+            )
+
+    if dialect is Dialect.POSTGRES:
+        await execute(f"ANALYZE {STAGE}")  # autovacuum never analyzes temporary tables
+    # Rows no longer matching, including those of websites no longer assigned.
+    await execute(
+        f"DELETE FROM {MEMBERS} WHERE segment_id = ? AND NOT EXISTS (SELECT 1 FROM {STAGE} s "
+        f"WHERE s.website_id = {MEMBERS}.website_id AND s.customer_id = {MEMBERS}.customer_id)",
+        [segment_id],
+    )
+    # Every row left matches still.
+    await execute(f"UPDATE {MEMBERS} SET updated_date = ? WHERE segment_id = ?", [now, segment_id])
+    await execute(
+        f"INSERT INTO {MEMBERS} (segment_id, customer_id, website_id, added_date, updated_date) "
+        f"SELECT ?, s.customer_id, s.website_id, ?, ? FROM {STAGE} s WHERE NOT EXISTS "
+        f"(SELECT 1 FROM {MEMBERS} m WHERE m.segment_id = ? AND m.website_id = s.website_id "
+        "AND m.customer_id = s.customer_id)",
+        [segment_id, now, now, segment_id],
+    )
+    if dialect is not Dialect.POSTGRES:
+        await execute(f"DROP TABLE temp.{STAGE}")
+    return matched
+
+
+async def segment_ids_to_refresh(segment_uid: int | None = None) -> list[int]:
+    """Every segment that holds stored members (not VISITORS), or the one given."""
+    query = MagentoCustomersegmentSegment.exclude(apply_to=ApplyTo.VISITORS)
+    if segment_uid is not None:
+        query = MagentoCustomersegmentSegment.filter(segment_id=segment_uid)
+    ids: list[Any] = list(await query.order_by("segment_id").values_list("segment_id", flat=True))
+    return [int(i) for i in ids]
+
+
+async def mark_queued(segment_ids: Iterable[int], *, now: datetime | None = None) -> None:
+    """`jobs.mark_queued` (call INSIDE the mutation's transaction), importable from here too."""
+    from engine.segments import jobs
+
+    await jobs.mark_queued(segment_ids, now=now)
+
+
+async def notify_queued() -> None:
+    """`jobs.notify_queued` (call AFTER the commit), importable from here too."""
+    from engine.segments import jobs
+
+    await jobs.notify_queued()
