@@ -118,6 +118,34 @@ class UserErrorCode(Enum):
     INVALID_CREDENTIALS = strawberry.enum_value(
         ProblemCode.INVALID_CREDENTIALS.value, description="A password or token is wrong."
     )
+    UNKNOWN_CONDITION = strawberry.enum_value(
+        ProblemCode.UNKNOWN_CONDITION.value,
+        description="A segment condition type is unknown or not allowed where it is.",
+    )
+    UNKNOWN_ATTRIBUTE = strawberry.enum_value(
+        ProblemCode.UNKNOWN_ATTRIBUTE.value,
+        description="A segment condition names an attribute the catalogue does not offer.",
+    )
+    INVALID_OPERATOR = strawberry.enum_value(
+        ProblemCode.INVALID_OPERATOR.value,
+        description="A segment condition's operator is not allowed for its attribute or type.",
+    )
+    INVALID_VALUE = strawberry.enum_value(
+        ProblemCode.INVALID_VALUE.value,
+        description="A segment condition's value is of the wrong type or not an allowed option.",
+    )
+    UNKNOWN_SEGMENT = strawberry.enum_value(
+        ProblemCode.UNKNOWN_SEGMENT.value,
+        description="A segment condition refers to a segment that does not exist.",
+    )
+    CYCLE = strawberry.enum_value(
+        ProblemCode.CYCLE.value,
+        description="Segment conditions would refer to each other in a cycle.",
+    )
+    NOT_FOR_VISITORS = strawberry.enum_value(
+        ProblemCode.NOT_FOR_VISITORS.value,
+        description="A condition needs a registered customer, in a segment for visitors.",
+    )
 
 
 @strawberry.type(description="One problem with an admin mutation's input.")

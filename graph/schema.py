@@ -39,6 +39,7 @@ DOMAINS = (
     "carts",
     "wishlists",
     "orders",
+    "segments",
 )
 
 

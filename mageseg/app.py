@@ -21,6 +21,7 @@ from graph.context import Context
 from graph.errors import AUTH_CATEGORIES
 from graph.schema import build_schema
 from mageseg.database import migrate, tortoise_config
+from mageseg.exports import add_routes as add_export_routes
 from mageseg.settings import Settings
 
 logger = logging.getLogger("mageseg")
@@ -111,9 +112,21 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> web.Appli
         yield
         await services.cache.close()
 
+    async def segment_refresh_runner(app: web.Application) -> AsyncIterator[None]:
+        from engine.segments.jobs import RefreshRunner, listen_dsn
+
+        runner = RefreshRunner(
+            poll_seconds=settings.refresh_poll_seconds, listen_dsn=listen_dsn(settings.database_url)
+        )
+        await runner.start()
+        yield
+        await runner.stop()
+
     if manage_database:
         app.cleanup_ctx.append(database)
     app.cleanup_ctx.append(cache)
+    if settings.refresh_in_process:
+        app.cleanup_ctx.append(segment_refresh_runner)
     schema = build_schema(
         max_depth=settings.max_query_depth,
         max_tokens=settings.max_query_tokens,
@@ -125,4 +138,5 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> web.Appli
     )
     app.router.add_route("*", "/graphql", view)
     app.router.add_get("/healthz", healthz)
+    add_export_routes(app)
     return app
