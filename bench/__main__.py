@@ -1,5 +1,9 @@
 """Run every benchmark once and write BENCHMARKS.md: `python -m bench [--seed-size N] ...`.
 
+`python -m bench segments [...]` runs the segment refresh benchmark instead (large populations,
+seeded once and reused; see bench/segments.py) and replaces only its section of BENCHMARKS.md;
+the full run keeps that section as it is.
+
 PostgreSQL is measured too when MAGESEG_BENCH_DATABASE_URL names a server database to connect
 to (as postgres://user@host:port/db); the benchmark creates and drops its own databases there."""
 
@@ -17,6 +21,7 @@ from pathlib import Path
 from bench.databases import PostgresDatabases, SqliteDatabases
 from bench.latency import LatencyResult, measure_latency
 from bench.seeding import SeedResult, measure_seed
+from bench.segments import keep_section
 
 OUTPUT = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
 
@@ -146,14 +151,21 @@ async def run(args: argparse.Namespace) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else argv
+    if arguments[:1] == ["segments"]:
+        from bench import segments
+
+        return segments.main(arguments[1:])
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--seed-size", type=int, default=20_000, help="customers per seed load")
     parser.add_argument("--seed-rounds", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=7, help="latency rounds")
     parser.add_argument("--requests", type=int, default=200, help="requests per case and round")
     parser.add_argument("--output", type=Path, default=OUTPUT, help="the Markdown file to write")
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     report = asyncio.run(run(args))
+    old = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
+    report = keep_section(old, report)
     args.output.write_text(report, encoding="utf-8")
     print(report)
     return 0

@@ -114,5 +114,14 @@ class CopyWriter:
                     )
 
 
+async def analyze() -> None:
+    """Planner statistics for every table a load writes, on PostgreSQL: until autovacuum gets to
+    them, freshly copied tables are planned as if nearly empty (nested loops over sequential
+    scans: a segment refresh right after loading 200 customers took 90 s instead of 0.1 s)."""
+    if is_postgres():
+        names = ", ".join(f'"{table.name}"' for table in tables.TABLES)
+        await _client().execute_script(f"ANALYZE {names}")
+
+
 def writer() -> Writer:
     return CopyWriter() if is_postgres() else ExecutemanyWriter()
