@@ -139,7 +139,8 @@ def _text(value: object) -> str:
     return str(value).lower()
 
 
-def _date(value: object) -> date | object:
+def to_date(value: object) -> date | object:
+    """A date from a date, a datetime's date part or an ISO string; `NOT_A_VALUE` otherwise."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -152,7 +153,8 @@ def _date(value: object) -> date | object:
     return NOT_A_VALUE
 
 
-def _numeric_domain(storage: Storage, input_type: InputType) -> bool:
+def numeric_domain(storage: Storage, input_type: InputType) -> bool:
+    """Whether values of this storage and input type compare as numbers (the SQL side casts)."""
     if storage in (Storage.INT, Storage.DECIMAL, Storage.BOOL):
         return True
     return storage is Storage.TEXT and input_type is InputType.NUMERIC
@@ -160,14 +162,14 @@ def _numeric_domain(storage: Storage, input_type: InputType) -> bool:
 
 def _in_domain(storage: Storage, input_type: InputType, value: object, timezone: str) -> object:
     """`value` (an actual or an expected scalar) converted to the column's domain."""
-    if _numeric_domain(storage, input_type):
+    if numeric_domain(storage, input_type):
         return _number(value)
     if storage is Storage.DATE:
-        return _date(value)
+        return to_date(value)
     if storage is Storage.DATETIME:
         if isinstance(value, datetime):
             return local_date(value, timezone)
-        return _date(value)
+        return to_date(value)
     return _text(value)
 
 
@@ -223,7 +225,7 @@ def compare(
         raise ValueError(f"{operator.value} does not apply to a multiselect")
 
     if operator in (Operator.CONTAINS, Operator.NOT_CONTAINS):
-        if _numeric_domain(storage, input_type) or storage in (Storage.DATE, Storage.DATETIME):
+        if numeric_domain(storage, input_type) or storage in (Storage.DATE, Storage.DATETIME):
             raise ValueError(f"{operator.value} applies to text only")
         found = _text(expected) in _text(actual)
         return found if operator is Operator.CONTAINS else not found

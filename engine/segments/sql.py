@@ -39,7 +39,7 @@ from engine.segments.catalog_types import (
     Storage,
     Subject,
 )
-from engine.segments.compare import day_start, up_to_date_threshold
+from engine.segments.compare import day_start, numeric_domain, to_date, up_to_date_threshold
 from engine.segments.scope import Scope
 from engine.segments.tree import (
     ANY_ORDER_STATUS,
@@ -193,25 +193,6 @@ def _items(value: Value) -> tuple[object, ...]:
     if isinstance(value, tuple):
         return value
     return () if value is None else (value,)
-
-
-def _as_date(value: object) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return None
-    return None
-
-
-def _numeric_domain(storage: Storage, input_type: InputType) -> bool:
-    if storage in (Storage.INT, Storage.DECIMAL, Storage.BOOL):
-        return True
-    return storage is Storage.TEXT and input_type is InputType.NUMERIC
 
 
 def _holds_for_zero(operator: Operator, value: Decimal) -> bool:
@@ -409,7 +390,7 @@ class _Compiler:
             return self.multiselect(expr, operator, value)
         if operator is Operator.CONTAINS:
             return self.contains(f"LOWER({expr})", self.p(_text(value)))
-        if _numeric_domain(storage, input_type):
+        if numeric_domain(storage, input_type):
             left = self.num_expr(expr, storage)
             if isinstance(value, tuple) or operator is Operator.ONE_OF:
                 numbers = [n for n in (_number(v) for v in _items(value)) if n is not None]
@@ -431,7 +412,7 @@ class _Compiler:
         return f"{left} {_COMPARISONS[operator]} {self.p(_text(value))}"
 
     def date_core(self, expr: str, storage: Storage, operator: Operator, value: Value) -> str:
-        days = [d for d in (_as_date(v) for v in _items(value)) if d is not None]
+        days = [d for d in (to_date(v) for v in _items(value)) if isinstance(d, date)]
         if not days:
             return FALSE_SQL
         if storage is Storage.DATE:
