@@ -57,6 +57,7 @@ async def present(rows: list[MagentoCustomersegmentSegment]) -> list[Segment]:
     ids = [row.segment_id for row in rows]
     websites = await service.website_ids(ids)
     events = await service.event_names(ids)
+    conditions = await service.typed_conditions(rows)
     return [
         Segment(
             uid=segment_uid(row.segment_id),
@@ -66,7 +67,7 @@ async def present(rows: list[MagentoCustomersegmentSegment]) -> list[Segment]:
             is_active=row.is_active,
             apply_to=SegmentApplyTo(int(row.apply_to)),
             website_uids=[strawberry.ID(encode_uid(w)) for w in websites[row.segment_id]],
-            conditions=_conditions(service.conditions_of(row)),
+            conditions=_conditions(conditions[row.segment_id]),
             conditions_serialized=service.serialized_of(row),
             refresh=SegmentRefresh(
                 status=SegmentRefreshStatus(str(row.refresh_status)),

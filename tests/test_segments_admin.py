@@ -291,6 +291,28 @@ async def test_a_magento_export_is_pasted_in_and_comes_back_unchanged(
     assert json.loads(MAGENTO_EXPORT)["conditions"][1]["conditions"][1]["value"] == "30"
 
 
+async def test_typed_conditions_read_back_split_magento_comma_lists(
+    client: Any, admin_token: str
+) -> None:
+    await three_customers()
+    pasted = MAGENTO_EXPORT.replace(
+        '"operator":"==","value":"Lee"', '"operator":"()","value":"Lee, Kim"'
+    )
+    segment = await create_segment(client, admin_token, conditions_serialized=pasted)
+
+    read = await gql(client, SEGMENT, {"uid": segment["uid"]}, token=admin_token)
+
+    lastname = read.data["adminSegment"]["conditions"]["conditions"][0]  # type: ignore[index]
+    assert lastname == {
+        "type": "CUSTOMER_ATTRIBUTE",
+        "attribute": "lastname",
+        "operator": "ONE_OF",
+        "value": ["Lee", "Kim"],
+        "aggregator": None,
+        "conditions": [],
+    }
+
+
 def strip_nulls(node: dict[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in node.items() if v is not None and k != "conditions"}
     if node.get("conditions"):

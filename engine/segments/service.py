@@ -158,15 +158,23 @@ async def event_names(segment_ids: Sequence[int]) -> dict[int, list[str]]:
     return result
 
 
-def conditions_of(segment: MagentoCustomersegmentSegment) -> ConditionDraft | None:
-    """The stored tree as drafts (Magento's node shape), for display; `None` when the stored
-    JSON cannot be read (the segment stays readable so an admin can replace it)."""
-    if not segment.conditions_serialized:
-        return EMPTY_ROOT
-    try:
-        return magento_json.loads(segment.conditions_serialized, "conditions_serialized")
-    except InputInvalid:
-        return None
+async def typed_conditions(
+    segments: Sequence[MagentoCustomersegmentSegment],
+) -> dict[int, ConditionDraft | None]:
+    """Each stored tree as checked drafts (Magento's node shape with comma lists split and values
+    normalized, as `build_tree` reads them), for display; `None` when the stored tree is corrupt
+    (the segment stays readable so an admin can replace it)."""
+    catalog = await catalog_module.load_catalog()
+    references = await stored.reference_graph()
+    result: dict[int, ConditionDraft | None] = {}
+    for segment in segments:
+        try:
+            tree = await stored.load_tree(segment, catalog, references=references)
+        except stored.CorruptTree:
+            result[segment.segment_id] = None
+        else:
+            result[segment.segment_id] = validate.dump_tree(tree)
+    return result
 
 
 def serialized_of(segment: MagentoCustomersegmentSegment) -> str:
