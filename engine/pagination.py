@@ -13,6 +13,7 @@ from tortoise.queryset import QuerySet
 from engine.errors import InputInvalid, Problem, ProblemCode
 
 M = TypeVar("M", bound=Model)
+T = TypeVar("T")
 
 MAX_PAGE_SIZE = 300
 
@@ -44,8 +45,8 @@ class PageRequest:
 
 
 @dataclass(frozen=True)
-class Page(Generic[M]):
-    items: list[M]
+class Page(Generic[T]):
+    items: list[T]
     total_count: int
     page_size: int
     current_page: int
@@ -55,7 +56,7 @@ class Page(Generic[M]):
         return math.ceil(self.total_count / self.page_size) if self.total_count else 0
 
 
-def _check_page_exists(request: PageRequest, total: int) -> None:
+def check_page_exists(request: PageRequest, total: int) -> None:
     """As Magento, asking past the last page is an input error (page 1 of nothing is fine)."""
     request.validate()
     pages = math.ceil(total / request.page_size) if total else 0
@@ -73,7 +74,7 @@ def _check_page_exists(request: PageRequest, total: int) -> None:
 async def paginate(query: QuerySet[M], request: PageRequest) -> Page[M]:
     """One page of `query`."""
     total = await query.count()
-    _check_page_exists(request, total)
+    check_page_exists(request, total)
     offset = (request.current_page - 1) * request.page_size
     items = await query.offset(offset).limit(request.page_size)
     return Page(items, total, request.page_size, request.current_page)
@@ -81,7 +82,7 @@ async def paginate(query: QuerySet[M], request: PageRequest) -> Page[M]:
 
 def page_of_list(rows: Sequence[M], request: PageRequest) -> Page[M]:
     """One page of rows already loaded (a DataLoader's), with `paginate`'s rules."""
-    _check_page_exists(request, len(rows))
+    check_page_exists(request, len(rows))
     start = (request.current_page - 1) * request.page_size
     return Page(
         list(rows[start : start + request.page_size]),

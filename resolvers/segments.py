@@ -6,7 +6,7 @@ from __future__ import annotations
 import strawberry
 
 from engine.errors import DomainError, InputInvalid, Problem, ProblemCode
-from engine.pagination import PageRequest
+from engine.pagination import Page, PageRequest
 from engine.segments import catalog as segment_catalog
 from engine.segments import service
 from engine.segments.catalog_types import Option
@@ -103,7 +103,7 @@ def _member(member: service.Member) -> SegmentMember:
     )
 
 
-def _page_info(page: service.MemberPage) -> SearchResultPageInfo:
+def _page_info(page: Page[service.Member]) -> SearchResultPageInfo:
     return SearchResultPageInfo(
         current_page=page.current_page, page_size=page.page_size, total_pages=page.total_pages
     )

@@ -43,7 +43,7 @@ from tortoise.transactions import in_transaction
 from engine.errors import DomainError, NoSuchEntity
 from engine.segments.catalog import load_catalog
 from engine.segments.scope_loader import build_scope
-from engine.segments.sql import Dialect, compile_members, dialect_of
+from engine.segments.sql import Dialect, compile_members, dialect_of, placeholders
 from engine.segments.stored import load_tree
 from models.segments import (
     ApplyTo,
@@ -234,14 +234,6 @@ async def _finish(segment_id: int, started: datetime, status: RefreshStatus, **v
     )
 
 
-def _placeholders(sql: str, dialect: Dialect) -> str:
-    """Our own statements are written with `?`; PostgreSQL numbers them."""
-    if dialect is not Dialect.POSTGRES:
-        return sql
-    parts = sql.split("?")
-    return parts[0] + "".join(f"${i}{part}" for i, part in enumerate(parts[1:], start=1))
-
-
 async def _replace_members(
     conn: Any,
     dialect: Dialect,
@@ -261,7 +253,7 @@ async def _replace_members(
     tree = await load_tree(segment, catalog)
 
     async def execute(sql: str, params: Sequence[Any] = ()) -> None:
-        await conn.execute_query(_placeholders(sql, dialect), list(params))
+        await conn.execute_query(placeholders(sql, dialect), list(params))
 
     if dialect is Dialect.POSTGRES:
         await execute(
@@ -285,7 +277,7 @@ async def _replace_members(
             list(query.params),
         )
         rows = await conn.execute_query_dict(
-            _placeholders(f"SELECT COUNT(*) AS n FROM {STAGE} WHERE website_id = ?", dialect),
+            placeholders(f"SELECT COUNT(*) AS n FROM {STAGE} WHERE website_id = ?", dialect),
             [website_id],
         )
         matched[website_id] = int(rows[0]["n"])

@@ -24,7 +24,7 @@ from engine.errors import (
     ProblemCode,
     Problems,
 )
-from engine.pagination import Page, PageRequest, _check_page_exists, paginate
+from engine.pagination import Page, PageRequest, check_page_exists, paginate
 from engine.segments import catalog as catalog_module
 from engine.segments import evaluate, events, facts, magento_json, refresh, sql, stored, validate
 from engine.segments.catalog_types import Catalog
@@ -86,18 +86,6 @@ class Member:
     website_id: int
     added_date: datetime | None = None
     updated_date: datetime | None = None
-
-
-@dataclass(frozen=True)
-class MemberPage:
-    items: list[Member]
-    total_count: int
-    page_size: int
-    current_page: int
-
-    @property
-    def total_pages(self) -> int:
-        return -(-self.total_count // self.page_size) if self.total_count else 0
 
 
 @dataclass(frozen=True)
@@ -446,23 +434,10 @@ async def queue_refresh(segment_ids: Sequence[int] | None) -> list[MagentoCustom
 # --- members ----------------------------------------------------------------------------------
 
 
-def _dialect_is_postgres() -> bool:
-    return bool(connections.get("default").capabilities.dialect == "postgres")
-
-
-def _placeholders(sql_text: str) -> str:
-    """`?` placeholders, numbered for PostgreSQL."""
-    if not _dialect_is_postgres():
-        return sql_text
-    parts = sql_text.split("?")
-    return "".join(
-        part + (f"${i + 1}" if i < len(parts) - 1 else "") for i, part in enumerate(parts)
-    )
-
-
 async def _query(sql_text: str, params: Sequence[Any]) -> list[dict[str, Any]]:
     connection = connections.get("default")
-    return list(await connection.execute_query_dict(_placeholders(sql_text), list(params)))
+    sql_text = sql.placeholders(sql_text, sql.dialect_of(connection))
+    return list(await connection.execute_query_dict(sql_text, list(params)))
 
 
 _MEMBER_COLUMNS = (
@@ -490,19 +465,19 @@ def _as_datetime(value: Any) -> datetime | None:
     return datetime.fromisoformat(str(value))
 
 
-async def members(segment_id: int, request: PageRequest) -> MemberPage:
+async def members(segment_id: int, request: PageRequest) -> Page[Member]:
     """A page of members, ordered by website then customer (the membership key's order)."""
     await get(segment_id)
     request.validate()
     total = await MagentoCustomersegmentCustomer.filter(segment_id=segment_id).count()
-    _check_page_exists(request, total)
+    check_page_exists(request, total)
     rows = await _query(
         f"SELECT {_MEMBER_COLUMNS} FROM magento_customersegment_customer m "
         "JOIN customer_entity c ON c.entity_id = m.customer_id WHERE m.segment_id = ? "
         "ORDER BY m.website_id, m.customer_id LIMIT ? OFFSET ?",
         (segment_id, request.page_size, (request.current_page - 1) * request.page_size),
     )
-    return MemberPage([_member(r) for r in rows], total, request.page_size, request.current_page)
+    return Page([_member(r) for r in rows], total, request.page_size, request.current_page)
 
 
 async def export_members(segment_id: int, batch: int | None = None) -> AsyncIterator[Member]:
@@ -576,7 +551,7 @@ async def _check_website(problems: Problems, website_id: int, path: str) -> None
         )
 
 
-async def preview(changes: SegmentChanges, website_id: int, request: PageRequest) -> MemberPage:
+async def preview(changes: SegmentChanges, website_id: int, request: PageRequest) -> Page[Member]:
     """How many customers of the website unsaved conditions match, and a page of them, ordered
     by customer id. Nothing is written."""
     apply_to = changes.apply_to if changes.apply_to is not None else ApplyTo.BOTH
@@ -589,7 +564,7 @@ async def preview(changes: SegmentChanges, website_id: int, request: PageRequest
     request.validate()
     scope = await build_scope(website_id, checked.tree, catalog=catalog)
     total = await sql.count_members(checked.tree, scope)
-    _check_page_exists(request, total)
+    check_page_exists(request, total)
     ids = await sql.member_page(
         checked.tree,
         scope,
@@ -608,7 +583,7 @@ async def preview(changes: SegmentChanges, website_id: int, request: PageRequest
         for i in ids
         if i in customers
     ]
-    return MemberPage(items, total, request.page_size, request.current_page)
+    return Page(items, total, request.page_size, request.current_page)
 
 
 @dataclass(frozen=True)

@@ -131,6 +131,14 @@ def dialect_of(connection: Any) -> Dialect:
     raise ValueError(f"unsupported database dialect {name!r}")
 
 
+def placeholders(sql: str, dialect: Dialect) -> str:
+    """Statements written with plain `?`; PostgreSQL wants them numbered (`$1`, `$2`, ...)."""
+    if dialect is not Dialect.POSTGRES:
+        return sql
+    parts = sql.split("?")
+    return parts[0] + "".join(f"${i}{part}" for i, part in enumerate(parts[1:], start=1))
+
+
 @dataclass(frozen=True)
 class SqlQuery:
     """One statement and its parameters, placeholders numbered from 1 (`?n` / `$n`)."""
