@@ -33,6 +33,7 @@ from graph.context import Context, Info
 from graph.errors import UserError
 from graph.groups import CustomerGroup, CustomerGroupStorefront
 from graph.orders import CustomerOrderFields
+from graph.segments import CustomerSegmentStorefront, current_segments
 from graph.uids import encode_uid
 from graph.wishlists import CustomerWishlistFields
 from models import CustomerEntity, EntityType
@@ -156,6 +157,10 @@ async def _group(root: Customer, info: Info) -> CustomerGroupStorefront | None:
     return CustomerGroupStorefront.of_id(root.row.group_id)  # type: ignore[attr-defined]
 
 
+async def _segments(root: Customer, info: Info) -> list[CustomerSegmentStorefront | None]:
+    return await current_segments(info, customer_id=root.entity_id)
+
+
 async def _is_subscribed(root: Customer | AdminCustomer, info: Info) -> bool:
     return await customer_loaders(info.context).subscribed.load(root.entity_id)
 
@@ -198,6 +203,11 @@ class Customer(CustomerAddressFields, CustomerWishlistFields, CustomerOrderField
         description="The customer's gender (Male - 1, Female - 2)."
     )
 
+    segments: list[CustomerSegmentStorefront | None] | None = strawberry.field(
+        resolver=_segments,
+        description="Customer segments associated with the current customer, evaluated live on "
+        "the store's website (null with an error unless `share_active_segments`).",
+    )
     group: CustomerGroupStorefront | None = strawberry.field(
         resolver=_group, description="Customer group assigned to the customer"
     )

@@ -8,9 +8,13 @@ from enum import Enum
 
 import strawberry
 
+from engine.config import ConfigPath
+from engine.errors import NotAuthorized, Problem, ProblemCode
+from engine.segments import eligibility
 from engine.segments.drafts import ConditionDraft, ConditionType
 from engine.segments.tree import Aggregator, Operator
 from graph.common import FilterEqualTypeInput, FilterMatchTypeInput, SearchResultPageInfo
+from graph.context import Info
 from graph.errors import UserError
 from graph.uids import encode_uid
 from models import ApplyTo, RefreshStatus
@@ -577,3 +581,37 @@ class SegmentConditionTypeInfo:
 
 def segment_uid(segment_id: int) -> strawberry.ID:
     return strawberry.ID(encode_uid(segment_id))
+
+
+# --- storefront -------------------------------------------------------------------------------
+
+SEGMENTS_NOT_SHARED = "Applied customer segments are not enabled in configuration."
+
+
+@strawberry.type(description="Customer segment, as the storefront sees it: its uid only.")
+class CustomerSegmentStorefront:
+    uid: strawberry.ID = strawberry.field(
+        description="The unique ID for a `CustomerSegment` object."
+    )
+
+
+async def current_segments(
+    info: Info,
+    *,
+    customer_id: int | None,
+    quote_id: int | None = None,
+    visitor_id: int | None = None,
+) -> list[CustomerSegmentStorefront | None]:
+    """The caller's segments on the store's website, evaluated live; Magento's authorization
+    error when the store does not share them (`share_active_segments`)."""
+    store = await info.context.store()
+    stores = await info.context.stores()
+    if not stores.config_flag(ConfigPath.SHARE_ACTIVE_SEGMENTS, store):
+        raise NotAuthorized(Problem(ProblemCode.PROTECTED, SEGMENTS_NOT_SHARED))
+    ids = await eligibility.current_segment_ids(
+        store.website.website_id,
+        customer_id=customer_id,
+        quote_id=quote_id,
+        visitor_id=visitor_id,
+    )
+    return [CustomerSegmentStorefront(uid=segment_uid(segment_id)) for segment_id in ids]

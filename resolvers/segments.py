@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import strawberry
 
-from engine.errors import DomainError, InputInvalid, Problem, ProblemCode
+from engine import carts
+from engine.auth import ViewerKind
+from engine.errors import DomainError, InputInvalid, NotAuthorized, Problem, ProblemCode
 from engine.pagination import Page, PageRequest
 from engine.segments import catalog as segment_catalog
 from engine.segments import service
@@ -16,6 +18,7 @@ from graph.common import SearchResultPageInfo
 from graph.context import Info
 from graph.errors import UserError
 from graph.segments import (
+    CustomerSegmentStorefront,
     DeleteSegmentOutput,
     Segment,
     SegmentApplyTo,
@@ -44,12 +47,13 @@ from graph.segments import (
     SegmentSeenValue,
     SegmentsRefreshOutput,
     SegmentUpdateInput,
+    current_segments,
     format_datetime,
     segment_uid,
 )
 from graph.uids import decode_uid, encode_uid
 from models import ApplyTo, MagentoCustomersegmentSegment
-from resolvers.access import require_admin
+from resolvers.access import CUSTOMER_NOT_AUTHORIZED, require_admin
 from resolvers.inputs import decode_uids, uids_of_filter
 
 
@@ -170,6 +174,31 @@ def _catalog_info(entry: segment_catalog.NodeTypeDescription) -> SegmentConditio
 
 @strawberry.type
 class Query:
+    @strawberry.field(
+        description="Customer segments associated with the current customer or guest/visitor, "
+        "evaluated live: a customer token gives the customer's segments; a guest sends the "
+        "masked id of their cart (and the `X-Magento-Visitor` header for viewed products)."
+    )
+    async def customerSegments(
+        self, info: Info, cartId: str
+    ) -> list[CustomerSegmentStorefront | None] | None:
+        viewer = await info.context.viewer()
+        if viewer.kind is ViewerKind.ADMIN:
+            raise NotAuthorized(Problem(ProblemCode.INVALID_CREDENTIALS, CUSTOMER_NOT_AUTHORIZED))
+        if viewer.customer_id is not None:
+            return await current_segments(info, customer_id=viewer.customer_id)
+        if not cartId.strip():
+            raise InputInvalid(
+                Problem(ProblemCode.REQUIRED, 'Required parameter "cartId" is missing', "cartId")
+            )
+        quote = await carts.cart_for_caller(cartId, viewer, await info.context.store())
+        return await current_segments(
+            info,
+            customer_id=None,
+            quote_id=quote.entity_id,
+            visitor_id=quote.visitor_id,  # type: ignore[attr-defined]
+        )
+
     @strawberry.field(description="One customer segment by uid (admin token required).")
     async def adminSegment(self, info: Info, uid: strawberry.ID) -> Segment | None:
         await require_admin(info)

@@ -61,7 +61,7 @@ CUSTOMERS_ONLY = {
 # Only the token's own customer, refused with Magento's wish list message.
 WISHLIST_OWNERS = {"addProductsToWishlist", "removeProductsFromWishlist"}
 # Shoppers, signed in or guests: only an admin token is refused.
-SHOPPERS = {"trackViewedProduct", "createGuestCart", "createEmptyCart"}
+SHOPPERS = {"trackViewedProduct", "createGuestCart", "createEmptyCart", "customerSegments"}
 # Whoever holds the cart: a guest cart's masked id, or the token of the customer owning the cart;
 # admin tokens are refused (ownership itself is tested in tests/test_carts*.py).
 CART_HOLDERS = {
