@@ -75,9 +75,7 @@ async def test_a_guest_is_matched_by_their_cart_and_changes_take_effect_at_once(
     big = await gql(client, CUSTOMER_SEGMENTS, {"cart": cart_id})
 
     assert small.data == {"customerSegments": [{"uid": uids["everyone"]}]}
-    assert big.data == {
-        "customerSegments": [{"uid": uids["big_cart"]}, {"uid": uids["everyone"]}]
-    }
+    assert big.data == {"customerSegments": [{"uid": uids["big_cart"]}, {"uid": uids["everyone"]}]}
 
 
 async def test_guests_need_a_cart_of_their_own(client: Any, admin_token: str) -> None:
