@@ -8,7 +8,7 @@ back the very object it stored. A cached `None` is wrapped in a 1-tuple so it is
 from __future__ import annotations
 
 import urllib.parse
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from enum import StrEnum
 from typing import Any, TypeVar, cast
 
@@ -79,6 +79,21 @@ class Cache:
         value = await load()
         await self._backend.set(versioned, (value,), ttl=ttl)
         return value
+
+    async def versions(self, scopes: Sequence[tuple[str, str]]) -> tuple[int, ...]:
+        """The current version of each (topic, key) scope, in one round trip."""
+        if not scopes:
+            return ()
+        keys = [self._key("v", topic, key) for topic, key in scopes]
+        found = await self._backend.multi_get(
+            keys, loads_fn=lambda raw: None if raw is None else int(raw)
+        )
+        return tuple(int(value or 0) for value in found)
+
+    async def bump_versions(self, scopes: Sequence[tuple[str, str]]) -> None:
+        """Bump each (topic, key) scope: keys built from its old version are never read again."""
+        for topic, key in scopes:
+            await self._backend.increment(self._key("v", topic, key))
 
     async def invalidate(self, family: Family) -> None:
         """Bump the family's version: every process sharing the backend misses from now on."""

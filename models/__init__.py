@@ -53,6 +53,15 @@ from models.orders import (
     SequenceOrder,
 )
 from models.quotes import AddressType, Quote, QuoteAddress, QuoteIdMask, QuoteItem
+from models.segment_changes import (
+    DeliveryStatus,
+    MagesegCustomersegmentHistory,
+    MagesegCustomersegmentTimeRun,
+    MagesegCustomersegmentWebhook,
+    MagesegCustomersegmentWebhookAttempt,
+    MagesegCustomersegmentWebhookDelivery,
+    MembershipChangeKind,
+)
 from models.segments import (
     ApplyTo,
     MagentoCustomersegmentCustomer,
@@ -67,6 +76,13 @@ from models.visitors import CustomerVisitor, ReportViewedProductIndex
 from models.wishlists import Wishlist, WishlistItem
 
 __all__ = [
+    "DeliveryStatus",
+    "MagesegCustomersegmentHistory",
+    "MagesegCustomersegmentTimeRun",
+    "MagesegCustomersegmentWebhook",
+    "MagesegCustomersegmentWebhookAttempt",
+    "MagesegCustomersegmentWebhookDelivery",
+    "MembershipChangeKind",
     "AddressType",
     "ApplyTo",
     "BackendType",
