@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from engine.cache import Cache
+from engine.clock import Clock, SystemClock
 from engine.passwords import PasswordHasher
 
 
@@ -14,3 +15,5 @@ class Services:
     cache: Cache
     passwords: PasswordHasher
     customer_token_lifetime: timedelta
+    # What time it is for everything that depends on "now" (tests pass a ManualClock).
+    clock: Clock = field(default_factory=SystemClock)

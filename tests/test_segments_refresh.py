@@ -12,7 +12,12 @@ import pytest
 from engine.errors import NoSuchEntity
 from engine.segments import jobs, refresh
 from engine.segments.refresh import RefreshRunning
-from models import CustomerEntity
+from models import (
+    CustomerEntity,
+    MagesegCustomersegmentHistory,
+    MagesegCustomersegmentWebhook,
+    MagesegCustomersegmentWebhookDelivery,
+)
 from models.segments import (
     ApplyTo,
     MagentoCustomersegmentCustomer,
@@ -265,3 +270,84 @@ async def test_queued_again_while_running_ends_queued(
     stored = await MagentoCustomersegmentSegment.get(segment_id=segment.segment_id)
     assert stored.refresh_status is RefreshStatus.QUEUED
     assert stored.refresh_queued_at == T1 + timedelta(minutes=1)
+
+
+# --- history and outbox ---------------------------------------------------------------------
+
+
+async def history_of(segment_id: int) -> list[tuple[int, int, str, str, datetime]]:
+    rows = await MagesegCustomersegmentHistory.filter(segment_id=segment_id).order_by("history_id")
+    return [(r.customer_id, r.website_id, str(r.change), r.trigger, r.created_at) for r in rows]
+
+
+async def test_a_refresh_records_every_entry_and_exit_as_history(db: Any) -> None:
+    await StoreWebsite.create(website_id=2, code="second", name="Second")
+    ann = await make_customer("ann@example.com", lastname="Lee")
+    bob = await make_customer("bob@example.com", lastname="Lee")
+    ann2 = await make_customer("ann@example.com", lastname="Lee", website_id=2, store_id=None)
+    segment = await make_segment(customer_is("lastname", "Lee"), websites=(1, 2))
+    first = await refresh.refresh_segment(segment.segment_id, now=T1)
+
+    await CustomerEntity.filter(entity_id=bob.entity_id).update(lastname="Kim")
+    dan = await make_customer("dan@example.com", lastname="Lee")
+    second = await refresh.refresh_segment(segment.segment_id, now=T2)
+    third = await refresh.refresh_segment(segment.segment_id, now=T2 + timedelta(hours=1))
+
+    assert (first.entered, first.exited) == (3, 0)
+    assert (second.entered, second.exited) == (1, 1)
+    assert (third.entered, third.exited) == (0, 0)
+    history = await history_of(segment.segment_id)
+    assert sorted(history[:3]) == sorted(
+        [
+            (ann.entity_id, 1, "entered", "refresh", T1),
+            (bob.entity_id, 1, "entered", "refresh", T1),
+            (ann2.entity_id, 2, "entered", "refresh", T1),
+        ]
+    )
+    assert history[3:] == [
+        (bob.entity_id, 1, "exited", "refresh", T2),
+        (dan.entity_id, 1, "entered", "refresh", T2),
+    ]
+
+
+async def test_a_refresh_writes_one_outbox_row_per_active_webhook_and_change(db: Any) -> None:
+    ann = await make_customer("ann@example.com")
+    bob = await make_customer("bob@example.com", firstname="Bob")
+    segment = await make_segment(customer_is("firstname", "Ann"))
+    other = await make_segment(customer_is("firstname", "Ann"), name="other")
+    active = await MagesegCustomersegmentWebhook.create(
+        segment_id=segment.segment_id, url="http://127.0.0.1:9/a", secret="s"
+    )
+    await MagesegCustomersegmentWebhook.create(
+        segment_id=segment.segment_id, url="http://127.0.0.1:9/b", secret="s", is_active=False
+    )
+    elsewhere = await MagesegCustomersegmentWebhook.create(
+        segment_id=other.segment_id, url="http://127.0.0.1:9/c", secret="s"
+    )
+    await refresh.refresh_segment(segment.segment_id, now=T1)
+    await CustomerEntity.filter(entity_id=bob.entity_id).update(firstname="Ann")
+    await CustomerEntity.filter(entity_id=ann.entity_id).update(firstname="Cy")
+    await refresh.refresh_segment(segment.segment_id, now=T2)
+
+    rows = await MagesegCustomersegmentWebhookDelivery.all().order_by("delivery_id")
+    deliveries = []
+    for row in rows:
+        entry = await MagesegCustomersegmentHistory.get(history_id=row.history_id)  # type: ignore[attr-defined]
+        deliveries.append(
+            (
+                row.webhook_id,  # type: ignore[attr-defined]
+                entry.customer_id,
+                str(entry.change),
+                row.status.value,
+                row.attempts,
+                row.next_attempt_at,
+            )
+        )
+    assert sorted(deliveries) == sorted(
+        [
+            (active.webhook_id, ann.entity_id, "entered", "pending", 0, T1),
+            (active.webhook_id, ann.entity_id, "exited", "pending", 0, T2),
+            (active.webhook_id, bob.entity_id, "entered", "pending", 0, T2),
+        ]
+    )
+    assert elsewhere.webhook_id not in {d[0] for d in deliveries}

@@ -34,6 +34,9 @@ from typing import Any
 from tortoise import connections
 from tortoise.transactions import in_transaction
 
+from engine.cache import Cache
+from engine.clock import Clock
+from engine.invalidation import tracking
 from engine.segments import refresh
 from engine.segments.refresh import RefreshProgress, RefreshResult
 from models.segments import ApplyTo, MagentoCustomersegmentSegment, RefreshStatus
@@ -154,7 +157,8 @@ async def run_queued(
             if refresh.is_running_here(int(segment_id)):
                 continue
             job_owner = owner or refresh.new_owner()
-            started = now or datetime.now(UTC)
+            # Real time: compared with `refresh_queued_at`; `now` is the evaluation's instant.
+            started = datetime.now(UTC)
             if not await refresh.claim(int(segment_id), job_owner, now=started, only_queued=True):
                 continue
             try:
@@ -179,8 +183,15 @@ class RefreshRunner:
         poll_seconds: float = 30.0,
         listen_dsn: str | None = None,
         grace: timedelta = DEFAULT_GRACE,
+        cache: Cache | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.poll_seconds = poll_seconds
+        # The refreshes' "now" (relative dates); None: the system clock at each claim.
+        self.clock = clock
+        # Each pass runs in its own tracking block on this cache (touches and after-commit
+        # callbacks are flushed per pass, not when the process stops).
+        self.cache = cache
         self.listen_dsn = listen_dsn
         self.grace = grace
         self._wake = asyncio.Event()
@@ -189,6 +200,11 @@ class RefreshRunner:
 
     def wake(self) -> None:
         self._wake.set()
+
+    def _tracking(self) -> contextlib.AbstractAsyncContextManager[object]:
+        if self.cache is None:
+            return contextlib.nullcontext()
+        return tracking(self.cache, join=False)
 
     async def start(self) -> None:
         await requeue_abandoned(grace=self.grace)
@@ -211,7 +227,10 @@ class RefreshRunner:
             self._wake.clear()
             try:
                 await requeue_abandoned(grace=self.grace)
-                for result in await run_queued():
+                async with self._tracking():
+                    now = self.clock.now() if self.clock is not None else None
+                    results = await run_queued(now=now)
+                for result in results:
                     logger.info(
                         "segment %s refreshed: %s, %s members in %s ms",
                         result.segment_id,
