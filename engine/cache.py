@@ -1,15 +1,33 @@
 """The one shared cache: aiocache, in memory by default, Redis when several processes serve.
 
-Keys are built here and nowhere else. Each cached family has a version number kept in the cache
-itself; bumping it invalidates every key of the family at once, in every process that shares the
-backend. Values must be immutable (frozen dataclasses, tuples), because the memory backend hands
-back the very object it stored. A cached `None` is wrapped in a 1-tuple so it is not a miss."""
+Keys are built here and nowhere else. Invalidation is by versions kept in the cache itself: a
+*scope* (`("customer", "42")`, `("family", "stores")`) has a counter; a cached value is stored with
+(or under) the versions of the scopes it was computed from, and bumping a counter makes every such
+value unreachable, in every process sharing the backend. Values must be immutable (frozen
+dataclasses, tuples), because the memory backend hands back the very object it stored. A cached
+`None` is wrapped in a 1-tuple so it is not a miss.
+
+Versions as callers see them are opaque integers that fold in a global *epoch*: equal means
+"nothing changed", nothing else may be read into them. The epoch exists for outages. When Redis
+cannot be reached every operation degrades instead of failing (a read is a miss, a write or a bump
+is skipped) after a short timeout, and for a second after a failure Redis is not tried at all, so
+answers come from the database, slower but right. A bump that was skipped would leave stale entries
+reachable once Redis is back, so the first thing a process that lost a bump does on reconnecting is
+bump the epoch: every key of every scope changes at once. While Redis is away `versions` returns
+fresh negative numbers on every call, which match nothing, so in-process memos keyed by versions
+miss too. If Redis loses its data the epoch is re-created from the clock, with the same effect:
+versions only grow."""
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import pickle
+import time
 import urllib.parse
 from collections.abc import Awaitable, Callable, Sequence
 from enum import StrEnum
+from itertools import count
 from typing import Any, TypeVar, cast
 
 from aiocache import Cache as CacheFactory
@@ -17,25 +35,68 @@ from aiocache.serializers import NullSerializer, PickleSerializer
 
 T = TypeVar("T")
 
+log = logging.getLogger(__name__)
+
 DEFAULT_TTL_SECONDS = 300
+# How long one cache operation may take before it counts as an outage.
+DEFAULT_TIMEOUT_SECONDS = 0.5
+# Redis connections per process; waiting for a free one counts against the timeout.
+POOL_SIZE = 256
+# After a failure, how long to answer from the database without trying Redis again.
+RETRY_AFTER_SECONDS = 1.0
+# A version is `epoch * EPOCH_FACTOR + counter`.
+EPOCH_FACTOR = 1 << 40
+
+Scope = tuple[str, str]
 
 
 class Family(StrEnum):
-    """A group of keys invalidated together."""
+    """A group of keys invalidated together (a scope `("family", name)`)."""
 
     STORES = "stores"
+
+
+def family_scope(family: Family) -> Scope:
+    return ("family", family.value)
+
+
+def _raw(value: Any) -> Any:
+    return value
 
 
 class Cache:
     """A narrow facade over aiocache, so the rest of the code never depends on its API (the next
     aiocache major replaces the factory and the Redis backend)."""
 
-    def __init__(self, backend: Any, namespace: str) -> None:
+    def __init__(
+        self,
+        backend: Any,
+        namespace: str,
+        *,
+        shared: bool = False,
+        retry_after: float = RETRY_AFTER_SECONDS,
+    ) -> None:
         self._backend = backend
         self._namespace = namespace
+        # Redis stores pickles and integers as bytes; the memory backend keeps the objects.
+        self.shared = shared
+        self._retry_after = retry_after
+        self._down_since: float | None = None
+        self._retry_at = 0.0
+        self._lost_bumps = False
+        self._unknown = count(-1, -1)
+        # In-process copies of `get_or_load(..., memo=True)` values: key -> (version, value).
+        self._memo: dict[str, tuple[int, object]] = {}
 
     @classmethod
-    def create(cls, redis_url: str | None, namespace: str = "mageseg") -> Cache:
+    def create(
+        cls,
+        redis_url: str | None,
+        namespace: str = "mageseg",
+        *,
+        timeout: float = DEFAULT_TIMEOUT_SECONDS,
+        retry_after: float = RETRY_AFTER_SECONDS,
+    ) -> Cache:
         if not redis_url:
             return cls(CacheFactory(CacheFactory.MEMORY, serializer=NullSerializer()), namespace)
         url = urllib.parse.urlparse(redis_url)
@@ -49,21 +110,154 @@ class Cache:
             db=db,
             password=url.password,
             serializer=PickleSerializer(),
+            timeout=timeout,
+            create_connection_timeout=timeout,
+            pool_max_size=POOL_SIZE,
             # A blocking pool waits for a free connection instead of failing under bursts.
             connection_pool_class=redis.asyncio.BlockingConnectionPool,
-            connection_pool_kwargs={"timeout": 5},
+            connection_pool_kwargs={"timeout": timeout, "socket_timeout": timeout},
         )
-        return cls(backend, namespace)
+        return cls(backend, namespace, shared=True, retry_after=retry_after)
+
+    # -- keys -----------------------------------------------------------------------------------
 
     def _key(self, *parts: object) -> str:
         return ":".join((self._namespace, *(str(p) for p in parts)))
 
-    async def _version(self, family: Family) -> int:
-        # INCR stores a plain integer that the pickle serializer cannot read: parse it ourselves.
-        version = await self._backend.get(
-            self._key(family, "version"), loads_fn=lambda raw: None if raw is None else int(raw)
-        )
-        return int(version or 0)
+    def _version_key(self, scope: Scope) -> str:
+        return self._key("v", scope[0], scope[1])
+
+    # -- degradation ----------------------------------------------------------------------------
+
+    @property
+    def available(self) -> bool:
+        """False while an outage is being waited out (operations skip the backend)."""
+        return self._down_since is None
+
+    async def _run(self, operation: Callable[[], Awaitable[T]], default: T) -> tuple[bool, T]:
+        """Run one backend operation: (True, result), or (False, default) when the backend is
+        away. The first failure logs once; the first success after it logs the recovery."""
+        if self._down_since is not None:
+            if time.monotonic() < self._retry_at:
+                return False, default
+            try:
+                if self._lost_bumps:
+                    await self._backend.increment(self._key("epoch"))
+                else:
+                    await self._backend.exists(self._key("epoch"))
+            except Exception as error:
+                self._failed(error)
+                return False, default
+            log.warning(
+                "cache backend is back after %.1f s%s",
+                time.monotonic() - self._down_since,
+                "; epoch bumped for the invalidations lost meanwhile" if self._lost_bumps else "",
+            )
+            self._down_since = None
+            self._lost_bumps = False
+        try:
+            return True, await operation()
+        except Exception as error:  # any backend failure degrades to the database
+            self._failed(error)
+            return False, default
+
+    def _failed(self, error: BaseException) -> None:
+        now = time.monotonic()
+        if self._down_since is None:
+            self._down_since = now
+            log.warning(
+                "cache backend unavailable (%s: %s): answering from the database",
+                type(error).__name__,
+                error,
+            )
+        self._retry_at = now + self._retry_after
+
+    # -- versions -------------------------------------------------------------------------------
+
+    async def _epoch_from(self, raw: Any) -> int:
+        if raw is not None:
+            return int(raw)
+        # First use, or Redis lost its data: the clock in milliseconds, larger than any epoch
+        # before (so versions keep growing) and never met before.
+        fresh = int(time.time() * 1000)
+        dumps = str if self.shared else _raw
+        with contextlib.suppress(ValueError):  # another process created it first
+            await self._backend.add(self._key("epoch"), fresh, dumps_fn=dumps)
+        return int(await self._backend.get(self._key("epoch"), loads_fn=_raw))
+
+    def _unknown_versions(self, n: int) -> tuple[int, ...]:
+        return tuple(next(self._unknown) for _ in range(n))
+
+    async def _fetch(self, keys: list[str]) -> tuple[bool, list[Any]]:
+        """One MGET of `keys`, the first being the epoch's (created when missing)."""
+
+        async def work() -> list[Any]:
+            found = list(await self._backend.multi_get(keys, loads_fn=_raw))
+            found[0] = await self._epoch_from(found[0])
+            return found
+
+        return await self._run(work, [])
+
+    def _compose(self, epoch: int, raw: Sequence[Any]) -> tuple[int, ...]:
+        return tuple(epoch * EPOCH_FACTOR + int(value or 0) for value in raw)
+
+    async def versions(self, scopes: Sequence[Scope]) -> tuple[int, ...]:
+        """The current version of each scope, in one round trip (opaque; see the module)."""
+        if not scopes:
+            return ()
+        keys = [self._key("epoch"), *(self._version_key(s) for s in scopes)]
+        ok, found = await self._fetch(keys)
+        if not ok:
+            return self._unknown_versions(len(scopes))
+        return self._compose(found[0], found[1:])
+
+    async def bump_versions(self, scopes: Sequence[Scope]) -> None:
+        """Bump each scope: values stored with its old version are never read again."""
+        if not scopes:
+            return
+
+        async def work() -> None:
+            for scope in scopes:
+                await self._backend.increment(self._version_key(scope))
+
+        ok, _ = await self._run(work, None)
+        if not ok:
+            self._lost_bumps = True
+
+    async def invalidate(self, family: Family) -> None:
+        """Bump the family's version: every process sharing the backend misses from now on."""
+        await self.bump_versions([family_scope(family)])
+
+    async def invalidate_all(self) -> None:
+        """Bump the epoch: every version changes (after data was written behind the cache's back,
+        by a seed or a restore)."""
+        ok, _ = await self._run(lambda: self._backend.increment(self._key("epoch")), 0)
+        if not ok:
+            self._lost_bumps = True
+
+    # -- values ---------------------------------------------------------------------------------
+
+    def _decode(self, raw: Any) -> Any:
+        if raw is None:
+            return None
+        return pickle.loads(raw) if self.shared else raw
+
+    async def get_checked(self, name: str, scopes: Sequence[Scope]) -> tuple[Any, tuple[int, ...]]:
+        """The value stored under `name` (None when absent) and the current versions of `scopes`,
+        in one round trip: the caller compares the versions it stored with the value to these."""
+        keys = [self._key("epoch"), self._key("val", name), *(self._version_key(s) for s in scopes)]
+        ok, found = await self._fetch(keys)
+        if not ok:
+            return None, self._unknown_versions(len(scopes))
+        try:
+            value = self._decode(found[1])
+        except Exception:  # a value pickled by another release: a miss
+            value = None
+        return value, self._compose(found[0], found[2:])
+
+    async def put(self, name: str, value: object, ttl: float = DEFAULT_TTL_SECONDS) -> None:
+        """Store `value` under `name` (skipped while the backend is away)."""
+        await self._run(lambda: self._backend.set(self._key("val", name), value, ttl=ttl), None)
 
     async def get_or_load(
         self,
@@ -71,35 +265,37 @@ class Cache:
         key: str,
         load: Callable[[], Awaitable[T]],
         ttl: int = DEFAULT_TTL_SECONDS,
+        *,
+        memo: bool = False,
+        observe: Callable[[Scope, int], None] | None = None,
     ) -> T:
-        versioned = self._key(family, await self._version(family), key)
-        hit = await self._backend.get(versioned)
+        """The value of `key` in `family`, loaded on a miss. With `memo`, a copy is also kept in
+        this process and reused while the family's version is unchanged (one small round trip
+        instead of fetching and unpickling the value). `observe` is told the family's version
+        before anything is read (`invalidation.record`)."""
+        (version,) = await self.versions([family_scope(family)])
+        if observe is not None:
+            observe(family_scope(family), version)
+        if memo:
+            kept = self._memo.get(f"{family}:{key}")
+            if kept is not None and kept[0] == version:
+                return cast(T, kept[1])
+        versioned = self._key(family, version, key)
+        hit = None
+        if version > 0:
+            _, hit = await self._run(lambda: self._backend.get(versioned), None)
         if hit is not None:
-            return cast(T, hit[0])
-        value = await load()
-        await self._backend.set(versioned, (value,), ttl=ttl)
+            value = cast(T, hit[0])
+        else:
+            value = await load()
+            if version > 0:
+                await self._run(lambda: self._backend.set(versioned, (value,), ttl=ttl), None)
+        if memo and version > 0:
+            self._memo[f"{family}:{key}"] = (version, value)
         return value
 
-    async def versions(self, scopes: Sequence[tuple[str, str]]) -> tuple[int, ...]:
-        """The current version of each (topic, key) scope, in one round trip."""
-        if not scopes:
-            return ()
-        keys = [self._key("v", topic, key) for topic, key in scopes]
-        found = await self._backend.multi_get(
-            keys, loads_fn=lambda raw: None if raw is None else int(raw)
-        )
-        return tuple(int(value or 0) for value in found)
-
-    async def bump_versions(self, scopes: Sequence[tuple[str, str]]) -> None:
-        """Bump each (topic, key) scope: keys built from its old version are never read again."""
-        for topic, key in scopes:
-            await self._backend.increment(self._key("v", topic, key))
-
-    async def invalidate(self, family: Family) -> None:
-        """Bump the family's version: every process sharing the backend misses from now on."""
-        await self._backend.increment(self._key(family, "version"))
-
     async def ping(self) -> bool:
+        """Whether the backend answers now (raises when it does not; not degraded)."""
         probe = self._key("ping")
         await self._backend.set(probe, (True,), ttl=5)
         return bool(await self._backend.get(probe))

@@ -5,15 +5,21 @@ run once the write is visible to other processes registers `after_commit(callbac
 (the GraphQL operation, a CLI command, a background runner) opens `tracking(cache)` around the
 work: when the block ends, every touched version is bumped in the shared cache and the callbacks
 run. Bumping only after commit is what makes versioned keys safe: a reader that saw the old version
-read the old data, and a reader that sees the new version reads committed data."""
+read the old data, and a reader that sees the new version reads committed data.
+
+The other half is for readers: code whose result a cached answer depends on calls `read(topic,
+key)` (or `record` with versions it fetched itself) *before* reading the data. The versions are
+kept in the tracker, so the full-response cache can store the answer with exactly the versions the
+data was read at; a version read before the data can only be older than the data, never newer."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 from engine.cache import Cache
@@ -35,6 +41,7 @@ class Topic(StrEnum):
     SEGMENTS = "segments"
 
 
+Scope = tuple[str, str]
 AfterCommit = Callable[[], Awaitable[None]]
 
 
@@ -43,6 +50,17 @@ class Tracker:
     cache: Cache
     touched: set[tuple[Topic, str]] = field(default_factory=set)
     callbacks: list[AfterCommit] = field(default_factory=list)
+    # What the operation read, at which version (see `read`).
+    reads: dict[Scope, int] = field(default_factory=dict)
+    # A scope was read at two different versions: the data changed while it was being read.
+    unstable: bool = False
+    # Set by the GraphQL wiring: the root fields of the query that ran (None for a mutation, a
+    # subscription or a document that did not parse), and whether the result had errors.
+    query_fields: frozenset[str] | None = None
+    failed: bool = False
+    # The earliest instant at which something the operation read stops being true with no write
+    # at all (a relative date at local midnight); see `expires`.
+    valid_until: datetime | None = None
 
 
 _current: ContextVar[Tracker | None] = ContextVar("mageseg_invalidation", default=None)
@@ -57,10 +75,46 @@ def touch(topic: Topic, key: object = "") -> None:
 
 
 def after_commit(callback: AfterCommit) -> None:
-    """Run `callback` when the tracking block ends (after every transaction in it committed)."""
+    """Run `callback` when the tracking block ends (after every transaction in it committed).
+    A callback registered twice in one block runs once."""
     tracker = _current.get()
-    if tracker is not None:
+    if tracker is not None and callback not in tracker.callbacks:
         tracker.callbacks.append(callback)
+
+
+def record(scopes: Sequence[Scope], versions: Sequence[int]) -> None:
+    """Note that data of `scopes` is about to be read, the cache holding `versions` for them."""
+    tracker = _current.get()
+    if tracker is None:
+        return
+    for scope, version in zip(scopes, versions, strict=True):
+        seen = tracker.reads.setdefault(scope, version)
+        if seen != version:
+            tracker.unstable = True
+
+
+async def read(*scopes: tuple[Topic, object]) -> tuple[int, ...]:
+    """Fetch (one round trip) and record the versions of `scopes`; call it before reading their
+    data. Returns the versions, for the caller's own keys; () outside any tracking block."""
+    tracker = _current.get()
+    if tracker is None:
+        return ()
+    keys = [(str(topic), str(key)) for topic, key in scopes]
+    versions = await tracker.cache.versions(keys)
+    record(keys, versions)
+    return versions
+
+
+def expires(at: datetime) -> None:
+    """Note that what is being read is only right until `at` (an aware instant)."""
+    tracker = _current.get()
+    if tracker is not None and (tracker.valid_until is None or at < tracker.valid_until):
+        tracker.valid_until = at
+
+
+def current_tracker() -> Tracker | None:
+    """The enclosing tracking block's tracker, for the wiring."""
+    return _current.get()
 
 
 def current_cache() -> Cache | None:
@@ -70,10 +124,11 @@ def current_cache() -> Cache | None:
 
 
 @asynccontextmanager
-async def tracking(cache: Cache) -> AsyncIterator[Tracker]:
-    """Collect touches and callbacks; a nested block joins the outer one."""
+async def tracking(cache: Cache, *, join: bool = True) -> AsyncIterator[Tracker]:
+    """Collect touches and callbacks; a nested block joins the outer one unless `join` is False
+    (a background loop started from a tracked command flushes each pass itself)."""
     outer = _current.get()
-    if outer is not None:
+    if outer is not None and join:
         yield outer
         return
     tracker = Tracker(cache)

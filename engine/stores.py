@@ -11,6 +11,7 @@ from functools import cached_property
 from engine.cache import Cache, Family
 from engine.config import DEFAULTS, ConfigPath, Scope
 from engine.errors import InputInvalid, NoSuchEntity, Problem, ProblemCode
+from engine.invalidation import record
 from models import CoreConfigData, Store, StoreGroup, StoreWebsite
 from models.stores import ADMIN_WEBSITE_ID
 
@@ -148,7 +149,14 @@ async def load_snapshot() -> StoresSnapshot:
 
 
 async def snapshot(cache: Cache) -> StoresSnapshot:
-    return await cache.get_or_load(Family.STORES, "snapshot", _load_snapshot)
+    # Memoized in the process: read on every request, and big to fetch and unpickle each time.
+    return await cache.get_or_load(
+        Family.STORES, "snapshot", _load_snapshot, memo=True, observe=_observe
+    )
+
+
+def _observe(scope: tuple[str, str], version: int) -> None:
+    record([scope], [version])
 
 
 async def invalidate_stores(cache: Cache) -> None:
