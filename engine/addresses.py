@@ -25,6 +25,7 @@ from engine.errors import (
     ProblemCode,
     Problems,
 )
+from engine.segments import events, membership
 from engine.stores import StoresSnapshot, StoreView
 from models import CustomerAddressEntity, CustomerEntity, DirectoryCountryRegion, EntityType
 
@@ -417,6 +418,7 @@ async def create(
         await address.save()
         await attributes.save(EntityType.CUSTOMER_ADDRESS, address.entity_id, parsed)
         await _apply_defaults(customer, address.entity_id, data)
+        await membership.customer_event(customer.entity_id, events.ADDRESS_SAVE)
     return Saved(address, customer)
 
 
@@ -439,6 +441,7 @@ async def update(
         await address.save()
         await attributes.save(EntityType.CUSTOMER_ADDRESS, address.entity_id, parsed)
         await _apply_defaults(customer, address.entity_id, data)
+        await membership.customer_event(customer.entity_id, events.ADDRESS_SAVE)
     return Saved(address, customer)
 
 
@@ -463,4 +466,5 @@ async def delete(address_id: int, owner_id: int | None, *, keep_defaults: bool) 
             setattr(customer, name, None)
             await customer.save(update_fields=[name])
         await address.delete()
+        await membership.customer_event(customer.entity_id, events.ADDRESS_DELETE)
     return Saved(address, customer)

@@ -16,6 +16,7 @@ from tortoise.transactions import in_transaction
 
 from engine.attributes import VALUE_TABLES
 from engine.errors import NoSuchEntity, Problem, ProblemCode, Problems
+from engine.invalidation import Topic, touch
 from models import (
     BackendType,
     CatalogEavAttribute,
@@ -312,6 +313,7 @@ async def create(changes: AttributeChanges) -> AttributeView:
                 attribute_id=attribute.attribute_id, **_customer_settings(changes)
             )
         await _save_options(attribute.attribute_id, changes.options or ())
+        touch(Topic.SEGMENTS)  # the attributes and options segment conditions are read with
     return await get(attribute.attribute_id)
 
 
@@ -340,6 +342,7 @@ async def update(attribute_id: int, changes: AttributeChanges) -> AttributeView:
                 await CustomerEavAttribute.filter(attribute_id=attribute_id).update(**settings)
         if changes.options is not None:
             await _save_options(attribute_id, changes.options)
+        touch(Topic.SEGMENTS)
     return await get(attribute_id)
 
 
@@ -348,4 +351,5 @@ async def delete(attribute_id: int) -> AttributeView:
     async with in_transaction():
         existing = await get(attribute_id)
         await existing.attribute.delete()
+        touch(Topic.SEGMENTS)
     return existing

@@ -20,6 +20,8 @@ from engine.errors import (
     Problem,
     ProblemCode,
 )
+from engine.invalidation import Topic, touch
+from engine.segments import events, membership
 from models import Integration, OauthToken, UserType
 
 
@@ -69,9 +71,13 @@ async def _issue_token(
 
 
 async def issue_customer_token(customer_id: int, lifetime: timedelta) -> str:
-    return await _issue_token(
-        UserType.CUSTOMER, customer_id=customer_id, expires_at=now() + lifetime
-    )
+    """A sign-in: the token, and Magento's `customer_login` (every active segment listens)."""
+    async with in_transaction():
+        token = await _issue_token(
+            UserType.CUSTOMER, customer_id=customer_id, expires_at=now() + lifetime
+        )
+        await membership.customer_event(customer_id, events.CUSTOMER_LOGIN)
+    return token
 
 
 async def authenticate(bearer: str | None) -> Viewer:
@@ -87,7 +93,12 @@ async def authenticate(bearer: str | None) -> Viewer:
 
 
 async def revoke_token(token_id: int) -> None:
+    """Revoke one token; a customer's cached answers for it die with it."""
+    owners = await OauthToken.filter(entity_id=token_id).values_list("customer_id", flat=True)
     await OauthToken.filter(entity_id=token_id).update(revoked=True)
+    for customer_id in owners:
+        if customer_id is not None:
+            touch(Topic.CUSTOMER, customer_id)
 
 
 async def revoke_customer_tokens(customer_id: int, keep_token_id: int | None = None) -> None:
@@ -96,6 +107,7 @@ async def revoke_customer_tokens(customer_id: int, keep_token_id: int | None = N
     if keep_token_id is not None:
         query = query.exclude(entity_id=keep_token_id)
     await query.update(revoked=True)
+    touch(Topic.CUSTOMER, customer_id)
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,9 @@ from engine.errors import (
     ProblemCode,
     Problems,
 )
+from engine.invalidation import Topic, touch
+from engine.segments import events as segment_events
+from engine.segments import membership
 from engine.stores import StoresSnapshot, StoreView
 from models import (
     AddressType,
@@ -192,6 +195,7 @@ async def create_guest_cart(
         quote = await _new_quote(store, None, visitor_id=visit.visitor.visitor_id)
         masked = cart_uid or secrets.token_hex(16)
         await QuoteIdMask.create(quote_id=quote.entity_id, masked_id=masked)
+        await quote_saved(quote)
     return NewGuestCart(quote, masked, visit.visitor.session_id)
 
 
@@ -216,6 +220,7 @@ async def create_empty_cart(
         quote = await _create_customer_quote(viewer.customer_id, store)
         masked = cart_id or secrets.token_hex(16)
         await QuoteIdMask.create(quote_id=quote.entity_id, masked_id=masked)
+        await quote_saved(quote)
     return masked, None
 
 
@@ -239,9 +244,11 @@ async def customer_cart(customer_id: int, store: StoreView) -> Quote:
         quote = await _active_customer_quote(customer_id)
         if quote is None:
             quote = await _create_customer_quote(customer_id, store)
+            await quote_saved(quote)
         elif quote.store_id != store.store_id:  # type: ignore[attr-defined]
             quote.store_id = store.store_id
             await quote.save(update_fields=["store_id", "updated_at"])
+            await quote_saved(quote)
         await masked_id_of(quote)
     return quote
 
@@ -281,6 +288,16 @@ class CartRef:
     masked_id: str
     viewer: Viewer
     store: StoreView
+
+
+async def quote_saved(quote: Quote, *also: str) -> None:
+    """Magento's `sales_quote_save_commit_after` (with what a cart save fires alongside): the
+    cart's cached answers die and its customer's segments listening to it are re-evaluated. Call
+    at the end of every cart write, inside its transaction. `also` adds events fired with it."""
+    touch(Topic.QUOTE, quote.entity_id)
+    customer_id: int | None = quote.customer_id  # type: ignore[attr-defined]
+    if customer_id is not None:
+        await membership.customer_event(customer_id, (*also, segment_events.QUOTE_SAVE))
 
 
 async def _locked(ref: CartRef) -> Quote:
@@ -377,6 +394,7 @@ async def add_products(
             changed = True
         if changed:
             await collect_totals(quote, stores)
+            await quote_saved(quote)
     return quote, tuple(errors)
 
 
@@ -441,6 +459,7 @@ async def update_items(
             changed = True
         if changed:
             await collect_totals(quote, stores)
+            await quote_saved(quote)
     return quote, tuple(errors)
 
 
@@ -457,6 +476,7 @@ async def remove_item(ref: CartRef, item_id: int, stores: StoresSnapshot) -> Quo
                 )
             )
         await collect_totals(quote, stores)
+        await quote_saved(quote)
     return quote
 
 
@@ -659,6 +679,7 @@ async def set_shipping_address(
         )
         await _save_address(quote, AddressType.SHIPPING, values, same_as_billing=False)
         await collect_totals(quote, stores)
+        await quote_saved(quote)
     return quote
 
 
@@ -715,6 +736,7 @@ async def set_billing_address(
                 )
             await _save_address(quote, AddressType.SHIPPING, values, same_as_billing=True)
         await collect_totals(quote, stores)
+        await quote_saved(quote)
     return quote
 
 
@@ -730,6 +752,7 @@ async def set_guest_email(ref: CartRef, email: str) -> Quote:
             raise _input("The request is not allowed for logged in customers", "input.email")
         quote.customer_email = email.strip()
         await quote.save(update_fields=["customer_email", "updated_at"])
+        await quote_saved(quote)
     return quote
 
 
@@ -806,6 +829,7 @@ async def set_shipping_method(
         shipping.shipping_description = f"{rate.carrier_title} - {rate.method_title}"
         await shipping.save(update_fields=["shipping_method", "shipping_description", "updated_at"])
         await collect_totals(quote, stores)
+        await quote_saved(quote)
     return quote
 
 
@@ -859,6 +883,7 @@ async def set_payment_method(ref: CartRef, code: str, stores: StoresSnapshot) ->
             raise _input("The shipping address is missing. Set the address and try again.")
         quote.payment_method = code
         await quote.save(update_fields=["payment_method", "updated_at"])
+        await quote_saved(quote)
     return quote
 
 
@@ -921,6 +946,11 @@ async def merge_carts(
                 destination.visitor_id = visitor_id
                 await destination.save(update_fields=["visitor_id", "updated_at"])
         await collect_totals(destination, stores)
+        # The guest cart (deactivated) and the customer's: one re-evaluation for the customer.
+        touch(Topic.QUOTE, source.entity_id)
+        if visitor_id is not None:
+            touch(Topic.VISITOR, visitor_id)
+        await quote_saved(destination)
     return destination
 
 

@@ -24,6 +24,7 @@ from tortoise.transactions import in_transaction
 from engine import attributes
 from engine.attributes import AttributeValueData, ParsedValue, StoredValue
 from engine.errors import InputInvalid, NoSuchEntity, Problem, ProblemCode, Problems
+from engine.invalidation import Topic, touch
 from engine.pagination import Page, PageRequest, paginate
 from models import (
     CatalogCategoryEntity,
@@ -813,6 +814,7 @@ async def create_product(changes: ProductChanges) -> ProductDetails:
         planned, problems = await _validate_products([(changes, None)], "input", indexed=False)
         problems.raise_if_any()
         product_id = await _write(planned[0], await _default_website_id())
+        touch(Topic.SEGMENTS)  # product attributes and categories conditions read
     return await get_product(product_id)
 
 
@@ -824,6 +826,7 @@ async def update_product(product_id: int, changes: ProductChanges) -> ProductDet
         planned, problems = await _validate_products([(changes, existing)], "input", indexed=False)
         problems.raise_if_any()
         await _write(planned[0], await _default_website_id())
+        touch(Topic.SEGMENTS)
     return await get_product(product_id)
 
 
@@ -834,6 +837,7 @@ async def delete_product(product_id: int) -> CatalogProductEntity:
         if existing is None:
             raise product_not_found()
         await existing.delete()
+        touch(Topic.SEGMENTS)
     return existing
 
 
@@ -848,6 +852,7 @@ async def upsert_products(rows: Sequence[ProductChanges]) -> list[ProductDetails
         problems.raise_if_any()
         default_website = await _default_website_id()
         ids = [await _write(plan, default_website) for plan in planned]
+        touch(Topic.SEGMENTS)
     products = {p.entity_id: p for p in await CatalogProductEntity.filter(entity_id__in=ids)}
     return await product_details([products[i] for i in ids])
 
@@ -1014,6 +1019,7 @@ async def create_category(changes: CategoryChanges) -> CatalogCategoryEntity:
         row.path = f"{parent.path}/{row.entity_id}"
         await row.save(update_fields=["path"])
         await _adjust_children_count(parent.path, 1)
+        touch(Topic.SEGMENTS)  # category conditions read the tree
     return await get_category(row.entity_id)
 
 
@@ -1055,6 +1061,7 @@ async def update_category(category_id: int, changes: CategoryChanges) -> Catalog
                 else await _next_position(row.parent_id)
             )
         await row.save()
+        touch(Topic.SEGMENTS)
     return await get_category(category_id)
 
 
@@ -1073,4 +1080,5 @@ async def delete_category(category_id: int) -> list[int]:
         ids = [row.entity_id, *below]
         await CatalogCategoryEntity.filter(entity_id__in=ids).delete()
         await _adjust_children_count(row.path.rsplit("/", 1)[0], -len(ids))
+        touch(Topic.SEGMENTS)
     return ids

@@ -38,6 +38,7 @@ from engine.errors import (
 )
 from engine.pagination import Page, PageRequest, paginate
 from engine.passwords import PasswordHasher, password_problems
+from engine.segments import events, membership
 from engine.sessions import find_by_email, record_failure
 from engine.stores import StoresSnapshot, StoreView
 from models import CustomerEntity, CustomerGroup, EntityType
@@ -464,7 +465,19 @@ async def create(
             await newsletter.set_customer_subscription(customer, True, store, stores)
         if changes.store_credit:
             await balance.apply(customer.entity_id, changes.store_credit, website_id, stores)
+        await membership.customer_event(customer.entity_id, _events_of(changes))
     return customer
+
+
+def _events_of(changes: CustomerChanges) -> list[str]:
+    """The Magento events a customer save fires: its own, plus the subscriber's and the store
+    credit's when those change with it."""
+    fired = [events.CUSTOMER_SAVE]
+    if changes.is_subscribed is not None:
+        fired.append(events.NEWSLETTER_SAVE)
+    if changes.store_credit:
+        fired.append(events.BALANCE_SAVE)
+    return fired
 
 
 async def update(
@@ -513,6 +526,7 @@ async def update(
             await balance.apply(customer.entity_id, changes.store_credit, website_id, stores)
         if revoke:
             await revoke_customer_tokens(customer.entity_id, keep_token_id)
+        await membership.customer_event(customer.entity_id, _events_of(changes))
     return customer
 
 
@@ -582,6 +596,7 @@ async def change_password(
         customer.lock_expires = None
         await customer.save()
         await revoke_customer_tokens(customer_id, keep_token_id)
+        await membership.customer_event(customer_id, events.CUSTOMER_SAVE)
     return customer
 
 
@@ -591,6 +606,7 @@ async def delete(customer_id: int) -> CustomerEntity:
     async with in_transaction():
         customer = await get(customer_id)
         await revoke_customer_tokens(customer_id)
+        await membership.customer_deleted(customer_id)
         await customer.delete()
     return customer
 

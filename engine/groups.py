@@ -10,7 +10,9 @@ from tortoise.transactions import in_transaction
 
 from engine.config import ConfigPath
 from engine.errors import InputInvalid, NoSuchEntity, Problem, ProblemCode, Problems
+from engine.invalidation import Topic, touch
 from engine.pagination import Page, PageRequest, paginate
+from engine.segments import events, membership
 from engine.stores import StoresSnapshot
 from models import CustomerEntity, CustomerGroup, CustomerGroupExcludedWebsite, TaxClass
 from models.groups import GROUP_CODE_MAX_LENGTH, NOT_LOGGED_IN_GROUP_ID
@@ -141,6 +143,7 @@ async def create(
             tax_class_id=changes.tax_class_id or tax_class_default,
         )
         await _replace_exclusions(group.customer_group_id, changes.excluded_website_ids or ())
+        touch(Topic.SEGMENTS)  # the group options segment conditions are read with
     return group
 
 
@@ -155,6 +158,7 @@ async def update(group_id: int, changes: GroupChanges, stores: StoresSnapshot) -
         await group.save()
         if changes.excluded_website_ids is not None:
             await _replace_exclusions(group_id, changes.excluded_website_ids)
+        touch(Topic.SEGMENTS)
     return group
 
 
@@ -165,10 +169,17 @@ async def delete(group_id: int, stores: StoresSnapshot) -> CustomerGroup:
         defaults = default_group_ids(stores)
         if group_id == NOT_LOGGED_IN_GROUP_ID or group_id in defaults:
             raise_protected(group_id)
+        moved = [
+            int(row[0])
+            for row in await CustomerEntity.filter(group_id=group_id).values_list("entity_id")
+        ]
         await CustomerEntity.filter(group_id=group_id).update(
             group_id=stores.config_int(ConfigPath.DEFAULT_GROUP)
         )
         await group.delete()
+        touch(Topic.SEGMENTS)
+        # Their group changed: as a customer save each (queued refreshes when very many).
+        await membership.customers_changed(moved, events.CUSTOMER_SAVE)
     return group
 
 

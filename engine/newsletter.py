@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 from engine.auth import now
 from engine.config import ConfigPath
 from engine.errors import InputInvalid, Problem, ProblemCode
+from engine.segments import events, membership
 from engine.sessions import find_by_email
 from engine.stores import StoresSnapshot, StoreView
 from models import CustomerEntity, NewsletterSubscriber, SubscriberStatus
@@ -144,6 +145,7 @@ async def subscribe_email(
         if owner is not None:
             status = await set_customer_subscription(owner, True, store, stores)
             assert status is not None
+            await membership.customer_event(owner.entity_id, events.NEWSLETTER_SAVE)
             return status
         status = (
             SubscriberStatus.NOT_ACTIVE

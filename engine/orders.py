@@ -36,6 +36,7 @@ from engine.errors import (
 )
 from engine.pagination import Page, PageRequest, paginate
 from engine.prices import round_price
+from engine.segments import events, membership
 from engine.stores import StoresSnapshot, StoreView
 from models import (
     AddressType,
@@ -279,6 +280,8 @@ async def place_order(quote: Quote, stores: StoresSnapshot) -> SalesOrder:
         order = await _copy_quote(quote, items, billing, shipping, stores, moment)
         quote.reserved_order_id = order.increment_id
         await Quote.filter(entity_id=quote.entity_id).update(reserved_order_id=order.increment_id)
+        # The order, and the cart it converted (no longer active): one re-evaluation.
+        await carts.quote_saved(quote, events.ORDER_SAVE)
     return order
 
 
@@ -1015,6 +1018,7 @@ async def create(data: OrderData, stores: StoresSnapshot) -> SalesOrder:
         try:
             order = await _write(resolved, children)
             await children.save()
+            await _order_saved([order])
             return order
         except IntegrityError:
             if data.increment_id and await SalesOrder.exists(
@@ -1065,7 +1069,16 @@ async def _create_many(
         if number:
             lookups.existing_increment_ids.add(number)
     await children.save()
+    await _order_saved([r for r in results if isinstance(r, SalesOrder)])
     return results
+
+
+async def _order_saved(orders: Sequence[SalesOrder]) -> None:
+    """Magento's `sales_order_save_commit_after` for each order's customer (guests have no
+    stored membership)."""
+    customer_ids = [o.customer_id for o in orders if o.customer_id is not None]  # type: ignore[attr-defined]
+    if customer_ids:
+        await membership.customers_event(customer_ids, events.ORDER_SAVE)
 
 
 # Which state an order may move to from which, as Magento's `Order::can*` checks allow. A
@@ -1153,6 +1166,7 @@ async def update_status(
             comment=(comment or "").strip() or None,
             is_visible_on_front=visible_on_front,
         )
+        await _order_saved([order])
     return order
 
 

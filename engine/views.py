@@ -30,6 +30,7 @@ from tortoise.transactions import in_transaction
 
 from engine.errors import NoSuchEntity, Problem, ProblemCode
 from engine.pagination import Page, PageRequest, paginate
+from engine.segments import events, membership
 from models import (
     CatalogProductEntity,
     CatalogProductWebsite,
@@ -175,9 +176,11 @@ async def _track_once(
         if customer_id is not None:
             await _link(session_id, customer_id)
             await _record(product.entity_id, store_id, at, customer_id, None)
+            await membership.customer_event(customer_id, events.PRODUCT_VIEW)
             return Tracked(recorded=True, visit=None)
         visit = await start_visit(session_id)
         await _record(product.entity_id, store_id, at, None, visit.visitor.visitor_id)
+        membership.guest_event(visitor_id=visit.visitor.visitor_id)
         return Tracked(recorded=True, visit=visit)
 
 

@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 from engine.cache import Cache
 from engine.config import ConfigPath, Scope
 from engine.errors import NoSuchEntity, Problem, ProblemCode, Problems
+from engine.invalidation import Topic, touch
 from engine.stores import StoresSnapshot, invalidate_stores
 from models import CoreConfigData, CustomerGroup, Store, StoreGroup, StoreWebsite
 from models.stores import ADMIN_WEBSITE_ID
@@ -117,6 +118,7 @@ async def create(changes: WebsiteChanges, cache: Cache, currencies: frozenset[st
         await group.save()
         website.default_group_id = group.group_id
         await website.save()
+        touch(Topic.SEGMENTS)  # segments read the websites' stores and timezones
     await invalidate_stores(cache)
     return website
 
@@ -138,6 +140,7 @@ async def update(
             if value is not None:
                 setattr(website, field, value.strip() if field == "name" else value)
         await website.save()
+        touch(Topic.SEGMENTS)
     await invalidate_stores(cache)
     return website
 
@@ -204,4 +207,5 @@ async def save_config(
         else:
             row.value = value
             await row.save()
+        touch(Topic.SEGMENTS)  # config that segments and storefront answers read
     await invalidate_stores(cache)

@@ -36,6 +36,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from engine.errors import InputInvalid, NoSuchEntity, Problem, ProblemCode
+from engine.segments import events, membership
 from models import (
     CatalogProductEntity,
     CatalogProductWebsite,
@@ -230,6 +231,7 @@ async def add_products(
                 errors.append(error)
         if len(errors) != len(lines):
             await wishlist.save(update_fields=["updated_at"])
+            await membership.customer_event(customer_id, events.WISHLIST_RENEWED)
     return Outcome(wishlist, tuple(errors))
 
 
@@ -260,6 +262,7 @@ async def remove_items(customer_id: int, wishlist_id: str, item_ids: Sequence[st
             removed += deleted
         if removed:
             await wishlist.save(update_fields=["updated_at"])
+            await membership.customer_event(customer_id, events.WISHLIST_RENEWED)
     return Outcome(wishlist, tuple(errors))
 
 

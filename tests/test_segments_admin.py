@@ -936,7 +936,10 @@ async def test_csv_export_streams_every_member(
 async def test_csv_export_needs_an_admin_token_and_a_known_segment(
     client: Any, admin_token: str
 ) -> None:
-    segment = await create_segment(client, admin_token)
+    # A segment the customer is not in (a sign-in re-evaluates and stores membership).
+    segment = await create_segment(
+        client, admin_token, combine(leaf("CUSTOMER_ATTRIBUTE", "firstname", "IS", "Nobody"))
+    )
     customer_token = await token_for(await make_customer())
     for token in (None, "forged-token", customer_token):
         status, body, _ = await export(client, segment["uid"], token)

@@ -24,6 +24,7 @@ from engine.errors import (
     ProblemCode,
     Problems,
 )
+from engine.invalidation import Topic, touch
 from engine.pagination import Page, PageRequest, check_page_exists, paginate
 from engine.segments import catalog as catalog_module
 from engine.segments import evaluate, events, facts, magento_json, refresh, sql, stored, validate
@@ -335,6 +336,7 @@ async def create(changes: SegmentChanges) -> MagentoCustomersegmentSegment:
             processing_frequency=1,
         )
         await _save_relations(segment, checked, changes.website_ids or (), catalog)
+        touch(Topic.SEGMENTS)
         await refresh.mark_queued([segment.segment_id])
     await refresh.notify_queued()
     return await get(segment.segment_id)
@@ -367,6 +369,7 @@ async def update(segment_id: int, changes: SegmentChanges) -> MagentoCustomerseg
             segment.conditions_serialized = checked.serialized
         await segment.save()
         await _save_relations(segment, checked, changes.website_ids, catalog)
+        touch(Topic.SEGMENTS)
         await refresh.mark_queued([segment_id, *await _dependents(segment_id)])
     await refresh.notify_queued()
     return await get(segment_id)
@@ -392,6 +395,7 @@ async def delete(segment_id: int) -> MagentoCustomersegmentSegment:
         await MagentoCustomersegmentEvent.filter(segment_id=segment_id).delete()
         await MagentoCustomersegmentWebsite.filter(segment_id=segment_id).delete()
         await segment.delete()
+        touch(Topic.SEGMENTS)
     return segment
 
 
