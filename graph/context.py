@@ -44,6 +44,8 @@ class Context:
     loaders: Loaders = field(default_factory=Loaders)
     # A domain's own loaders, keyed by their class; see `loaders_for`.
     domain_loaders: dict[Callable[[Context], Any], Any] = field(default_factory=dict)
+    # A WebSocket's `connection_init` payload (strawberry sets it; `Authorization` is read there).
+    connection_params: dict[str, Any] | None = None
     _viewer: Viewer | None = None
     _stores: StoresSnapshot | None = None
 

@@ -49,6 +49,14 @@ def category_of(error: DomainError) -> Category:
     return Category.INPUT
 
 
+def extensions_of(error: DomainError) -> dict[str, object]:
+    """The `extensions` of an expected failure: its category and the input path at fault."""
+    extensions: dict[str, object] = {"category": category_of(error).value}
+    if error.problems and error.problems[0].path:
+        extensions["input_path"] = error.problems[0].path
+    return extensions
+
+
 def present_error(error: GraphQLError, debug: bool) -> GraphQLError:
     """Expected failures keep their message and get their category; syntax, validation and limit
     errors are input errors; anything else is a bug and is masked unless in debug mode.
@@ -57,10 +65,7 @@ def present_error(error: GraphQLError, debug: bool) -> GraphQLError:
     than one list (pre-execution errors are not read back from the execution context)."""
     original = error.original_error
     if isinstance(original, DomainError):
-        extensions: dict[str, object] = {"category": category_of(original).value}
-        if original.problems and original.problems[0].path:
-            extensions["input_path"] = original.problems[0].path
-        error.extensions = extensions
+        error.extensions = extensions_of(original)
     elif original is None or isinstance(original, GraphQLError):
         # No original, or a GraphQL one: parse, validation, limit and variable-coercion errors.
         error.extensions = {"category": Category.INPUT.value, **(error.extensions or {})}

@@ -145,6 +145,16 @@ def test_every_root_field_is_classified() -> None:
     assert classified - set(ROOTS) == set()
 
 
+# Subscriptions (over WebSocket) for admins only; the refusals are tested in
+# tests/test_live_subscription.py, since a subscription cannot be sent as a POST.
+ADMIN_SUBSCRIPTIONS = {"segmentMembershipChanged"}
+
+
+def test_every_subscription_field_is_classified() -> None:
+    assert SCHEMA.subscription_type is not None
+    assert set(SCHEMA.subscription_type.fields) == ADMIN_SUBSCRIPTIONS
+
+
 @pytest.mark.parametrize("name", sorted(ADMIN_ONLY))
 async def test_admin_operations_refuse_guests_and_customers(
     name: str, client: Any, admin_token: str
