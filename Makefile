@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format schema bench bench-segments clean
+.PHONY: run test lint format schema bench bench-segments bench-live clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "mageseg needs Python 3.11 or newer")'
@@ -45,6 +45,11 @@ bench: $(VENV)/.dev-installed
 # Seeds (once, then reuses) 1,000,000 customers on PostgreSQL: 20-40 minutes the first time.
 bench-segments: $(VENV)/.dev-installed
 	$(BIN)/python -m bench segments --customers 100000,1000000
+
+# Needs wrk (apt-get install -y wrk), PostgreSQL and Redis; reuses (or seeds) the 1,000,000-customer
+# population of bench-segments, adds 100 segments for the run and removes them afterwards.
+bench-live: $(VENV)/.dev-installed
+	$(BIN)/python -m bench live --customers 1000000
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -2,7 +2,8 @@
 
 `python -m bench segments [...]` runs the segment refresh benchmark instead (large populations,
 seeded once and reused; see bench/segments.py) and replaces only its section of BENCHMARKS.md;
-the full run keeps that section as it is.
+the full run keeps that section as it is. `python -m bench live [...]` likewise runs the
+live-membership benchmark (see bench/live.py) and replaces only its own section.
 
 PostgreSQL is measured too when MAGESEG_BENCH_DATABASE_URL names a server database to connect
 to (as postgres://user@host:port/db); the benchmark creates and drops its own databases there."""
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from bench.databases import PostgresDatabases, SqliteDatabases
 from bench.latency import LatencyResult, measure_latency
+from bench.live import keep_section as keep_live_section
 from bench.seeding import SeedResult, measure_seed
 from bench.segments import keep_section
 
@@ -156,6 +158,10 @@ def main(argv: list[str] | None = None) -> int:
         from bench import segments
 
         return segments.main(arguments[1:])
+    if arguments[:1] == ["live"]:
+        from bench import live
+
+        return live.main(arguments[1:])
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--seed-size", type=int, default=20_000, help="customers per seed load")
     parser.add_argument("--seed-rounds", type=int, default=3)
@@ -166,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     report = asyncio.run(run(args))
     old = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
     report = keep_section(old, report)
+    report = keep_live_section(old, report)
     args.output.write_text(report, encoding="utf-8")
     print(report)
     return 0
