@@ -24,10 +24,12 @@ from graph.attributes import AttributeSelectedOption, AttributeSelectedOptions, 
 from graph.carts import CART_TYPES
 from graph.catalog import CATALOG_TYPES
 from graph.errors import MagentoErrors
+from graph.operations import OperationTracking
 from graph.orders import ORDER_TYPES
 from graph.wishlists import WISHLIST_TYPES
 
-# Each domain's resolvers module may define a `Query` and a `Mutation`; all are merged in order.
+# Each domain's resolvers module may define a `Query`, a `Mutation` and a `Subscription`; all
+# are merged in order.
 DOMAINS = (
     "auth",
     "stores",
@@ -40,6 +42,7 @@ DOMAINS = (
     "wishlists",
     "orders",
     "segments",
+    "segment_events",
 )
 
 
@@ -66,6 +69,8 @@ def build_schema(
 
     Errors.debug = debug
     extensions: list[Any] = [
+        # First, so it wraps the others: versions are bumped once everything else is done.
+        OperationTracking,
         Errors,
         lambda: MaxTokensLimiter(max_token_count=max_tokens),
         lambda: ParserCache(maxsize=512),
@@ -85,6 +90,7 @@ def build_schema(
         ],
         query=merge_types("Query", _roots("Query")),
         mutation=merge_types("Mutation", _roots("Mutation")),
+        subscription=merge_types("Subscription", _roots("Subscription")),
         config=StrawberryConfig(auto_camel_case=False),
         extensions=extensions,
     )

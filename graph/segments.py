@@ -613,5 +613,6 @@ async def current_segments(
         customer_id=customer_id,
         quote_id=quote_id,
         visitor_id=visitor_id,
+        now=info.context.services.clock.now(),
     )
     return [CustomerSegmentStorefront(uid=segment_uid(segment_id)) for segment_id in ids]

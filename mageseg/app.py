@@ -11,32 +11,46 @@ from typing import Any
 from aiohttp import web
 from strawberry.aiohttp.views import GraphQLView
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from tortoise import Tortoise
 from tortoise.context import TortoiseContext
 
 from engine.cache import Cache
+from engine.clock import Clock, SystemClock
+from engine.invalidation import tracking
 from engine.passwords import PasswordHasher
+from engine.segments.timeline import TimeRunner
 from engine.services import Services
 from graph.context import Context
 from graph.errors import AUTH_CATEGORIES
 from graph.schema import build_schema
 from mageseg.database import migrate, tortoise_config
 from mageseg.exports import add_routes as add_export_routes
+from mageseg.response_cache import HEADER as CACHE_HEADER
+from mageseg.response_cache import ResponseCache, response_key
 from mageseg.settings import Settings
 
 logger = logging.getLogger("mageseg")
 
 SERVICES = web.AppKey("services", Services)
+# The time-driven re-evaluation runner of this process, when `time_in_process` (tests wait on it).
+TIME_RUNNER = web.AppKey("time_runner", TimeRunner)
 # Request bodies above this are refused before parsing (aiohttp answers 413).
 MAX_REQUEST_BYTES = 256 * 1024
 
 
-def build_services(settings: Settings) -> Services:
+def build_services(settings: Settings, *, clock: Clock | None = None) -> Services:
     return Services(
         cache=Cache.create(settings.redis_url, settings.cache_namespace),
         passwords=PasswordHasher(settings.password_time_cost, settings.password_memory_kib),
         customer_token_lifetime=timedelta(hours=settings.customer_token_lifetime_hours),
+        clock=clock or SystemClock(),
     )
+
+
+# Where the view keeps a request's GraphQL context, for the response cache to read after it ran.
+CONTEXT = web.RequestKey("mageseg_context", Context)
+JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
 
 
 def _bearer(header: str | None) -> str | None:
@@ -50,17 +64,54 @@ class MagesegView(GraphQLView[Context, None]):
     def __init__(self, services: Services, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.services = services
+        self.responses = ResponseCache(services.cache, services.clock)
+
+    async def __call__(self, request: web.Request) -> web.StreamResponse:
+        """A POSTed operation runs inside one tracking block (bumps and after-commit callbacks
+        are done before the response leaves); hot storefront queries answer from the
+        full-response cache (`mageseg/response_cache.py`) without touching GraphQL."""
+        if request.method != "POST" or self.is_websocket_request(request):
+            return await super().__call__(request)
+        body = await request.read()
+        key = response_key(body, request.headers)
+        cached = await self.responses.lookup(key)
+        if cached is not None:
+            return web.Response(body=cached, headers={**JSON_HEADERS, CACHE_HEADER: "HIT"})
+        async with tracking(self.services.cache) as tracker:
+            response = await super().__call__(request)
+            context = request.get(CONTEXT)
+            if (
+                isinstance(response, web.Response)
+                and isinstance(response.body, bytes)
+                and isinstance(context, Context)
+                and not body.lstrip().startswith(b"[")
+                and set(response.headers) <= {"Content-Type"}
+            ):
+                await self.responses.store(key, tracker, context, response.status, response.body)
+        response.headers[CACHE_HEADER] = "MISS"
+        return response
 
     async def get_context(
         self, request: web.Request, response: web.Response | web.WebSocketResponse
     ) -> Context:
-        return Context(
+        context = Context(
             services=self.services,
             bearer=_bearer(request.headers.get("Authorization")),
             store_code=request.headers.get("Store"),
             request_headers=request.headers,
             response_headers=response.headers,
         )
+        request[CONTEXT] = context
+        return context
+
+    async def on_ws_connect(self, context: Context) -> None:
+        """A WebSocket may carry its token in `connection_init`'s payload instead of the upgrade
+        request's `Authorization` header (browsers cannot set headers on WebSockets)."""
+        params = context.connection_params or {}
+        header = params.get("Authorization") or params.get("authorization")
+        if isinstance(header, str) and header.strip():
+            context.bearer = _bearer(header)
+            context._viewer = None
 
     def create_response(
         self,
@@ -93,9 +144,12 @@ async def healthz(request: web.Request) -> web.Response:
     )
 
 
-def create_app(settings: Settings, *, manage_database: bool = True) -> web.Application:
-    """`manage_database=False` leaves the ORM to the caller (tests open their own database)."""
-    services = build_services(settings)
+def create_app(
+    settings: Settings, *, manage_database: bool = True, clock: Clock | None = None
+) -> web.Application:
+    """`manage_database=False` leaves the ORM to the caller (tests open their own database);
+    `clock` replaces the system clock (tests)."""
+    services = build_services(settings, clock=clock)
     app = web.Application(client_max_size=MAX_REQUEST_BYTES)
     app[SERVICES] = services
 
@@ -116,17 +170,56 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> web.Appli
         from engine.segments.jobs import RefreshRunner, listen_dsn
 
         runner = RefreshRunner(
-            poll_seconds=settings.refresh_poll_seconds, listen_dsn=listen_dsn(settings.database_url)
+            poll_seconds=settings.refresh_poll_seconds,
+            listen_dsn=listen_dsn(settings.database_url),
+            cache=services.cache,
+            clock=services.clock,
         )
         await runner.start()
         yield
         await runner.stop()
+
+    async def membership_feed(app: web.Application) -> AsyncIterator[None]:
+        from engine.segments import feed
+        from engine.segments.jobs import listen_dsn
+
+        feed.configure(settings.feed_poll_seconds)
+        dsn = listen_dsn(settings.database_url)
+        listener = feed.Listener(dsn) if dsn else None
+        if listener is not None:
+            await listener.start()
+        yield
+        if listener is not None:
+            await listener.stop()
+
+    async def webhook_deliverer(app: web.Application) -> AsyncIterator[None]:
+        from mageseg.webhooks import Deliverer
+
+        deliverer = Deliverer.from_settings(settings)
+        await deliverer.start()
+        yield
+        await deliverer.stop()
 
     if manage_database:
         app.cleanup_ctx.append(database)
     app.cleanup_ctx.append(cache)
     if settings.refresh_in_process:
         app.cleanup_ctx.append(segment_refresh_runner)
+
+    async def segment_time_runner(app: web.Application) -> AsyncIterator[None]:
+        runner = TimeRunner(
+            services.clock, poll_seconds=settings.time_poll_seconds, cache=services.cache
+        )
+        app[TIME_RUNNER] = runner
+        await runner.start()
+        yield
+        await runner.stop()
+
+    if settings.time_in_process:
+        app.cleanup_ctx.append(segment_time_runner)
+    app.cleanup_ctx.append(membership_feed)
+    if settings.webhooks_in_process:
+        app.cleanup_ctx.append(webhook_deliverer)
     schema = build_schema(
         max_depth=settings.max_query_depth,
         max_tokens=settings.max_query_tokens,
@@ -134,7 +227,11 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> web.Appli
         debug=settings.debug,
     )
     view = MagesegView(
-        services, schema=schema, graphql_ide="graphiql" if settings.graphiql else None
+        services,
+        schema=schema,
+        graphql_ide="graphiql" if settings.graphiql else None,
+        # Subscriptions speak graphql-transport-ws only (the legacy graphql-ws is not offered).
+        subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
     )
     app.router.add_route("*", "/graphql", view)
     app.router.add_get("/healthz", healthz)

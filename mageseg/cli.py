@@ -1,5 +1,5 @@
 """`mageseg`: serve, migrate, seed, import, export-schema, admin-token create|revoke|list,
-refresh, worker."""
+refresh, worker, expire-segments."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from tortoise.context import TortoiseContext
 from engine import auth
 from engine.cache import Cache
 from engine.errors import DomainError
+from engine.invalidation import current_cache, tracking
 from engine.stores import invalidate_stores
 from graph.schema import schema_sdl
 from mageseg.app import create_app
@@ -39,17 +40,25 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 async def _with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
+    """Run `work` with the database open, inside one tracking block: what it writes invalidates
+    the cached answers of running servers (sharing Redis) when it ends."""
     await migrate(settings.database_url)
-    async with TortoiseContext() as ctx:
-        await ctx.init(config=tortoise_config(settings.database_url))
-        return await work()
+    cache = Cache.create(settings.redis_url, settings.cache_namespace)
+    try:
+        async with TortoiseContext() as ctx:
+            await ctx.init(config=tortoise_config(settings.database_url))
+            async with tracking(cache):
+                return await work()
+    finally:
+        await cache.close()
 
 
 async def _forget_cached_stores(settings: Settings) -> None:
-    """Seeds add websites and store views behind the cache's back: drop cached snapshots."""
+    """Seeds write behind the cache's back: every cached value is dropped (epoch bump)."""
     cache = Cache.create(settings.redis_url, settings.cache_namespace)
     try:
         await invalidate_stores(cache)
+        await cache.invalidate_all()
     finally:
         await cache.close()
 
@@ -280,12 +289,43 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     return asyncio.run(_with_database(settings, work))
 
 
+def _print_time_runs(runs: Sequence[Any]) -> None:
+    for run in runs:
+        deferred = f", deferred {list(run.deferred)}" if run.deferred else ""
+        print(
+            f"website {run.website_id} {run.local_date.isoformat()}: "
+            f"{len(run.segment_ids)} time-dependent segments, {run.entered} entered, "
+            f"{run.exited} exited{deferred} ({run.duration_ms} ms)"
+        )
+
+
+def cmd_expire_segments(args: argparse.Namespace) -> int:
+    """`expire-segments`: the time-driven re-evaluation of every website whose local date
+    changed since its last run (what the runners do at each local midnight), once, now."""
+    from engine.clock import SystemClock
+    from engine.segments import timeline
+
+    settings = _settings(args)
+
+    async def work() -> int:
+        runs = await timeline.run_due(SystemClock().now())
+        _print_time_runs(runs)
+        if not runs:
+            print("nothing due: every website's day is done")
+        return 1 if any(run.deferred for run in runs) else 0
+
+    return asyncio.run(_with_database(settings, work))
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
-    """`worker`: runs queued segment refreshes until stopped (SIGINT/SIGTERM); `--once` runs
-    what is queued now and exits."""
+    """`worker`: runs queued segment refreshes and the time-driven re-evaluation at each
+    website's local midnight until stopped (SIGINT/SIGTERM); `--once` runs what is queued and
+    due now and exits."""
     import signal
 
-    from engine.segments import jobs
+    from engine.clock import SystemClock
+    from engine.segments import feed, jobs, timeline
+    from mageseg.webhooks import Deliverer
     from models.segments import MagentoCustomersegmentSegment
 
     settings = _settings(args)
@@ -301,18 +341,53 @@ def cmd_worker(args: argparse.Namespace) -> int:
         )
         for result in results:
             _print_refresh(result, names.get(result.segment_id, ""))
+        runs = await timeline.run_due(SystemClock().now())
+        _print_time_runs([run for run in runs if run.segment_ids or run.deferred])
+        deliverer = Deliverer.from_settings(settings)
+        await deliverer.start(background=False)
+        try:
+            sent = 0
+            while attempted := await deliverer.deliver_once():
+                sent += attempted
+        finally:
+            await deliverer.stop()
+        if sent:
+            print(f"webhooks: {sent} delivery attempts")
         return 1 if any(r.error is not None for r in results) else 0
 
     async def forever() -> int:
         runner = jobs.RefreshRunner(
-            poll_seconds=poll, listen_dsn=jobs.listen_dsn(settings.database_url)
+            poll_seconds=poll,
+            listen_dsn=jobs.listen_dsn(settings.database_url),
+            cache=current_cache(),
+        )
+        time_runner = timeline.TimeRunner(
+            SystemClock(), poll_seconds=settings.time_poll_seconds, cache=current_cache()
         )
         task = asyncio.current_task()
         assert task is not None
         asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
-        print("mageseg worker: running queued segment refreshes. Stop with Ctrl-C.", flush=True)
-        with contextlib.suppress(asyncio.CancelledError):
-            await runner.run_forever()
+        print(
+            "mageseg worker: running queued segment refreshes, the midnight time runs and "
+            "webhook deliveries. Stop with Ctrl-C.",
+            flush=True,
+        )
+        deliverer = Deliverer.from_settings(settings)
+        feed.configure(settings.feed_poll_seconds)
+        dsn = jobs.listen_dsn(settings.database_url)
+        listener = feed.Listener(dsn) if dsn else None
+        if listener is not None:
+            await listener.start()  # other processes' announcements wake the deliverer
+        await time_runner.start()
+        await deliverer.start()
+        try:
+            with contextlib.suppress(asyncio.CancelledError):
+                await runner.run_forever()
+        finally:
+            await deliverer.stop()
+            await time_runner.stop()
+            if listener is not None:
+                await listener.stop()
         return 0
 
     try:
@@ -379,13 +454,21 @@ def build_parser() -> argparse.ArgumentParser:
     refresh_cmd.add_argument("--all", action="store_true", help="every segment with stored members")
     refresh_cmd.set_defaults(run=cmd_refresh)
 
-    worker = commands.add_parser("worker", help="run queued segment refreshes")
+    worker = commands.add_parser(
+        "worker", help="run queued segment refreshes, time runs and webhook deliveries"
+    )
     _database_options(worker)
     worker.add_argument("--once", action="store_true", help="run what is queued now, then exit")
     worker.add_argument(
         "--poll-seconds", type=float, help="overrides MAGESEG_REFRESH_POLL_SECONDS (30)"
     )
     worker.set_defaults(run=cmd_worker)
+
+    expire = commands.add_parser(
+        "expire-segments", help="re-evaluate date-relative segments of websites past midnight"
+    )
+    _database_options(expire)
+    expire.set_defaults(run=cmd_expire_segments)
     return parser
 
 

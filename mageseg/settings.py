@@ -40,6 +40,23 @@ class Settings:
     # `mageseg worker` processes should run them (PostgreSQL). The poll is the fallback wake-up.
     refresh_in_process: bool = True
     refresh_poll_seconds: float = 30.0
+    # Time-driven re-evaluation (relative dates) at each website's local midnight runs in the
+    # server process; set false when only `mageseg worker` processes should run it. The runner
+    # also wakes every poll, so a missed midnight (process down, clock jump) is caught up.
+    time_in_process: bool = True
+    time_poll_seconds: float = 300.0
+    # Webhook deliveries (mageseg/webhooks.py) run in the server process too; set false when only
+    # `mageseg worker` processes should send them. Retry n waits backoff * 2**(n-1) seconds (at
+    # most backoff_max, plus up to 20% jitter); after max_attempts a delivery is failed.
+    webhooks_in_process: bool = True
+    webhook_poll_seconds: float = 5.0
+    webhook_timeout_seconds: float = 10.0
+    webhook_lease_seconds: float = 60.0
+    webhook_max_attempts: int = 8
+    webhook_backoff_seconds: float = 10.0
+    webhook_backoff_max_seconds: float = 3600.0
+    # Subscriptions wake on NOTIFY (PostgreSQL) or in-process announcements, else on this poll.
+    feed_poll_seconds: float = 1.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

@@ -122,10 +122,14 @@ class MagesegCustomersegmentTimeRun(Model):
 
     id = fields.IntField(primary_key=True)
     website: fields.ForeignKeyRelation[StoreWebsite] = fields.ForeignKeyField(
-        "models.StoreWebsite", related_name="segment_time_runs", on_delete=fields.CASCADE, unique=True
+        "models.StoreWebsite",
+        related_name="segment_time_runs",
+        on_delete=fields.CASCADE,
+        unique=True,
     )
     last_local_date = fields.DateField()
     ran_at = fields.DatetimeField()
 
     class Meta:
         table = "mageseg_customersegment_time_run"
+        unique_together = (("website",),)

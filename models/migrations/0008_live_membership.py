@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 ('last_local_date', fields.DateField()),
                 ('ran_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'mageseg_customersegment_time_run', 'app': 'models', 'pk_attr': 'id', 'table_description': "`mageseg_customersegment_time_run`: the last local date (in the website's timezone) whose"},
+            options={'table': 'mageseg_customersegment_time_run', 'app': 'models', 'unique_together': (('website',),), 'pk_attr': 'id', 'table_description': "`mageseg_customersegment_time_run`: the last local date (in the website's timezone) whose"},
             bases=['Model'],
         ),
         ops.CreateModel(
