@@ -52,3 +52,4 @@ class OauthToken(Model):
 
     class Meta:
         table = "oauth_token"
+        indexes = (("customer_id",),)

@@ -56,3 +56,4 @@ class MagentoCustomerbalanceHistory(Model):
 
     class Meta:
         table = "magento_customerbalance_history"
+        indexes = (("balance_id",),)

@@ -153,6 +153,7 @@ class CatalogCategoryProduct(Model):
 
     class Meta:
         table = "catalog_category_product"
+        indexes = (("product_id",),)
         unique_together = (("category", "product"),)
 
 

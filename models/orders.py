@@ -195,6 +195,7 @@ class SalesOrderPayment(Model):
 
     class Meta:
         table = "sales_order_payment"
+        indexes = (("parent_id",),)
 
 
 class SalesOrderStatusHistory(Model):
@@ -212,3 +213,4 @@ class SalesOrderStatusHistory(Model):
 
     class Meta:
         table = "sales_order_status_history"
+        indexes = (("parent_id",),)

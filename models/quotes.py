@@ -155,3 +155,4 @@ class QuoteAddress(Model):
 
     class Meta:
         table = "quote_address"
+        indexes = (("quote_id",),)

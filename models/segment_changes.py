@@ -67,6 +67,7 @@ class MagesegCustomersegmentWebhook(Model):
 
     class Meta:
         table = "mageseg_customersegment_webhook"
+        indexes = (("segment_id",),)
 
 
 class MagesegCustomersegmentWebhookDelivery(Model):
@@ -93,7 +94,7 @@ class MagesegCustomersegmentWebhookDelivery(Model):
     class Meta:
         table = "mageseg_customersegment_webhook_delivery"
         unique_together = (("webhook", "history"),)
-        indexes = (("status", "next_attempt_at"),)
+        indexes = (("status", "next_attempt_at"), ("history_id",))
 
 
 class MagesegCustomersegmentWebhookAttempt(Model):
@@ -114,6 +115,7 @@ class MagesegCustomersegmentWebhookAttempt(Model):
 
     class Meta:
         table = "mageseg_customersegment_webhook_attempt"
+        indexes = (("delivery_id",),)
 
 
 class MagesegCustomersegmentTimeRun(Model):

@@ -26,6 +26,7 @@ class CustomerVisitor(Model):
 
     class Meta:
         table = "customer_visitor"
+        indexes = (("customer_id",),)
 
 
 class ReportViewedProductIndex(Model):
