@@ -73,6 +73,8 @@ def as_utc(moment: datetime) -> datetime:
     """An aware UTC instant; naive datetimes from the database are UTC."""
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
+    if moment.tzinfo is UTC:  # already (the database's timestamps): the same instant
+        return moment
     return moment.astimezone(UTC)
 
 

@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from engine.cache import Family, family_scope
 from engine.invalidation import Scope, Topic, current_cache, expires, record
 from engine.segments.compare import day_start, local_date
-from engine.segments.evaluate import evaluate
+from engine.segments.evaluate import evaluate_each
 from engine.segments.facts import load_facts
 from engine.segments.snapshot import combined, website_segments
 from engine.stores import snapshot as stores_snapshot
@@ -101,4 +101,5 @@ async def _evaluate(
     facts = await load_facts(
         everything, scope, customer_id=customer_id, quote_id=quote_id, visitor_id=visitor_id
     )
-    return [s.segment_id for s in segments if evaluate(s.tree, facts, scope)]
+    results = evaluate_each((s.tree for s in segments), facts, scope)
+    return [s.segment_id for s, inside in zip(segments, results, strict=True) if inside]

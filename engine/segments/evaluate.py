@@ -222,6 +222,10 @@ class _Evaluator:
         self.scope = scope
         self.tz = scope.timezone
         self._entered: set[int] = set()
+        self._thresholds: dict[int, datetime] = {}  # UpToDate days -> threshold at scope.now
+        # Sub-selections by what they select (segments share them: "orders within 30 days"):
+        # pure functions of the facts, which never change during an evaluation.
+        self._selections: dict[tuple[Any, ...], list[Any] | None] = {}
 
     def _need(self, *sources: Source) -> None:
         missing = [s.value for s in sources if s not in self.facts.sources]
@@ -296,7 +300,10 @@ class _Evaluator:
 
     def _date_holds(self, node: UpToDate | DateRange, at: datetime) -> bool:
         if isinstance(node, UpToDate):
-            threshold = cmp.up_to_date_threshold(self.scope.now, node.days, self.tz)
+            threshold = self._thresholds.get(node.days)
+            if threshold is None:
+                threshold = cmp.up_to_date_threshold(self.scope.now, node.days, self.tz)
+                self._thresholds[node.days] = threshold
             return cmp.order(node.operator, cmp.as_utc(at), threshold)
         inside = cmp.in_date_range(at, node.start, node.end, self.tz)
         return inside if node.operator is Operator.IS else not inside
@@ -388,10 +395,18 @@ class _Evaluator:
         return tuple(line for order in self.facts.orders for line in order.items)
 
     def matching_lines(self, node: ProductList | ProductHistory) -> list[Line] | None:
+        origin = node.source if isinstance(node, ProductList) else node.action
+        key = (type(node), origin, node.aggregator, node.conditions)
+        if key in self._selections:
+            return self._selections[key]
         lines = self.product_lines(node)
-        if lines is None:
-            return None
-        return self.passing(node.aggregator, node.conditions, lines, self.product_node)
+        found = (
+            None
+            if lines is None
+            else self.passing(node.aggregator, node.conditions, lines, self.product_node)
+        )
+        self._selections[key] = found
+        return found
 
     def cart_value(
         self, node: CartAmount | CartLineItems | CartProductsQuantity, cart: Cart
@@ -409,7 +424,14 @@ class _Evaluator:
         if self.facts.is_guest:
             return None
         self._need(Source.ORDERS)
-        return self.passing(node.aggregator, node.conditions, self.facts.orders, self.order_filter)
+        key = (Order, node.aggregator, node.conditions)
+        found = self._selections.get(key)
+        if found is None:
+            found = self.passing(
+                node.aggregator, node.conditions, self.facts.orders, self.order_filter
+            )
+            self._selections[key] = found
+        return found
 
     @staticmethod
     def sales_value(
@@ -532,6 +554,12 @@ class _Evaluator:
 def evaluate(tree: Combine, facts: Facts, scope: Scope) -> bool:
     """Whether the shopper the facts describe matches `tree` in `scope`."""
     return _Evaluator(facts, scope).holds(tree)
+
+
+def evaluate_each(trees: Iterable[Combine], facts: Facts, scope: Scope) -> list[bool]:
+    """`evaluate` of every tree on the same facts (one evaluator: its per-scope work is shared)."""
+    evaluator = _Evaluator(facts, scope)
+    return [evaluator.holds(tree) for tree in trees]
 
 
 # --- explanation ------------------------------------------------------------------------------

@@ -27,13 +27,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from tortoise.backends.base.client import TransactionalDBClient
 from tortoise.models import Model
+from tortoise.transactions import in_transaction
 
 from engine.segments.catalog_types import (
     AttributeSpec,
@@ -44,6 +46,7 @@ from engine.segments.catalog_types import (
     Subject,
 )
 from engine.segments.scope import Scope
+from engine.segments.sql import Dialect, dialect_of
 from engine.segments.tree import (
     AddressAttribute,
     AddressHasRegion,
@@ -219,6 +222,28 @@ class Needs:
     address_eav: set[EavKey] = field(default_factory=set)
     product_eav: set[EavKey] = field(default_factory=set)
     categories: bool = False
+    product_row: bool = False
+    """Whether a product attribute reads a column of `catalog_product_entity` itself."""
+    customer_columns: set[str] = field(default_factory=lambda: {"entity_id"})
+    address_columns: set[str] = field(default_factory=lambda: {"entity_id"})
+    order_address_columns: set[str] = field(
+        default_factory=lambda: {"entity_id", "parent_id", "address_type"}
+    )
+    """The columns of the customer, address and order address rows the tree reads (the rows
+    carry only those: a wide row costs more to fetch and convert than the query itself)."""
+
+
+CART_COLUMNS = (
+    "entity_id",
+    "base_subtotal",
+    "base_grand_total",
+    "base_tax_amount",
+    "base_shipping_amount",
+    "items_count",
+    "items_qty",
+)
+"""The quote columns the cart conditions read (`evaluate.CART_AMOUNT_COLUMNS`, line items,
+products quantity)."""
 
 
 def _spec(scope: Scope, subject: Subject, code: str) -> AttributeSpec:
@@ -226,6 +251,12 @@ def _spec(scope: Scope, subject: Subject, code: str) -> AttributeSpec:
     if spec is None:
         raise LookupError(f"{subject.value} attribute {code!r} is not in the catalogue")
     return spec
+
+
+def _note_column(spec: AttributeSpec, columns: set[str]) -> None:
+    source = spec.source
+    if isinstance(source, StaticColumn | Derived) and source.column:
+        columns.add(source.column)
 
 
 def _note_attribute(spec: AttributeSpec, eav: set[EavKey], needs: Needs) -> None:
@@ -236,6 +267,38 @@ def _note_attribute(spec: AttributeSpec, eav: set[EavKey], needs: Needs) -> None
         needs.categories = True
     else:
         assert isinstance(source, StaticColumn | Derived)
+
+
+_NEEDS_LIMIT = 64
+# id(tree) -> (tree, catalog, referenced, needs): the objects held keep the id unique.
+_needs_memo: dict[int, tuple[Combine, object, object, Needs]] = {}
+
+
+def _memo_needs(tree: Combine, scope: Scope) -> Needs:
+    """`needs_of`, memoized for the very same tree, catalogue and referenced trees (a snapshot's
+    `combined` trees are reused from call to call). Returns a copy the caller may change."""
+    found = _needs_memo.get(id(tree))
+    if (
+        found is None
+        or found[0] is not tree
+        or found[1] is not scope.catalog
+        or found[2] is not scope.referenced
+    ):
+        if len(_needs_memo) >= _NEEDS_LIMIT:
+            _needs_memo.clear()
+        found = (tree, scope.catalog, scope.referenced, needs_of(tree, scope))
+        _needs_memo[id(tree)] = found
+    needs = found[3]
+    return replace(
+        needs,
+        sources=set(needs.sources),
+        customer_eav=set(needs.customer_eav),
+        customer_columns=set(needs.customer_columns),
+        address_columns=set(needs.address_columns),
+        order_address_columns=set(needs.order_address_columns),
+        address_eav=set(needs.address_eav),
+        product_eav=set(needs.product_eav),
+    )
 
 
 def needs_of(tree: Combine, scope: Scope) -> Needs:
@@ -249,7 +312,9 @@ def needs_of(tree: Combine, scope: Scope) -> Needs:
                 pass
             case CustomerAttribute(attribute=code):
                 needs.sources.add(Source.CUSTOMER)
-                _note_attribute(_spec(scope, Subject.CUSTOMER, code), needs.customer_eav, needs)
+                spec = _spec(scope, Subject.CUSTOMER, code)
+                _note_attribute(spec, needs.customer_eav, needs)
+                _note_column(spec, needs.customer_columns)
             case Newsletter():
                 needs.sources.add(Source.NEWSLETTER)
             case StoreCredit():
@@ -258,9 +323,14 @@ def needs_of(tree: Combine, scope: Scope) -> Needs:
                 needs.sources.add(Source.ADDRESSES)
             case DefaultAddress():
                 needs.sources.add(Source.CUSTOMER)
+                needs.customer_columns.update(("default_billing", "default_shipping"))
             case AddressAttribute(attribute=code):
-                _note_attribute(_spec(scope, Subject.ADDRESS, code), needs.address_eav, needs)
-            case AddressHasRegion() | OrderAddressType() | OrderStatus() | UpToDate() | DateRange():
+                spec = _spec(scope, Subject.ADDRESS, code)
+                _note_attribute(spec, needs.address_eav, needs)
+                _note_column(spec, needs.address_columns)
+            case AddressHasRegion():
+                needs.address_columns.update(("region_id", "region"))
+            case OrderAddressType() | OrderStatus() | UpToDate() | DateRange():
                 pass
             case CartAmount() | CartLineItems() | CartProductsQuantity():
                 needs.sources.add(Source.CARTS)
@@ -277,7 +347,10 @@ def needs_of(tree: Combine, scope: Scope) -> Needs:
                 else:
                     needs.sources.update((Source.ORDERS, Source.ORDER_ITEMS))
             case ProductAttribute(attribute=code):
-                _note_attribute(_spec(scope, Subject.PRODUCT, code), needs.product_eav, needs)
+                spec = _spec(scope, Subject.PRODUCT, code)
+                _note_attribute(spec, needs.product_eav, needs)
+                if isinstance(spec.source, StaticColumn):
+                    needs.product_row = True
             case SalesAmount() | OrdersNumber() | PurchasedQuantity():
                 needs.sources.add(Source.ORDERS)
             case OrderAddress():
@@ -286,6 +359,7 @@ def needs_of(tree: Combine, scope: Scope) -> Needs:
                 spec = _spec(scope, Subject.ORDER_ADDRESS, code)
                 if not isinstance(spec.source, StaticColumn):
                     raise LookupError(f"order address attribute {code!r} is not a column")
+                needs.order_address_columns.add(spec.source.column)
             case SegmentMembership(segment_id=segment_id):
                 if segment_id not in visited:
                     visited.add(segment_id)
@@ -336,10 +410,31 @@ async def load_facts(
     customer_id: int | None,
     quote_id: int | None,
     visitor_id: int | None,
+    product_rows: bool = False,
 ) -> Facts:
     """What `tree` reads about one customer (`customer_id`) or one guest (`quote_id` and/or
-    `visitor_id`), in the website of `scope`."""
-    needs = needs_of(tree, scope)
+    `visitor_id`), in the website of `scope`. The products' own rows are read when a condition
+    reads one of their columns, or always with `product_rows` (an explanation shows their sku).
+
+    On PostgreSQL outside a transaction (the storefront) the queries share one pooled connection
+    in a read-committed transaction, as each would see alone, instead of taking (and resetting)
+    a pool connection each; inside the caller's transaction they run in it."""
+    needs = _memo_needs(tree, scope)
+    needs.product_row = needs.product_row or product_rows
+    db: Any = CustomerEntity._meta.db
+    if dialect_of(db) is Dialect.POSTGRES and not isinstance(db, TransactionalDBClient):
+        async with in_transaction(db.connection_name):
+            return await _load(needs, scope, customer_id, quote_id, visitor_id)
+    return await _load(needs, scope, customer_id, quote_id, visitor_id)
+
+
+async def _load(
+    needs: Needs,
+    scope: Scope,
+    customer_id: int | None,
+    quote_id: int | None,
+    visitor_id: int | None,
+) -> Facts:
     wanted = needs.sources
     stores = list(scope.store_ids)
     customer: Record | None = None
@@ -354,14 +449,18 @@ async def load_facts(
     guest = customer_id is None
 
     if not guest and Source.CUSTOMER in wanted:
-        rows = await CustomerEntity.filter(entity_id=customer_id).values()
+        rows = await CustomerEntity.filter(entity_id=customer_id).values(
+            *sorted(needs.customer_columns)
+        )
         if rows:
             eav = await _eav_values(needs.customer_eav, {"entity_id": customer_id})
             customer = Record(int(rows[0]["entity_id"]), rows[0], eav.get(customer_id or 0, {}))
 
     if not guest and Source.ADDRESSES in wanted:
         rows = (
-            await CustomerAddressEntity.filter(parent_id=customer_id).order_by("entity_id").values()
+            await CustomerAddressEntity.filter(parent_id=customer_id)
+            .order_by("entity_id")
+            .values(*sorted(needs.address_columns))
         )
         eav = await _eav_values(needs.address_eav, {"entity__parent_id": customer_id})
         addresses = tuple(
@@ -388,7 +487,7 @@ async def load_facts(
             if quote_id is not None
             else query.filter(customer_id=customer_id)
         )
-        quote_rows = await query.order_by("entity_id").values()
+        quote_rows = await query.order_by("entity_id").values(*CART_COLUMNS)
         items: dict[int, list[Line]] = defaultdict(list)
         if Source.CART_ITEMS in wanted and quote_rows:
             item_rows = (
@@ -448,7 +547,7 @@ async def load_facts(
             for r in (
                 await SalesOrderAddress.filter(parent_id__in=order_ids)
                 .order_by("entity_id")
-                .values()
+                .values(*sorted(needs.order_address_columns))
             ):
                 order_addresses[int(r["parent_id"])].append(Record(int(r["entity_id"]), r))
         orders = tuple(
@@ -471,7 +570,14 @@ async def load_facts(
         lines.extend(line for order in orders for line in order.items)
         product_ids = sorted({line.product_id for line in lines if line.product_id is not None})
         if product_ids:
-            rows = await CatalogProductEntity.filter(entity_id__in=product_ids).values()
+            # The row itself only when a condition reads one of its columns: a product that does
+            # not exist has no custom values nor category links either (foreign keys), so it
+            # reads as an empty record, exactly as a missing product does.
+            rows = (
+                await CatalogProductEntity.filter(entity_id__in=product_ids).values()
+                if needs.product_row
+                else [{"entity_id": pid} for pid in product_ids]
+            )
             eav = await _eav_values(needs.product_eav, {"entity_id__in": product_ids}, store_id=0)
             links: dict[int, set[int]] = defaultdict(set)
             if needs.categories:

@@ -24,7 +24,7 @@ from engine.invalidation import Topic, after_commit, current_cache, touch
 from engine.segments import events as ev
 from engine.segments import history
 from engine.segments.changes import MembershipChange
-from engine.segments.evaluate import evaluate
+from engine.segments.evaluate import evaluate_each
 from engine.segments.facts import load_facts
 from engine.segments.scope import Scope
 from engine.segments.snapshot import ActiveSegment, WebsiteSegments, combined, website_segments
@@ -158,7 +158,8 @@ async def _reevaluate(
     facts = await load_facts(
         combined(listening), scope, customer_id=customer_id, quote_id=None, visitor_id=None
     )
-    matched = {s.segment_id for s in listening if evaluate(s.tree, facts, scope)}
+    results = evaluate_each((s.tree for s in listening), facts, scope)
+    matched = {s.segment_id for s, inside in zip(listening, results, strict=True) if inside}
     ids = [s.segment_id for s in listening]
     conn: Any = MagentoCustomersegmentCustomer._meta.db
     dialect = dialect_of(conn)

@@ -641,7 +641,12 @@ async def explain(
     tree = await stored.load_tree(segment, catalog)
     scope = await build_scope(website_id, tree, catalog=catalog)
     seen = await facts.load_facts(
-        tree, scope, customer_id=customer_id, quote_id=quote_id, visitor_id=visitor_id
+        tree,
+        scope,
+        customer_id=customer_id,
+        quote_id=quote_id,
+        visitor_id=visitor_id,
+        product_rows=True,
     )
     explanation = evaluate.explain(tree, seen, scope)
     return Explained(matched=explanation.result, nodes=list(evaluate.walk(explanation)))

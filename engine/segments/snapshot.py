@@ -116,8 +116,23 @@ class WebsiteSegments:
 
 
 def combined(segments: Iterable[ActiveSegment]) -> Combine:
-    """One tree holding every segment's tree, so `load_facts` fetches their facts at once."""
-    return Combine(Aggregator.ANY, True, tuple(s.tree for s in segments))
+    """One tree holding every segment's tree, so `load_facts` fetches their facts at once. The
+    same segments (the very objects of one snapshot) give the very same tree, so what
+    `load_facts` learns from walking it is memoized with it."""
+    chosen = tuple(segments)
+    key = tuple(id(s) for s in chosen)
+    found = _combined.get(key)
+    if found is not None and all(a is b for a, b in zip(found[0], chosen, strict=True)):
+        return found[1]
+    tree = Combine(Aggregator.ANY, True, tuple(s.tree for s in chosen))
+    if len(_combined) >= _COMBINED_LIMIT:
+        _combined.clear()
+    _combined[key] = (chosen, tree)  # holding `chosen` keeps the ids in the key unique
+    return tree
+
+
+_COMBINED_LIMIT = 64
+_combined: dict[tuple[int, ...], tuple[tuple[ActiveSegment, ...], Combine]] = {}
 
 
 # Per cache (so a test's fresh cache never sees another's memo): website id -> snapshot.
