@@ -110,7 +110,9 @@ class Cache:
             db=db,
             password=url.password,
             serializer=PickleSerializer(),
-            timeout=timeout,
+            # aiocache's own per-call timeout wraps every call in a new task (asyncio.wait_for),
+            # which costs more than the round trip: the socket and pool timeouts bound it instead.
+            timeout=None,
             create_connection_timeout=timeout,
             pool_max_size=POOL_SIZE,
             # A blocking pool waits for a free connection instead of failing under bursts.

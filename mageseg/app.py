@@ -51,6 +51,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
 # Where the view keeps a request's GraphQL context, for the response cache to read after it ran.
 CONTEXT = web.RequestKey("mageseg_context", Context)
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
+HIT_HEADERS = {**JSON_HEADERS, CACHE_HEADER: "HIT"}
 
 
 def _bearer(header: str | None) -> str | None:
@@ -70,13 +71,15 @@ class MagesegView(GraphQLView[Context, None]):
         """A POSTed operation runs inside one tracking block (bumps and after-commit callbacks
         are done before the response leaves); hot storefront queries answer from the
         full-response cache (`mageseg/response_cache.py`) without touching GraphQL."""
-        if request.method != "POST" or self.is_websocket_request(request):
+        # A WebSocket handshake is a GET, so a POST is never one (strawberry's own check costs
+        # as much as a cache hit's parsing).
+        if request.method != "POST":
             return await super().__call__(request)
         body = await request.read()
         key = response_key(body, request.headers)
         cached = await self.responses.lookup(key)
         if cached is not None:
-            return web.Response(body=cached, headers={**JSON_HEADERS, CACHE_HEADER: "HIT"})
+            return web.Response(body=cached, headers=HIT_HEADERS)
         async with tracking(self.services.cache) as tracker:
             response = await super().__call__(request)
             context = request.get(CONTEXT)

@@ -14,10 +14,11 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 from tortoise.context import TortoiseContext
+from tortoise.exceptions import IntegrityError
 
 from engine import auth
 from engine.cache import Cache
-from engine.errors import DomainError
+from engine.errors import AlreadyExists, DomainError
 from engine.invalidation import current_cache, tracking
 from engine.stores import invalidate_stores
 from graph.schema import schema_sdl
@@ -74,7 +75,10 @@ async def _prepare_demo(settings: Settings, seed: bool) -> str:
         if any(i.name == DEMO_INTEGRATION for i in await auth.list_integrations()):
             await auth.revoke_integration(DEMO_INTEGRATION)
             return await auth.rotate_integration_token(DEMO_INTEGRATION)
-        return await auth.create_integration_token(DEMO_INTEGRATION)
+        try:
+            return await auth.create_integration_token(DEMO_INTEGRATION)
+        except (AlreadyExists, IntegrityError):  # another process starting now created it
+            return await auth.rotate_integration_token(DEMO_INTEGRATION)
 
     return await _with_database(settings, work)
 

@@ -22,7 +22,6 @@ import math
 import time
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from engine.auth import ViewerKind
@@ -37,23 +36,17 @@ HEADER = "X-Mageseg-Cache"
 CACHEABLE_FIELDS = frozenset({"customerSegments", "storeConfig", "__typename"})
 # Request headers that change an answer.
 KEY_HEADERS = ("Store", "Authorization", "X-Magento-Visitor")
+ENTRY_FIELDS = 5
 # How many keys a process remembers the scopes of.
 LOCAL_KEYS = 100_000
 
 
-@dataclass(frozen=True)
-class Entry:
-    """A cached response body and what it is valid for."""
-
-    scopes: tuple[Scope, ...]
-    versions: tuple[int, ...]
-    body: bytes
-    # Seconds since the epoch, by the services' clock, after which the answer is no longer
-    # right (a relative date at local midnight), or None.
-    valid_until: float | None
-    # Seconds since the epoch, by the system clock (as `auth.authenticate`), when the caller's
-    # token expires, or None.
-    token_expires_at: float | None
+# A cached response, stored as a plain tuple (it unpickles in a third of a dataclass's time):
+# (scopes, their versions, body, valid_until, token_expires_at). `valid_until`: seconds since the
+# epoch, by the services' clock, after which the answer is no longer right (a relative date at
+# local midnight), or None. `token_expires_at`: seconds since the epoch, by the system clock (as
+# `auth.authenticate`), when the caller's token expires, or None.
+Entry = tuple[tuple[Scope, ...], tuple[int, ...], bytes, float | None, float | None]
 
 
 def response_key(body: bytes, headers: Mapping[str, str]) -> str:
@@ -79,19 +72,21 @@ class ResponseCache:
         """The cached body for `key` when it is still valid, else None."""
         scopes = self._scopes.get(key)
         found, versions = await self.cache.get_checked(f"response:{key}", scopes or ())
-        if not isinstance(found, Entry):
+        if type(found) is not tuple or len(found) != ENTRY_FIELDS:
+            return None  # absent, or stored by another release
+        entry: Entry = found
+        stored_scopes, stored_versions, body, valid_until, token_expires_at = entry
+        if scopes is None or scopes != stored_scopes:
+            versions = await self.cache.versions(stored_scopes)
+        if versions != stored_versions:
             return None
-        if scopes is None or scopes != found.scopes:
-            versions = await self.cache.versions(found.scopes)
-        if versions != found.versions:
+        if valid_until is not None and self.clock.now().timestamp() >= valid_until:
             return None
-        if found.valid_until is not None and self.clock.now().timestamp() >= found.valid_until:
-            return None
-        if found.token_expires_at is not None and time.time() >= found.token_expires_at:
+        if token_expires_at is not None and time.time() >= token_expires_at:
             return None
         if scopes is None:
-            self._remember(key, found.scopes)
-        return found.body
+            self._remember(key, stored_scopes)
+        return body
 
     async def store(
         self, key: str, tracker: Tracker, context: Context, status: int, body: bytes
@@ -130,7 +125,7 @@ class ResponseCache:
             ttl = min(ttl, token_expires_at - time.time())
         if ttl <= 0:
             return False
-        entry = Entry(scopes, versions, body, valid_until, token_expires_at)
+        entry: Entry = (scopes, versions, body, valid_until, token_expires_at)
         await self.cache.put(f"response:{key}", entry, ttl=max(1, math.ceil(ttl)))
         self._remember(key, scopes)
         return True
