@@ -13,7 +13,8 @@ from typing import Any
 
 from engine.cache import Cache
 from engine.invalidation import Topic, tracking
-from engine.segments import events
+from engine.segments import events, membership
+from engine.segments.changes import TRIGGER_REFRESH
 from models import (
     CustomerEntity,
     MagentoCustomersegmentCustomer,
@@ -26,7 +27,13 @@ from tests.test_carts import ADD, ADDRESS, MERGE, PAYMENT, REMOVE, SHIPPING_ADDR
 from tests.test_carts import UPDATE as UPDATE_ITEMS
 from tests.test_cli import run
 from tests.test_orders_support import admin_order_input
-from tests.test_segments_support import combine, create_segment, leaf, member_emails
+from tests.test_segments_support import (
+    combine,
+    create_segment,
+    leaf,
+    member_emails,
+    wait_refreshed,
+)
 
 CUSTOMER_SEGMENTS = "{ customer { segments { uid } } }"
 UPDATE_CUSTOMER = """
@@ -747,3 +754,68 @@ async def test_revoking_a_token_marks_the_customer_changed(client: Any, db: Any)
     (after,) = await cache.versions([scope])
 
     assert after != before
+
+
+CREATE_GROUP = """
+mutation ($code: String!) {
+  adminCreateCustomerGroup(input: {code: $code}) {
+    customer_group { uid id }
+    user_errors { message }
+  }
+}
+"""
+DELETE_GROUP = """
+mutation ($uid: ID!) { adminDeleteCustomerGroup(uid: $uid) { deleted_uid user_errors { message } } }
+"""
+
+
+async def _customer_in_new_group(client: Any, admin_token: str) -> tuple[str, str, int]:
+    await make_customer()
+    created = await ok(client, CREATE_GROUP, {"code": "Resellers"}, admin_token)
+    group = created["adminCreateCustomerGroup"]["customer_group"]
+    await ok(
+        client,
+        ADMIN_UPDATE_CUSTOMER,
+        {"uid": "MQ==", "input": {"group_uid": group["uid"]}},
+        admin_token,
+    )
+    return group["uid"], "ann@example.com", int(group["id"])
+
+
+async def test_deleting_a_group_moves_its_customers_and_re_evaluates_them(
+    client: Any, admin_token: str
+) -> None:
+    group_uid, ann, group_id = await _customer_in_new_group(client, admin_token)
+    watch = Watch(client, admin_token)
+    await watch.segment(
+        "resellers", combine(leaf("CUSTOMER_ATTRIBUTE", "group_id", "IS", str(group_id)))
+    )
+    await watch.segment("general", combine(leaf("CUSTOMER_ATTRIBUTE", "group_id", "IS", "1")))
+
+    await ok(client, DELETE_GROUP, {"uid": group_uid}, admin_token)
+    moved = await watch.look(None)
+
+    assert moved.members == {"resellers": [], "general": [ann]}
+    assert moved.history == [
+        ("general", ENTERED, events.CUSTOMER_SAVE),
+        ("resellers", EXITED, events.CUSTOMER_SAVE),
+    ]
+
+
+async def test_deleting_a_large_group_queues_the_listening_segments_instead(
+    client: Any, admin_token: str, monkeypatch: Any
+) -> None:
+    group_uid, ann, _ = await _customer_in_new_group(client, admin_token)
+    watch = Watch(client, admin_token)
+    general = await watch.segment(
+        "general", combine(leaf("CUSTOMER_ATTRIBUTE", "group_id", "IS", "1"))
+    )
+    monkeypatch.setattr(membership, "BULK_LIMIT", 0)
+
+    await ok(client, DELETE_GROUP, {"uid": group_uid}, admin_token)
+    await wait_refreshed(client, admin_token, general)
+    moved = await watch.look(None)
+
+    # Not re-evaluated one by one in the deleting transaction: the refresh found Ann.
+    assert moved.members == {"general": [ann]}
+    assert moved.history == [("general", ENTERED, TRIGGER_REFRESH)]

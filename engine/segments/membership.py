@@ -138,10 +138,10 @@ async def customers_changed(
     from engine.segments import refresh
 
     touch(Topic.SEGMENTS)
-    segment_ids = await MagentoCustomersegmentEvent.filter(
+    rows = await MagentoCustomersegmentEvent.filter(
         event__in=list(expand(event)), segment__is_active=True
-    ).values_list("segment_id", flat=True)
-    await refresh.mark_queued(sorted({int(i) for i in segment_ids}))  # type: ignore[call-overload]
+    ).values("segment_id")
+    await refresh.mark_queued(sorted({int(row["segment_id"]) for row in rows}))
     after_commit(refresh.notify_queued)
     return []
 

@@ -75,6 +75,7 @@ async def load_tree(
             segment_id=segment.segment_id,
             references=references,
             path=STORED_PATH,
+            known_options_only=False,
         )
     except InputInvalid as error:
         raise CorruptTree(_corrupt(segment.segment_id, error.problems)) from None

@@ -121,11 +121,13 @@ class _Builder:
         apply_to: ApplyTo,
         segment_id: int | None,
         references: Mapping[int, frozenset[int]],
+        known_options_only: bool = True,
     ) -> None:
         self.catalog = catalog
         self.apply_to = apply_to
         self.segment_id = segment_id
         self.references = references
+        self.known_options_only = known_options_only
         self.problems = Problems()
 
     # --- reporting helpers ------------------------------------------------------------------
@@ -555,7 +557,7 @@ class _Builder:
         if _storage(spec) == Storage.INT and _INTEGER.match(text):
             text = str(int(text))
         if spec.options:
-            if text not in {o.value for o in spec.options}:
+            if text not in {o.value for o in spec.options} and self.known_options_only:
                 raise self.fail(
                     ProblemCode.INVALID_VALUE,
                     f"'{text}' is not an option of {spec.label}.",
@@ -614,14 +616,19 @@ def build_tree(
     segment_id: int | None,
     references: Mapping[int, frozenset[int]],
     path: str = "input.conditions",
+    known_options_only: bool = True,
 ) -> Combine:
     """The typed tree of `draft`, or `InputInvalid` with every problem found.
+
+    With `known_options_only` False (a tree already stored), a select value whose option has been
+    deleted since (a customer group, an attribute option) is kept as it is and simply matches
+    nobody, as in Magento, instead of making the whole tree unreadable.
 
     `references` maps every existing segment id to the ids its tree refers to (see
     `stored.reference_graph`); a reference to an id not in it is unknown, and one from which
     `segment_id` can be reached is a cycle. With `apply_to` VISITORS, conditions that need a
     registered customer are rejected (once, at the outermost such node)."""
-    builder = _Builder(catalog, apply_to, segment_id, references)
+    builder = _Builder(catalog, apply_to, segment_id, references, known_options_only)
     if draft.type != T.COMBINE:
         builder.problems.add(
             ProblemCode.UNKNOWN_CONDITION,
