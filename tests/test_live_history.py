@@ -118,28 +118,38 @@ async def test_record_of_nothing_writes_nothing(db: Any) -> None:
     assert await MagesegCustomersegmentHistory.all().count() == 0
 
 
-async def test_tens_of_changes_in_two_statements(db: Any) -> None:
+async def test_tens_of_changes_in_two_statements(db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     segment = await make_segment()
     for n in range(3):
         await MagesegCustomersegmentWebhook.create(
             segment_id=segment, url=f"http://{n}.test/", secret="s" * 20
         )
     changes = [change(segment, c, ENTERED if c % 2 else EXITED) for c in range(1, 61)]
-    started = time.perf_counter()
+    # On the class: on PostgreSQL the queries run in a transaction wrapper (a subclass).
+    client_class = type(MagesegCustomersegmentHistory._meta.db)
+    statements: list[str] = []
+    for name in ("execute_query", "execute_query_dict"):
+        original = getattr(client_class, name)
+
+        async def counted(self: Any, query: str, *args: Any, _original: Any = original) -> Any:
+            statements.append(query)
+            return await _original(self, query, *args)
+
+        monkeypatch.setattr(client_class, name, counted)
     async with in_transaction():
         await history.record(changes)
-    elapsed = time.perf_counter() - started
+    monkeypatch.undo()
+    assert len(statements) == 2
     assert await MagesegCustomersegmentHistory.all().count() == 60
     assert await MagesegCustomersegmentWebhookDelivery.all().count() == 180
-    assert elapsed < 1.0
 
 
 async def test_announce_is_registered_once_per_tracking_block(db: Any, services: Any) -> None:
     segment = await make_segment()
     async with invalidation.tracking(services.cache) as tracker:
         await history.record([change(segment, 1)])
-        await history.record([change(segment, 2)])
         assert tracker.callbacks == [feed.announce]
+        await history.record([change(segment, 2)])
         assert tracker.callbacks == [feed.announce]
 
 
