@@ -105,6 +105,13 @@ class SalesOrder(Model):
     total_item_count = fields.IntField(db_default=0)
     shipping_method = fields.CharField(max_length=120, null=True)
     shipping_description = fields.CharField(max_length=255, null=True)
+    coupon_code = fields.CharField(max_length=255, null=True)
+    applied_rule_ids = fields.CharField(max_length=128, null=True)
+    discount_description = fields.CharField(max_length=255, null=True)
+    shipping_discount_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_shipping_discount_amount = fields.DecimalField(
+        max_digits=20, decimal_places=4, db_default=0
+    )
     created_at = fields.DatetimeField(default=_now)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -146,6 +153,8 @@ class SalesOrderItem(Model):
     base_tax_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
     discount_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
     base_discount_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    discount_percent = fields.DecimalField(max_digits=12, decimal_places=4, db_default=0)
+    applied_rule_ids = fields.TextField(null=True)
 
     class Meta:
         table = "sales_order_item"

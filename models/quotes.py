@@ -61,6 +61,10 @@ class Quote(Model):
     base_grand_total = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
     reserved_order_id = fields.CharField(max_length=64, null=True)
     payment_method = fields.CharField(max_length=255, null=True)
+    coupon_code = fields.CharField(max_length=255, null=True)
+    applied_rule_ids = fields.CharField(max_length=255, null=True)
+    discount_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_discount_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
 
     class Meta:
         table = "quote"
@@ -113,6 +117,9 @@ class QuoteItem(Model):
     base_tax_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
     discount_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
     base_discount_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    discount_percent = fields.DecimalField(max_digits=12, decimal_places=4, db_default=0)
+    applied_rule_ids = fields.TextField(null=True)
+    free_shipping = fields.BooleanField(db_default=False)
 
     class Meta:
         table = "quote_item"
@@ -152,6 +159,15 @@ class QuoteAddress(Model):
     shipping_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
     base_shipping_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
     weight = fields.DecimalField(max_digits=12, decimal_places=4, db_default=0)
+    discount_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_discount_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    shipping_discount_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_shipping_discount_amount = fields.DecimalField(
+        max_digits=20, decimal_places=4, db_default=0
+    )
+    discount_description = fields.TextField(null=True)
+    applied_rule_ids = fields.TextField(null=True)
+    free_shipping = fields.BooleanField(db_default=False)
 
     class Meta:
         table = "quote_address"
