@@ -39,6 +39,9 @@ class Topic(StrEnum):
     VISITOR = "visitor"
     # Segment definitions and their websites, and shared data conditions read (catalog, config).
     SEGMENTS = "segments"
+    # Price rules and prices by group: cart rules, coupons and labels, catalog rules and their
+    # index, tier prices, category permissions and dynamic blocks.
+    PROMOTIONS = "promotions"
 
 
 Scope = tuple[str, str]
