@@ -46,6 +46,9 @@ class Table:
     columns: tuple[str, ...]
     # The primary key the seed assigns itself (other rows reference it), or None: the database does.
     assigned_key: str | None = None
+    # Columns a generated row leaves to the database's default (no cart or order of the seed
+    # carries a coupon or a rule discount).
+    left_to_default: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -174,6 +177,7 @@ QUOTES = Table(
         "payment_method",
     ),
     assigned_key="entity_id",
+    left_to_default=("coupon_code", "applied_rule_ids", "discount_amount", "base_discount_amount"),
 )
 QUOTE_MASKS = Table(QuoteIdMask, ("quote_id", "masked_id"))
 QUOTE_ITEMS = Table(
@@ -202,6 +206,7 @@ QUOTE_ITEMS = Table(
         "discount_amount",
         "base_discount_amount",
     ),
+    left_to_default=("discount_percent", "applied_rule_ids", "free_shipping"),
 )
 WISHLISTS = Table(
     Wishlist,
@@ -249,6 +254,13 @@ ORDERS = Table(
         "updated_at",
     ),
     assigned_key="entity_id",
+    left_to_default=(
+        "coupon_code",
+        "applied_rule_ids",
+        "discount_description",
+        "shipping_discount_amount",
+        "base_shipping_discount_amount",
+    ),
 )
 ORDER_SEQUENCE = Table(SequenceOrder, ("sequence_value",), assigned_key="sequence_value")
 ORDER_ITEMS = Table(
@@ -277,6 +289,7 @@ ORDER_ITEMS = Table(
         "discount_amount",
         "base_discount_amount",
     ),
+    left_to_default=("discount_percent", "applied_rule_ids"),
 )
 ORDER_ADDRESSES = Table(
     SalesOrderAddress,
