@@ -12,7 +12,8 @@ segment, a catalog rule and a cart rule.
   (`SalesRule\\Model\\Rule\\Condition\\Product\\Combine`); an empty one takes every item.
 
 Combining is Magento's: ALL+TRUE every child true, ANY+TRUE some child true, ALL+FALSE every child
-false, ANY+FALSE some child false; an empty ALL is true, an empty ANY is false.
+false, ANY+FALSE some child false; a combination with no children holds, whatever its aggregator
+(`Magento\\Rule\\Model\\Condition\\Combine::_isValid` returns true before looking at it).
 """
 
 from __future__ import annotations
