@@ -26,6 +26,8 @@ from engine.attributes import AttributeValueData, ParsedValue, StoredValue
 from engine.errors import InputInvalid, NoSuchEntity, Problem, ProblemCode, Problems
 from engine.invalidation import Topic, touch
 from engine.pagination import Page, PageRequest, paginate
+from engine.permissions import CatalogAccess
+from engine.pricing import rule_index
 from models import (
     CatalogCategoryEntity,
     CatalogCategoryProduct,
@@ -46,6 +48,7 @@ from models.catalog import (
     ProductType,
     Visibility,
 )
+from models.groups import NOT_LOGGED_IN_GROUP_ID
 
 
 async def load_products(product_ids: Sequence[int]) -> list[CatalogProductEntity | None]:
@@ -160,17 +163,38 @@ def numeric(column: str) -> Case:
     return Case(When(Q(**condition), then=F(column)), default=F(column))
 
 
-def final_price_expression(today: date) -> Case:
-    """SQL for `prices.final_price`: the special price when lower and valid `today`."""
-    return Case(
-        When(
-            Q(special_price__isnull=False)
-            & Q(special_price__lt=F("price"))
-            & (Q(special_from_date__isnull=True) | Q(special_from_date__lte=today))
-            & (Q(special_to_date__isnull=True) | Q(special_to_date__gte=today)),
-            then=F("special_price"),
-        ),
-        default=F("price"),
+def final_price_expression(
+    today: date, website_id: int = 0, group_id: int = NOT_LOGGED_IN_GROUP_ID
+) -> RawSQL:
+    """SQL for `engine.pricing.final` at one unit, as Magento's price index holds it: the lowest
+    of the regular price, the special price valid `today`, the tier/group prices for qty 1 of
+    `group_id` or ALL GROUPS on the website or all websites (none when the group is excluded on
+    the website), and the catalog-rule price of `today` (`catalogrule_product_price`), rounded
+    to cents. Only integers and a date are put in the text, so nothing needs quoting."""
+    day = today.isoformat()
+    website, group = int(website_id), int(group_id)
+    product = "catalog_product_entity"
+    price = f"CAST({product}.price AS NUMERIC)"
+    return RawSQL(
+        "(SELECT ROUND(MIN(candidates.amount), 2) FROM ("
+        f"SELECT {price} AS amount"
+        f" UNION ALL SELECT CAST({product}.special_price AS NUMERIC)"
+        f" WHERE {product}.special_price IS NOT NULL"
+        f" AND ({product}.special_from_date IS NULL OR {product}.special_from_date <= '{day}')"
+        f" AND ({product}.special_to_date IS NULL OR {product}.special_to_date >= '{day}')"
+        " UNION ALL SELECT CASE WHEN tp.percentage_value IS NULL"
+        " THEN CAST(tp.value AS NUMERIC)"
+        f" ELSE {price} * (100 - CAST(tp.percentage_value AS NUMERIC)) / 100.0 END"
+        " FROM catalog_product_entity_tier_price tp"
+        f" WHERE tp.entity_id = {product}.entity_id AND tp.website_id IN (0, {website})"
+        f" AND (tp.all_groups OR tp.customer_group_id = {group})"
+        " AND CAST(tp.qty AS NUMERIC) <= 1"
+        " AND NOT EXISTS (SELECT 1 FROM customer_group_excluded_website xw"
+        f" WHERE xw.customer_group_id = {group} AND xw.website_id = {website})"
+        " UNION ALL SELECT CAST(rp.rule_price AS NUMERIC) FROM catalogrule_product_price rp"
+        f" WHERE rp.product_id = {product}.entity_id AND rp.rule_date = '{day}'"
+        f" AND rp.website_id = {website} AND rp.customer_group_id = {group}"
+        ") AS candidates)"
     )
 
 
@@ -190,8 +214,11 @@ async def search_products(
     order: Sequence[ProductOrder],
     page: PageRequest,
     today: date,
+    group_id: int = NOT_LOGGED_IN_GROUP_ID,
+    access: CatalogAccess | None = None,
 ) -> Page[CatalogProductEntity]:
-    """One page of the storefront `products` query (see `ProductSearch` for each filter).
+    """One page of the storefront `products` query (see `ProductSearch` for each filter), with
+    prices (filter and sort) for a shopper of `group_id`.
 
     The default order is relevance then id when there is a text search, category position then
     id when filtering by category, and id otherwise; every order ends with the id, so pages are
@@ -211,6 +238,8 @@ async def search_products(
     )
     if criteria.match_nothing:
         query = query.filter(entity_id__in=[])
+    if access is not None:  # category permissions: only products the shopper may browse
+        query = access.restrict_products(query)
     if criteria.skus is not None:
         query = query.filter(sku__in=list(criteria.skus))
     if criteria.url_keys is not None:
@@ -237,7 +266,7 @@ async def search_products(
         or any(o.field is ProductSortField.PRICE for o in order)
     )
     if needs_price:
-        query = query.annotate(final_price=final_price_expression(today))
+        query = query.annotate(final_price=final_price_expression(today, website_id, group_id))
         if criteria.price_from is not None:
             query = query.filter(final_price__gte=_sql_number(criteria.price_from))
         if criteria.price_to is not None:
@@ -339,12 +368,18 @@ async def category_ids_by_url_path(group_id: int, paths: Sequence[str]) -> tuple
 
 
 async def search_categories(
-    group_id: int, criteria: CategorySearch, page: PageRequest
+    group_id: int,
+    criteria: CategorySearch,
+    page: PageRequest,
+    access: CatalogAccess | None = None,
 ) -> Page[CatalogCategoryEntity]:
-    """One page of the store's active categories matching `criteria`, by level, position, id."""
+    """One page of the store's active categories matching `criteria`, by level, position, id
+    (only those the shopper may browse, with category permissions)."""
     page.validate()
     root = await store_root_category(group_id)
     query = CatalogCategoryEntity.filter(is_active=True)
+    if access is not None:
+        query = access.restrict_categories(query)
     if criteria.is_empty:
         query = query.filter(entity_id=root.entity_id)
     else:
@@ -814,6 +849,7 @@ async def create_product(changes: ProductChanges) -> ProductDetails:
         planned, problems = await _validate_products([(changes, None)], "input", indexed=False)
         problems.raise_if_any()
         product_id = await _write(planned[0], await _default_website_id())
+        await rule_index.reindex_products([product_id])  # catalog rules match it or not
         touch(Topic.SEGMENTS)  # product attributes and categories conditions read
     return await get_product(product_id)
 
@@ -826,6 +862,7 @@ async def update_product(product_id: int, changes: ProductChanges) -> ProductDet
         planned, problems = await _validate_products([(changes, existing)], "input", indexed=False)
         problems.raise_if_any()
         await _write(planned[0], await _default_website_id())
+        await rule_index.reindex_products([product_id])
         touch(Topic.SEGMENTS)
     return await get_product(product_id)
 
@@ -852,6 +889,7 @@ async def upsert_products(rows: Sequence[ProductChanges]) -> list[ProductDetails
         problems.raise_if_any()
         default_website = await _default_website_id()
         ids = [await _write(plan, default_website) for plan in planned]
+        await rule_index.reindex_products(ids)
         touch(Topic.SEGMENTS)
     products = {p.entity_id: p for p in await CatalogProductEntity.filter(entity_id__in=ids)}
     return await product_details([products[i] for i in ids])
@@ -1078,7 +1116,13 @@ async def delete_category(category_id: int) -> list[int]:
             .values_list("entity_id", flat=True)
         )
         ids = [row.entity_id, *below]
+        linked = await _ints(
+            CatalogCategoryProduct.filter(category_id__in=ids)
+            .distinct()
+            .values_list("product_id", flat=True)
+        )
         await CatalogCategoryEntity.filter(entity_id__in=ids).delete()
+        await rule_index.reindex_products(linked)  # catalog rules on categories
         await _adjust_children_count(row.path.rsplit("/", 1)[0], -len(ids))
         touch(Topic.SEGMENTS)
     return ids

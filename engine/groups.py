@@ -12,6 +12,7 @@ from engine.config import ConfigPath
 from engine.errors import InputInvalid, NoSuchEntity, Problem, ProblemCode, Problems
 from engine.invalidation import Topic, touch
 from engine.pagination import Page, PageRequest, paginate
+from engine.pricing import rule_index
 from engine.segments import events, membership
 from engine.stores import StoresSnapshot
 from models import CustomerEntity, CustomerGroup, CustomerGroupExcludedWebsite, TaxClass
@@ -158,6 +159,7 @@ async def update(group_id: int, changes: GroupChanges, stores: StoresSnapshot) -
         await group.save()
         if changes.excluded_website_ids is not None:
             await _replace_exclusions(group_id, changes.excluded_website_ids)
+            await rule_index.reindex_group(group_id)  # excluded pairs get no catalog rule
         touch(Topic.SEGMENTS)
     return group
 
@@ -177,6 +179,7 @@ async def delete(group_id: int, stores: StoresSnapshot) -> CustomerGroup:
             group_id=stores.config_int(ConfigPath.DEFAULT_GROUP)
         )
         await group.delete()
+        await rule_index.forget_group(group_id)
         touch(Topic.SEGMENTS)
         # Their group changed: as a customer save each (queued refreshes when very many).
         await membership.customers_changed(moved, events.CUSTOMER_SAVE)

@@ -2,7 +2,8 @@
 
 `final_price` is Magento's catalog final price without rules: the regular price, or the special
 price when it is lower and `on` (the website's local date) lies within its dates, both ends
-inclusive and either end open. The price-rules issue adds catalog rules on top of it."""
+inclusive and either end open. `engine.pricing.final` adds tier/group prices and catalog rules on
+top of it (the lowest wins)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
+from engine import clock
 from models import CatalogProductEntity
 
 CENT = Decimal("0.01")
@@ -22,8 +24,9 @@ def round_price(amount: Decimal) -> Decimal:
 
 
 def local_today(timezone: str, now: datetime | None = None) -> date:
-    """Today's date in a website's timezone (`general/locale/timezone`)."""
-    moment = now if now is not None else datetime.now(ZoneInfo("UTC"))
+    """Today's date in a website's timezone (`general/locale/timezone`), by `now` or else by the
+    ambient clock (`engine.clock.now`)."""
+    moment = now if now is not None else clock.now()
     return moment.astimezone(ZoneInfo(timezone)).date()
 
 
@@ -56,10 +59,13 @@ class PriceView:
 
 
 def price_view(product: CatalogProductEntity, on: date) -> PriceView:
+    """The view of the price without rules (see `view_between`)."""
+    return view_between(round_price(Decimal(product.price)), final_price(product, on))
+
+
+def view_between(regular: Decimal, final: Decimal) -> PriceView:
     """Magento's `Discount::getDiscountByDifference`: the amount off, and the percent off
     rounded to 2 decimals."""
-    regular = round_price(Decimal(product.price))
-    final = final_price(product, on)
     amount_off = max(regular - final, Decimal(0))
     percent_off = (
         round_price(amount_off * 100 / regular) if regular > 0 and amount_off > 0 else Decimal(0)

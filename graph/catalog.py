@@ -16,6 +16,8 @@ from strawberry.dataloader import DataLoader
 
 from engine import catalog, prices
 from engine.pagination import Page, PageRequest
+from engine.pricing import final as final_pricing
+from graph import permissions
 from graph.attributes import AttributeValueInput, AttributeValueInterface, values_to_graph
 from graph.common import (
     FilterEqualTypeInput,
@@ -30,6 +32,7 @@ from graph.errors import UserError
 from graph.uids import encode_uid
 from models import CatalogCategoryEntity, CataloginventoryStockItem, CatalogProductEntity
 from models.catalog import ProductStatus, ProductType, Visibility
+from models.groups import NOT_LOGGED_IN_GROUP_ID
 
 if TYPE_CHECKING:
     from engine.stores import StoreView
@@ -52,6 +55,36 @@ class CatalogLoaders:
             load_fn=catalog.load_all_children
         )
         self.product_count: DataLoader[int, int] = DataLoader(load_fn=catalog.load_product_counts)
+        self.pricing: DataLoader[CatalogProductEntity, final_pricing.ProductPricing] = DataLoader(
+            load_fn=lambda rows: _load_pricing(context, rows),
+            cache_key_fn=lambda row: row.entity_id,
+        )
+
+
+async def caller_group_id(context: Context) -> int:
+    """The caller's customer group: the customer's own, NOT LOGGED IN for guests (and admins)."""
+    viewer = await context.viewer()
+    if viewer.customer_id is None:
+        return NOT_LOGGED_IN_GROUP_ID
+    customer = await context.loaders.customer.load(viewer.customer_id)
+    return NOT_LOGGED_IN_GROUP_ID if customer is None else customer.group_id  # type: ignore[attr-defined]
+
+
+async def pricing_scope(context: Context) -> tuple[int, int, date]:
+    """Whose prices a storefront answer shows: (website id, the caller's group, the website's
+    local day by the services' clock)."""
+    store = await context.store()
+    day = prices.local_today(store.website.timezone, context.services.clock.now())
+    return store.website.website_id, await caller_group_id(context), day
+
+
+async def _load_pricing(
+    context: Context, rows: list[CatalogProductEntity]
+) -> list[final_pricing.ProductPricing]:
+    """DataLoader batch: the pricing of products for the caller's group, website and day."""
+    website_id, group_id, day = await pricing_scope(context)
+    book = await final_pricing.price_book(rows, website_id, group_id, day)
+    return [book.of(row) for row in rows]
 
 
 def _magento_date(value: date | None) -> str | None:
@@ -138,13 +171,28 @@ class ProductStockStatus(Enum):
     OUT_OF_STOCK = strawberry.enum_value("OUT_OF_STOCK", description="The product is out of stock.")
 
 
-async def price_range_of(product: CatalogProductEntity, store: StoreView) -> PriceRange:
-    """A simple product has one price: minimum and maximum are the same."""
-    view = prices.price_view(product, prices.local_today(store.website.timezone))
+def price_range_of(pricing: final_pricing.ProductPricing, store: StoreView) -> PriceRange:
+    """A simple product has one price, its final price for one unit: minimum and maximum are the
+    same."""
+    view = pricing.view()
     currency = store.website.base_currency_code
     return PriceRange(
         minimum_price=ProductPrice.of(view, currency), maximum_price=ProductPrice.of(view, currency)
     )
+
+
+def price_tiers_of(pricing: final_pricing.ProductPricing, store: StoreView) -> list[TierPrice]:
+    currency = store.website.base_currency_code
+    return [
+        TierPrice(
+            discount=ProductDiscount(
+                amount_off=float(tier.amount_off), percent_off=float(tier.percent_off)
+            ),
+            final_price=Money.of(tier.final_price, currency),
+            quantity=float(tier.quantity),
+        )
+        for tier in pricing.tier_views()
+    ]
 
 
 # --- products -----------------------------------------------------------------------------------
@@ -156,16 +204,50 @@ async def _product_categories(
     rows = await info.context.loaders_for(CatalogLoaders).product_categories.load(
         root.row.entity_id
     )
-    return [CategoryTree.of(row) for row in rows]
+    return [CategoryTree.of(row) for row in await permissions.browsable(info, rows)]
 
 
 async def _price_range(root: ProductInterface, info: Info) -> PriceRange:
-    return await price_range_of(root.row, await info.context.store())
+    """The final price for the caller's group (tier/group price for one unit, special price,
+    catalog rules), on the store's website and its local day."""
+    if not await permissions.can_show_price(info, root.row.entity_id):
+        return HIDDEN_PRICE_RANGE  # category permissions hide prices, as Magento
+    pricing = await info.context.loaders_for(CatalogLoaders).pricing.load(root.row)
+    return price_range_of(pricing, await info.context.store())
 
 
-def _price_tiers(root: ProductInterface) -> list[TierPrice | None] | None:
-    """Tier prices come with the price-rules issue; until then no product has any."""
-    return []
+async def _price_tiers(root: ProductInterface, info: Info) -> list[TierPrice | None] | None:
+    """The tier and group prices of the caller's group (its own rows and ALL GROUPS) on the
+    store's website: the lowest price per quantity, by quantity."""
+    if not await permissions.can_show_price(info, root.row.entity_id):
+        return []
+    pricing = await info.context.loaders_for(CatalogLoaders).pricing.load(root.row)
+    return list(price_tiers_of(pricing, await info.context.store()))
+
+
+async def _special_price(root: ProductInterface, info: Info) -> float | None:
+    if root.row.special_price is None or not await permissions.can_show_price(
+        info, root.row.entity_id
+    ):
+        return None
+    return float(root.row.special_price)
+
+
+# Category permissions hiding prices: Magento's `PriceRangeDataProvider::formatEmptyResult`.
+HIDDEN_PRICE_RANGE = PriceRange(
+    minimum_price=ProductPrice(
+        discount=None,
+        final_price=Money(currency=None, value=None),
+        fixed_product_taxes=[],
+        regular_price=Money(currency=None, value=None),
+    ),
+    maximum_price=ProductPrice(
+        discount=None,
+        final_price=Money(currency=None, value=None),
+        fixed_product_taxes=[],
+        regular_price=Money(currency=None, value=None),
+    ),
+)
 
 
 async def _stock_status(root: ProductInterface, info: Info) -> ProductStockStatus | None:
@@ -207,7 +289,7 @@ class ProductInterface:
         deprecation_reason="The field should not be used on the storefront.",
     )
     special_price: float | None = strawberry.field(
-        description="The discounted price of the product."
+        resolver=_special_price, description="The discounted price of the product."
     )
     special_to_date: str | None = strawberry.field(
         description="The end date for a product with a special price."
@@ -252,7 +334,6 @@ def product_of(row: CatalogProductEntity) -> ProductInterface:
         name=row.name,
         sku=row.sku,
         special_from_date=_magento_date(row.special_from_date),
-        special_price=None if row.special_price is None else float(row.special_price),
         special_to_date=_magento_date(row.special_to_date),
         type_id=str(row.type_id),
         uid=strawberry.ID(encode_uid(row.entity_id)),
@@ -372,15 +453,17 @@ async def _category_products(
     sort: ProductAttributeSortInput | None = None,
 ) -> CategoryProducts | None:
     """The category's storefront products (its subtree's too, as an anchor category)."""
-    store = await info.context.store()
+    website_id, group_id, day = await pricing_scope(info.context)
     page = await catalog.search_products(
-        store.website.website_id,
+        website_id,
         catalog.ProductSearch(category_ids=(root.row.entity_id,)),
         sort_of(sort),
         PageRequest(
             20 if pageSize is None else pageSize, 1 if currentPage is None else currentPage
         ),
-        prices.local_today(store.website.timezone),
+        day,
+        group_id,
+        await permissions.catalog_access(info),
     )
     return CategoryProducts(
         items=[product_of(row) for row in page.items],
@@ -415,7 +498,7 @@ class CategoryInterface:
 
 async def _children(root: CategoryTree, info: Info) -> list[CategoryTree | None] | None:
     rows = await info.context.loaders_for(CatalogLoaders).children.load(root.row.entity_id)
-    return [CategoryTree.of(row) for row in rows]
+    return [CategoryTree.of(row) for row in await permissions.browsable(info, rows)]
 
 
 @strawberry.type(description="Contains the hierarchy of categories.")

@@ -19,6 +19,7 @@ from engine.cache import Cache
 from engine.clock import Clock, SystemClock
 from engine.invalidation import tracking
 from engine.passwords import PasswordHasher
+from engine.pricing.rule_runner import RuleRunner
 from engine.segments.timeline import TimeRunner
 from engine.services import Services
 from graph.context import Context
@@ -35,6 +36,8 @@ logger = logging.getLogger("mageseg")
 SERVICES = web.AppKey("services", Services)
 # The time-driven re-evaluation runner of this process, when `time_in_process` (tests wait on it).
 TIME_RUNNER = web.AppKey("time_runner", TimeRunner)
+# The runner moving the catalog-rule price window at each website's midnight (same setting).
+RULE_RUNNER = web.AppKey("rule_runner", RuleRunner)
 # Request bodies above this are refused before parsing (aiohttp answers 413).
 MAX_REQUEST_BYTES = 256 * 1024
 
@@ -218,8 +221,18 @@ def create_app(
         yield
         await runner.stop()
 
+    async def catalog_rule_runner(app: web.Application) -> AsyncIterator[None]:
+        runner = RuleRunner(
+            services.clock, poll_seconds=settings.time_poll_seconds, cache=services.cache
+        )
+        app[RULE_RUNNER] = runner
+        await runner.start()
+        yield
+        await runner.stop()
+
     if settings.time_in_process:
         app.cleanup_ctx.append(segment_time_runner)
+        app.cleanup_ctx.append(catalog_rule_runner)
     app.cleanup_ctx.append(membership_feed)
     if settings.webhooks_in_process:
         app.cleanup_ctx.append(webhook_deliverer)

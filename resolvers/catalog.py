@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 import strawberry
 
-from engine import catalog, prices
+from engine import catalog
 from engine.errors import DomainError, InputInvalid, Problem, ProblemCode
 from engine.pagination import PageRequest
 from graph.attributes import values_from_input
@@ -32,11 +32,13 @@ from graph.catalog import (
     ProductUpdateInput,
     ProductUpsertInput,
     UpsertProductsOutput,
+    pricing_scope,
     sort_of,
 )
 from graph.common import FilterEqualTypeInput, FilterRangeTypeInput, SearchResultPageInfo
 from graph.context import Info
 from graph.errors import UserError
+from graph.permissions import catalog_access
 from graph.uids import decode_uid, encode_uid
 from models.catalog import ROOT_CATEGORY_ID, ProductStatus, ProductType, Visibility
 from resolvers.access import require_admin
@@ -144,7 +146,9 @@ async def _categories(
         url_keys=_values(filters.url_key) if filters else None,
         url_paths=_values(filters.url_path) if filters else None,
     )
-    result = await catalog.search_categories(store.group_id, criteria, page)
+    result = await catalog.search_categories(
+        store.group_id, criteria, page, await catalog_access(info)
+    )
     return CategoryResult(
         items=[CategoryTree.of(row) for row in result.items],
         page_info=SearchResultPageInfo.of(result),
@@ -301,17 +305,18 @@ class Query:
         currentPage: int | None = 1,
         sort: ProductAttributeSortInput | None = None,
     ) -> Products | None:
-        # Read the caller now: a bad token is refused, and prices will depend on the group.
-        await info.context.viewer()
-        store = await info.context.store()
+        # Read the caller now: a bad token is refused, and prices depend on the group.
+        website_id, group_id, day = await pricing_scope(info.context)
         page = await catalog.search_products(
-            store.website.website_id,
+            website_id,
             await _product_search(info, search, filter),
             sort_of(sort),
             PageRequest(
                 20 if pageSize is None else pageSize, 1 if currentPage is None else currentPage
             ),
-            prices.local_today(store.website.timezone),
+            day,
+            group_id,
+            await catalog_access(info),
         )
         return Products.of(page)
 
