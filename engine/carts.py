@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -26,7 +26,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from engine import addresses as customer_addresses
-from engine import prices, tax, views
+from engine import clock, permissions, prices, tax, views
 from engine.auth import Viewer
 from engine.catalog import is_in_stock
 from engine.config import ConfigPath
@@ -40,6 +40,9 @@ from engine.errors import (
     Problems,
 )
 from engine.invalidation import Topic, touch
+from engine.pricing import final as final_pricing
+from engine.salesrules import quote_totals
+from engine.salesrules.calculator import Calculation, RuleDiscount
 from engine.segments import events as segment_events
 from engine.segments import membership
 from engine.stores import StoresSnapshot, StoreView
@@ -56,6 +59,7 @@ from models import (
     ProductType,
     Quote,
     QuoteAddress,
+    QuoteCoupon,
     QuoteIdMask,
     QuoteItem,
 )
@@ -365,6 +369,14 @@ async def add_products(
                     CartItemError(
                         CartErrorCode.PRODUCT_NOT_FOUND,
                         f'Could not find a product with SKU "{request.sku}"',
+                    )
+                )
+                continue
+            owner: int | None = quote.customer_id  # type: ignore[attr-defined]
+            if not await permissions.may_add_to_cart(stores, ref.store, owner, product.entity_id):
+                errors.append(
+                    CartItemError(
+                        CartErrorCode.PERMISSION_DENIED, permissions.cannot_add_to_cart(request.sku)
                     )
                 )
                 continue
@@ -971,6 +983,13 @@ class LineTotals:
     tax_label: str | None
     available: Decimal | None
     """Stock left when it is short of the line's quantity (`None`: enough)."""
+    discount_amount: Decimal = ZERO
+    """Cart price rule discounts on the line (`quote_item.discount_amount`)."""
+    discount_percent: Decimal = ZERO
+    discounts: tuple[RuleDiscount, ...] = ()
+    """Each applied rule's discount on the line, in the order the rules took it."""
+    applied_rule_ids: tuple[int, ...] = ()
+    free_shipping: bool = False
 
 
 @dataclass(frozen=True)
@@ -994,10 +1013,29 @@ class Totals:
     billing_address: QuoteAddress | None
     shipping_rates: tuple[ShippingRate, ...] = field(default=())
     selected_shipping: ShippingRate | None = None
+    discount_amount: Decimal = ZERO
+    """Cart price rule discounts on the items (positive)."""
+    shipping_discount_amount: Decimal = ZERO
+    discounts: tuple[RuleDiscount, ...] = ()
+    """Per rule: item discounts first, then shipping discounts (Magento's address discounts)."""
+    applied_rule_ids: tuple[int, ...] = ()
+    coupon_codes: tuple[str, ...] = ()
+    """The cart's coupon codes that took effect, in the order they were applied."""
+    discount_description: tuple[str, ...] = ()
+    free_shipping: bool = False
+    """A rule gave the whole shipment free shipping."""
 
     @property
     def items_qty(self) -> Decimal:
         return sum((Decimal(line.item.qty) for line in self.lines), Decimal(0))
+
+    @property
+    def subtotal_with_discount(self) -> Decimal:
+        return self.subtotal - self.discount_amount
+
+    @property
+    def total_discount(self) -> Decimal:
+        return self.discount_amount + self.shipping_discount_amount
 
 
 def store_of(stores: StoresSnapshot, store_id: int) -> StoreView:
@@ -1044,8 +1082,35 @@ async def _customer_tax_class(quote: Quote) -> tuple[int, int | None]:
     return group_id, (group.tax_class_id if group is not None else None)  # type: ignore[attr-defined]
 
 
-async def compute_totals(quote: Quote, stores: StoresSnapshot) -> Totals:
-    """Every price of the cart as it stands now, without writing anything."""
+async def cart_rules(
+    quote: Quote, stores: StoresSnapshot, *, every_rule: bool = False
+) -> tuple[Calculation | None, Decimal]:
+    """The cart price rule application of the cart as it stands, and its shipping amount
+    (what `compute_totals` runs; `explainCartRules` asks for `every_rule`)."""
+    return (await _priced(quote, stores, every_rule=every_rule)).rules_and_shipping()
+
+
+@dataclass(frozen=True)
+class _Priced:
+    """The cart's lines priced before cart rules, the rule application and the shipping."""
+
+    store: StoreView
+    present: tuple[tuple[QuoteItem, CatalogProductEntity, Decimal], ...]
+    shipping: QuoteAddress | None
+    billing: QuoteAddress | None
+    is_virtual: bool
+    group_id: int
+    customer_class: int | None
+    stock: dict[int, CataloginventoryStockItem]
+    calculation: Calculation | None
+    rates: tuple[ShippingRate, ...]
+    selected: ShippingRate | None
+
+    def rules_and_shipping(self) -> tuple[Calculation | None, Decimal]:
+        return self.calculation, self.selected.amount if self.selected is not None else ZERO
+
+
+async def _priced(quote: Quote, stores: StoresSnapshot, *, every_rule: bool = False) -> _Priced:
     store = store_of(stores, quote.store_id)  # type: ignore[attr-defined]
     items = await QuoteItem.filter(quote_id=quote.entity_id).order_by("item_id")
     product_ids = [i.product_id for i in items if i.product_id is not None]  # type: ignore[attr-defined]
@@ -1064,24 +1129,109 @@ async def compute_totals(quote: Quote, stores: StoresSnapshot) -> Totals:
         products[i.product_id].type_id == ProductType.VIRTUAL  # type: ignore[attr-defined]
         for i in present
     )
-    _, customer_class = await _customer_tax_class(quote)
-    table = await tax.rate_table(customer_class)
-    address = _tax_address(stores, store, shipping, billing, is_virtual)
+    group_id, customer_class = await _customer_tax_class(quote)
     today = prices.local_today(store.website.timezone)
-    row_tax = tax.RowTax()
-    lines: list[LineTotals] = []
-    applied: dict[str, Decimal] = {}
+    book = await final_pricing.price_book(
+        [products[i.product_id] for i in present],  # type: ignore[attr-defined]
+        store.website.website_id,
+        group_id,
+        today,
+    )
+    priced: list[tuple[QuoteItem, CatalogProductEntity, Decimal]] = []
     for item in present:
         product = products[item.product_id]  # type: ignore[attr-defined]
         qty = Decimal(item.qty)
-        price = prices.final_price(product, today)
+        price = book.final(product, qty)
+        priced.append((item, product, price))
+    calculation = await quote_totals.calculation(
+        quote=quote,
+        website_id=store.website.website_id,
+        store_id=store.store_id,
+        group_id=group_id,
+        lines=[
+            quote_totals.PricedLine(
+                item.item_id,
+                product,
+                Decimal(item.qty),
+                price,
+                product.type_id == ProductType.VIRTUAL,
+            )
+            for item, product, price in priced
+        ],
+        address=billing if is_virtual else shipping,
+        payment_method=quote.payment_method,
+        today=today,
+        now=clock.now(),
+        every_rule=every_rule,
+    )
+    rates: tuple[ShippingRate, ...] = ()
+    selected = None
+    if priced and not is_virtual and shipping is not None and shipping.country_id:
+        shipped = sum(
+            (
+                Decimal(item.qty)
+                for item, product, _ in priced
+                if product.type_id != ProductType.VIRTUAL
+            ),
+            Decimal(0),
+        )
+        free_units = Decimal(0)
+        free_all = False
+        if calculation is not None:
+            free = calculation.free_shipping()
+            free_units = free.free_units(calculation.lines)
+            free_all = free.address or free_units >= shipped
+        flat = flatrate(stores, store, max(shipped - free_units, Decimal(0)))
+        if flat is not None and free_all:
+            flat = replace(flat, amount=ZERO)
+        rates = (flat,) if flat is not None else ()
+        selected = next((r for r in rates if r.method == shipping.shipping_method), None)
+    return _Priced(
+        store=store,
+        present=tuple(priced),
+        shipping=shipping,
+        billing=billing,
+        is_virtual=is_virtual,
+        group_id=group_id,
+        customer_class=customer_class,
+        stock=stock,
+        calculation=calculation,
+        rates=rates,
+        selected=selected,
+    )
+
+
+async def compute_totals(quote: Quote, stores: StoresSnapshot) -> Totals:
+    """Every price of the cart as it stands now, without writing anything: catalog prices, cart
+    price rules (`engine.salesrules`), free shipping, the shipping rate and its discount, and tax
+    (on the row after its discount, `tax/calculation/apply_after_discount`, Magento's default;
+    `row_total_incl_tax` and the price including tax stay before the discount, as Magento)."""
+    priced = await _priced(quote, stores)
+    store = priced.store
+    table = await tax.rate_table(priced.customer_class)
+    address = _tax_address(stores, store, priced.shipping, priced.billing, priced.is_virtual)
+    shipping_amount = priced.selected.amount if priced.selected is not None else ZERO
+    result = priced.calculation.apply(shipping_amount) if priced.calculation else None
+    after_discount = stores.config_flag(ConfigPath.TAX_APPLY_AFTER_DISCOUNT, store)
+    row_tax = tax.RowTax()
+    row_tax_before = tax.RowTax()
+    lines: list[LineTotals] = []
+    applied: dict[str, Decimal] = {}
+    for item, product, price in priced.present:
+        qty = Decimal(item.qty)
         row_total = tax.round_money(price * qty)
         rate = table.rate_for(product.tax_class_id, address)  # type: ignore[attr-defined]
-        row_tax_amount = row_tax.of(row_total, rate)
+        rules = result.items.get(item.item_id) if result is not None else None
+        discount = rules.amount if rules is not None else ZERO
+        before = row_tax_before.of(row_total, rate)
+        if after_discount and discount:
+            row_tax_amount = row_tax.of(max(row_total - discount, ZERO), rate)
+        else:
+            row_tax_amount = row_tax.of(row_total, rate)
         percent = rate.percent if rate is not None else Decimal(0)
         if rate is not None and row_tax_amount:
             applied[rate.code] = applied.get(rate.code, ZERO) + row_tax_amount
-        short = _stock_error(stock.get(product.entity_id), qty)
+        short = _stock_error(priced.stock.get(product.entity_id), qty)
         lines.append(
             LineTotals(
                 item=item,
@@ -1090,51 +1240,59 @@ async def compute_totals(quote: Quote, stores: StoresSnapshot) -> Totals:
                 original_price=prices.round_price(Decimal(product.price)),
                 price_incl_tax=tax.round_money(price * (1 + percent / 100)),
                 row_total=row_total,
-                row_total_incl_tax=row_total + row_tax_amount,
+                row_total_incl_tax=row_total + before,
                 tax_percent=percent,
                 tax_amount=row_tax_amount,
                 tax_label=rate.code if rate is not None else None,
                 available=None if short is None else short.available,
+                discount_amount=discount,
+                discount_percent=rules.percent if rules is not None else ZERO,
+                discounts=rules.discounts if rules is not None else (),
+                applied_rule_ids=rules.rule_ids if rules is not None else (),
+                free_shipping=bool(rules.free_shipping) if rules is not None else False,
             )
         )
     subtotal = sum((line.row_total for line in lines), ZERO)
+    subtotal_incl_tax = sum((line.row_total_incl_tax for line in lines), ZERO)
     tax_amount = sum((line.tax_amount for line in lines), ZERO)
-    rates: tuple[ShippingRate, ...] = ()
-    selected = None
-    if lines and not is_virtual and shipping is not None and shipping.country_id:
-        shipped = sum(
-            (
-                Decimal(line.item.qty)
-                for line in lines
-                if line.product.type_id != ProductType.VIRTUAL
-            ),
-            Decimal(0),
-        )
-        flat = flatrate(stores, store, shipped)
-        rates = (flat,) if flat is not None else ()
-        selected = next((r for r in rates if r.method == shipping.shipping_method), None)
-    shipping_amount = selected.amount if selected is not None else ZERO
+    item_discount = result.item_discount if result is not None else ZERO
+    shipping_discount = result.shipping_discount if result is not None else ZERO
     return Totals(
         currency=quote.quote_currency_code or store.website.base_currency_code,
         lines=tuple(lines),
-        is_virtual=is_virtual,
+        is_virtual=priced.is_virtual,
         subtotal=subtotal,
-        subtotal_incl_tax=subtotal + tax_amount,
+        subtotal_incl_tax=subtotal_incl_tax,
         tax_amount=tax_amount,
         shipping_amount=shipping_amount,
-        grand_total=subtotal + tax_amount + shipping_amount,
+        grand_total=max(
+            subtotal - item_discount + tax_amount + shipping_amount - shipping_discount, ZERO
+        ),
         applied_taxes=tuple(AppliedTax(label, amount) for label, amount in sorted(applied.items())),
-        shipping_address=shipping,
-        billing_address=billing,
-        shipping_rates=rates,
-        selected_shipping=selected,
+        shipping_address=priced.shipping,
+        billing_address=priced.billing,
+        shipping_rates=priced.rates,
+        selected_shipping=priced.selected,
+        discount_amount=item_discount,
+        shipping_discount_amount=shipping_discount,
+        discounts=result.discounts if result is not None else (),
+        applied_rule_ids=result.applied_rule_ids if result is not None else (),
+        coupon_codes=result.coupon_codes if result is not None else (),
+        discount_description=result.description if result is not None else (),
+        free_shipping=result.free_shipping.address if result is not None else False,
     )
+
+
+def _ids(ids: Sequence[int]) -> str | None:
+    """Magento's comma-separated `applied_rule_ids`."""
+    return ",".join(str(i) for i in ids) or None
 
 
 async def collect_totals(quote: Quote, stores: StoresSnapshot) -> None:
     """Recompute the cart's totals and persist them on the quote, its items and its shipping
     address (lines whose product was deleted are dropped, as Magento drops them). A shipping
-    method that no longer applies is cleared."""
+    method that no longer applies is cleared, and so is a coupon whose rule no longer applies
+    (Magento's `TotalsCollector::_validateCouponCode`)."""
     await QuoteItem.filter(quote_id=quote.entity_id, product_id=None).delete()
     totals = await compute_totals(quote, stores)
     group_id, customer_class = await _customer_tax_class(quote)
@@ -1147,7 +1305,10 @@ async def collect_totals(quote: Quote, stores: StoresSnapshot) -> None:
         item.row_total_incl_tax = line.row_total_incl_tax
         item.tax_percent = line.tax_percent
         item.tax_amount = item.base_tax_amount = line.tax_amount
-        item.discount_amount = item.base_discount_amount = ZERO
+        item.discount_amount = item.base_discount_amount = line.discount_amount
+        item.discount_percent = line.discount_percent
+        item.applied_rule_ids = _ids(line.applied_rule_ids)  # type: ignore[assignment]
+        item.free_shipping = line.free_shipping
         item.name = line.product.name
         item.weight = line.product.weight
         item.row_weight = Decimal(line.product.weight or 0) * Decimal(item.qty)
@@ -1159,18 +1320,39 @@ async def collect_totals(quote: Quote, stores: StoresSnapshot) -> None:
         if totals.selected_shipping is None and shipping.shipping_method is not None:
             shipping.shipping_method = None
             shipping.shipping_description = None
-        await shipping.save()
+    rules_address = totals.billing_address if totals.is_virtual else shipping
+    for row in (totals.shipping_address, totals.billing_address):
+        if row is None:
+            continue
+        ours = row is rules_address
+        row.discount_amount = row.base_discount_amount = -totals.total_discount if ours else ZERO
+        row.shipping_discount_amount = row.base_shipping_discount_amount = (
+            totals.shipping_discount_amount if ours else ZERO
+        )
+        row.discount_description = ", ".join(totals.discount_description) if ours else None  # type: ignore[assignment]
+        row.applied_rule_ids = _ids(totals.applied_rule_ids) if ours else None  # type: ignore[assignment]
+        row.free_shipping = totals.free_shipping if ours else False
+        await row.save()
+    await _keep_applied_coupons(quote, totals.coupon_codes)
     quote.items_count = len(totals.lines)
     quote.items_qty = totals.items_qty
     quote.is_virtual = totals.is_virtual
     quote.customer_group_id = group_id
     quote.customer_tax_class_id = customer_class
     quote.subtotal = quote.base_subtotal = totals.subtotal
-    quote.subtotal_with_discount = quote.base_subtotal_with_discount = totals.subtotal
+    quote.subtotal_with_discount = quote.base_subtotal_with_discount = totals.subtotal_with_discount
+    quote.discount_amount = quote.base_discount_amount = -totals.total_discount
+    quote.applied_rule_ids = _ids(totals.applied_rule_ids)
+    quote.coupon_code = totals.coupon_codes[0] if totals.coupon_codes else None
     quote.tax_amount = quote.base_tax_amount = totals.tax_amount
     quote.shipping_amount = quote.base_shipping_amount = totals.shipping_amount
     quote.grand_total = quote.base_grand_total = totals.grand_total
     await quote.save()
+
+
+async def _keep_applied_coupons(quote: Quote, applied: Sequence[str]) -> None:
+    """Drop the cart's coupon rows whose rule did not apply."""
+    await QuoteCoupon.filter(quote_id=quote.entity_id).exclude(code__in=list(applied)).delete()
 
 
 async def region_codes(region_ids: Sequence[int]) -> dict[int, str]:

@@ -39,6 +39,23 @@ class ConfigPath(StrEnum):
     TAX_DEFAULT_COUNTRY = "tax/defaults/country"
     TAX_DEFAULT_REGION = "tax/defaults/region"
     TAX_DEFAULT_POSTCODE = "tax/defaults/postcode"
+    # Cart price rules: tax on the row after its cart discount (Magento's default 1, "After
+    # Discount"), and how many coupons a cart may hold (Adobe Commerce multicoupon; 1 = one).
+    TAX_APPLY_AFTER_DISCOUNT = "tax/calculation/apply_after_discount"
+    MAX_COUPONS = "sales/multicoupon/maximum_number_of_coupons_per_order"
+    # Category permissions (Adobe Commerce `Magento_CatalogPermissions`): on/off, and each grant's
+    # default where no category permission decides: 0 no, 1 everyone, 2 the groups listed.
+    CATEGORY_PERMISSIONS_ENABLED = "catalog/magento_catalogpermissions/enabled"
+    GRANT_CATEGORY_VIEW = "catalog/magento_catalogpermissions/grant_catalog_category_view"
+    GRANT_CATEGORY_VIEW_GROUPS = (
+        "catalog/magento_catalogpermissions/grant_catalog_category_view_groups"
+    )
+    GRANT_PRODUCT_PRICE = "catalog/magento_catalogpermissions/grant_catalog_product_price"
+    GRANT_PRODUCT_PRICE_GROUPS = (
+        "catalog/magento_catalogpermissions/grant_catalog_product_price_groups"
+    )
+    GRANT_CHECKOUT_ITEMS = "catalog/magento_catalogpermissions/grant_checkout_items"
+    GRANT_CHECKOUT_ITEMS_GROUPS = "catalog/magento_catalogpermissions/grant_checkout_items_groups"
 
 
 # `customer/account_share/scope`: 1 = accounts are per website (Magento's default), 0 = global.
@@ -75,6 +92,16 @@ DEFAULTS: dict[ConfigPath, str] = {
     ConfigPath.TAX_DEFAULT_COUNTRY: "US",
     ConfigPath.TAX_DEFAULT_REGION: "0",
     ConfigPath.TAX_DEFAULT_POSTCODE: "*",
+    ConfigPath.TAX_APPLY_AFTER_DISCOUNT: "1",
+    ConfigPath.MAX_COUPONS: "1",
+    # Magento_CatalogPermissions `etc/config.xml`: off, and every grant "No" once enabled.
+    ConfigPath.CATEGORY_PERMISSIONS_ENABLED: "0",
+    ConfigPath.GRANT_CATEGORY_VIEW: "0",
+    ConfigPath.GRANT_CATEGORY_VIEW_GROUPS: "",
+    ConfigPath.GRANT_PRODUCT_PRICE: "0",
+    ConfigPath.GRANT_PRODUCT_PRICE_GROUPS: "",
+    ConfigPath.GRANT_CHECKOUT_ITEMS: "0",
+    ConfigPath.GRANT_CHECKOUT_ITEMS_GROUPS: "",
 }
 
 

@@ -36,6 +36,7 @@ from engine.errors import (
 )
 from engine.pagination import Page, PageRequest, paginate
 from engine.prices import round_price
+from engine.salesrules import usage as rule_usage
 from engine.segments import events, membership
 from engine.stores import StoresSnapshot, StoreView
 from models import (
@@ -278,6 +279,7 @@ async def place_order(quote: Quote, stores: StoresSnapshot) -> SalesOrder:
         if _is_blank(quote.payment_method):
             raise PlaceOrderFailed(PAYMENT_METHOD_MISSING)
         order = await _copy_quote(quote, items, billing, shipping, stores, moment)
+        await rule_usage.record_quote(quote)
         quote.reserved_order_id = order.increment_id
         await Quote.filter(entity_id=quote.entity_id).update(reserved_order_id=order.increment_id)
         # The order, and the cart it converted (no longer active): one re-evaluation.
@@ -303,9 +305,12 @@ async def _copy_quote(
         store.website.base_currency_code if store is not None else "USD"
     )
     email = quote.customer_email or (customer.email if customer is not None else None)
-    discount = sum((Decimal(i.discount_amount) for i in items), ZERO)
-    base_discount = sum((Decimal(i.base_discount_amount) for i in items), ZERO)
     ships = not quote.is_virtual and shipping is not None
+    rules_address = shipping if ships else billing
+    assert rules_address is not None
+    shipping_discount = Decimal(rules_address.shipping_discount_amount or 0)
+    discount = sum((Decimal(i.discount_amount) for i in items), ZERO) + shipping_discount
+    base_discount = sum((Decimal(i.base_discount_amount) for i in items), ZERO) + shipping_discount
     order = await SalesOrder.create(
         increment_id=await _reserve_increment_id(),
         state=OrderState.NEW,
@@ -330,6 +335,11 @@ async def _copy_quote(
         shipping_amount=quote.shipping_amount if ships else ZERO,
         base_discount_amount=-base_discount,
         discount_amount=-discount,
+        coupon_code=quote.coupon_code,
+        applied_rule_ids=rule_usage.fit_ids(quote.applied_rule_ids, 128),
+        discount_description=(rules_address.discount_description or "")[:255] or None,
+        shipping_discount_amount=shipping_discount,
+        base_shipping_discount_amount=shipping_discount,
         base_grand_total=quote.base_grand_total,
         grand_total=quote.grand_total,
         total_qty_ordered=sum((Decimal(i.qty) for i in items), ZERO),
@@ -361,6 +371,8 @@ async def _copy_quote(
                 base_tax_amount=item.base_tax_amount,
                 discount_amount=item.discount_amount,
                 base_discount_amount=item.base_discount_amount,
+                discount_percent=item.discount_percent,
+                applied_rule_ids=item.applied_rule_ids,
             )
             for item in items
         ]

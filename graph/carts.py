@@ -17,8 +17,10 @@ import strawberry
 
 from engine import carts
 from engine.carts import LineTotals, Totals
+from engine.config import ConfigPath
 from engine.errors import InputInvalid, Problem, ProblemCode
 from engine.pagination import PageRequest
+from engine.salesrules.calculator import RuleDiscount
 from engine.stores import StoresSnapshot, StoreView
 from engine.tax import SavedRate, round_money
 from graph.attributes import AttributeValueInput, AttributeValueInterface
@@ -128,18 +130,44 @@ class CartPrices:
     @classmethod
     def of(cls, state: CartState, totals: Totals) -> CartPrices:
         money = state.money
+        discount = None
+        if totals.total_discount:
+            # Magento's deprecated field: the address total (negative) and its description.
+            discount = CartDiscount(
+                amount=money(-totals.total_discount),
+                label=list(totals.discount_description) or [""],
+            )
         return cls(
             applied_taxes=[
                 CartTaxItem(amount=money(t.amount), label=t.label) for t in totals.applied_taxes
             ],
-            discount=None,
-            discounts=[],
+            discount=discount,
+            discounts=discounts_of(state, totals.discounts),
             grand_total=money(totals.grand_total),
             grand_total_excluding_tax=money(totals.grand_total - totals.tax_amount),
             subtotal_excluding_tax=money(totals.subtotal),
             subtotal_including_tax=money(totals.subtotal_incl_tax),
-            subtotal_with_discount_excluding_tax=money(totals.subtotal),
+            # Magento's CartPrices: the subtotal plus the address discount total (items and
+            # shipping, `tax/calculation/discount_tax` 0).
+            subtotal_with_discount_excluding_tax=money(totals.subtotal - totals.total_discount),
         )
+
+
+DEFAULT_DISCOUNT_LABEL = "Discount"
+
+
+def discounts_of(state: CartState, entries: Sequence[RuleDiscount]) -> list[Discount | None]:
+    """Magento's `Discount` entries: the rule's label ("Discount" when it has none), what it
+    applies to, and the coupon that triggered it."""
+    return [
+        Discount(
+            amount=state.money(entry.amount),
+            applied_to=CartDiscountType(entry.applied_to.value),
+            coupon=AppliedCoupon(code=entry.coupon) if entry.coupon else None,
+            label=entry.label or DEFAULT_DISCOUNT_LABEL,
+        )
+        for entry in entries
+    ]
 
 
 @strawberry.type(
@@ -194,7 +222,7 @@ class CartItemPrices:
         )
         return cls(
             catalog_discount=ProductDiscount(amount_off=float(off), percent_off=float(percent)),
-            discounts=[],
+            discounts=discounts_of(state, line.discounts),
             fixed_product_taxes=[],
             original_item_price=money(line.original_price),
             original_row_total=money(round_money(line.original_price * qty)),
@@ -205,7 +233,7 @@ class CartItemPrices:
             ),
             row_total=money(line.row_total),
             row_total_including_tax=money(line.row_total_incl_tax),
-            total_item_discount=money(Decimal(0)),
+            total_item_discount=money(line.discount_amount),
         )
 
 
@@ -285,7 +313,7 @@ def cart_item_of(state: CartState, line: LineTotals) -> CartItemInterface:
     return kind(
         line=line,
         state=state,
-        discount=[],
+        discount=discounts_of(state, line.discounts),
         errors=[CartItemError(code=CartItemErrorType.ITEM_QTY, message=carts.QTY_NOT_AVAILABLE)]
         if short
         else None,
@@ -388,7 +416,10 @@ SORT_KEYS: dict[SortQuoteItemsEnum, Callable[[LineTotals], Any]] = {
     SortQuoteItemsEnum.BASE_TAX_BEFORE_DISCOUNT: _key(lambda x: x.tax_amount),
     SortQuoteItemsEnum.ROW_TOTAL: _key(lambda x: x.row_total),
     SortQuoteItemsEnum.BASE_ROW_TOTAL: _key(lambda x: x.row_total),
-    SortQuoteItemsEnum.ROW_TOTAL_WITH_DISCOUNT: _key(lambda x: x.row_total),
+    SortQuoteItemsEnum.ROW_TOTAL_WITH_DISCOUNT: _key(lambda x: x.row_total - x.discount_amount),
+    SortQuoteItemsEnum.DISCOUNT_AMOUNT: _key(lambda x: x.discount_amount),
+    SortQuoteItemsEnum.BASE_DISCOUNT_AMOUNT: _key(lambda x: x.discount_amount),
+    SortQuoteItemsEnum.DISCOUNT_PERCENT: _key(lambda x: x.discount_percent),
     SortQuoteItemsEnum.ROW_WEIGHT: _key(
         lambda x: Decimal(x.product.weight or 0) * Decimal(x.item.qty)
     ),
@@ -839,14 +870,28 @@ async def _total_quantity(root: Cart) -> float:
     return float((await root.state.totals()).items_qty)
 
 
-def _empty_coupons() -> list[AppliedCoupon | None] | None:
-    """Coupons come with cart price rules (issue 6)."""
-    return []
+async def _applied_coupons(root: Cart) -> list[AppliedCoupon | None] | None:
+    """The cart's coupon codes whose rule applies now, in the order they were applied."""
+    totals = await root.state.totals()
+    return [AppliedCoupon(code=code) for code in totals.coupon_codes]
 
 
-def _empty_rules() -> list[CartRuleStorefront | None] | None:
-    """Cart price rules come with issue 6."""
-    return []
+async def _applied_coupon(root: Cart) -> AppliedCoupon | None:
+    totals = await root.state.totals()
+    return AppliedCoupon(code=totals.coupon_codes[0]) if totals.coupon_codes else None
+
+
+async def _rules(root: Cart) -> list[CartRuleStorefront | None] | None:
+    """The applied cart rules' uids, while `promo/graphql/share_applied_cart_rule` is on (null
+    otherwise)."""
+    state = root.state
+    if not state.stores.config_flag(ConfigPath.SHARE_APPLIED_CART_RULE, state.store):
+        return None
+    totals = await state.totals()
+    return [
+        CartRuleStorefront(uid=strawberry.ID(encode_uid(rule_id)))
+        for rule_id in totals.applied_rule_ids
+    ]
 
 
 @strawberry.type(
@@ -856,11 +901,12 @@ class Cart:
     state: strawberry.Private[CartState]
 
     applied_coupon: AppliedCoupon | None = strawberry.field(
+        resolver=_applied_coupon,
         description="The coupon code applied to the cart.",
         deprecation_reason="Use `applied_coupons` instead.",
     )
     applied_coupons: list[AppliedCoupon | None] | None = strawberry.field(
-        resolver=_empty_coupons,
+        resolver=_applied_coupons,
         description="An array of `AppliedCoupon` objects. Each object contains the `code` text "
         "attribute, which specifies the coupon code.",
     )
@@ -887,7 +933,7 @@ class Cart:
         resolver=_prices, description="Pricing details for the quote."
     )
     rules: list[CartRuleStorefront | None] | None = strawberry.field(
-        resolver=_empty_rules, description="Provides applied cart rules in the current active cart"
+        resolver=_rules, description="Provides applied cart rules in the current active cart"
     )
     selected_payment_method: SelectedPaymentMethod | None = strawberry.field(
         resolver=_selected_payment_method,
@@ -906,7 +952,6 @@ class Cart:
         state = CartState(quote, await carts.masked_id_of(quote), await info.context.stores())
         return cls(
             state=state,
-            applied_coupon=None,
             email=quote.customer_email,
             id=strawberry.ID(state.masked_id),
             is_virtual=quote.is_virtual,

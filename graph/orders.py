@@ -304,8 +304,8 @@ class OrderTotal:
                 Discount(
                     amount=money(discount),
                     applied_to=CartDiscountType.ITEM,
-                    coupon=None,
-                    label="Discount",
+                    coupon=AppliedCoupon(code=row.coupon_code) if row.coupon_code else None,
+                    label=row.discount_description or "Discount",
                 )
             ]
             if discount
@@ -559,7 +559,7 @@ def _order_fields(row: SalesOrder, details: OrderDetails) -> dict[str, object]:
     )
     return {
         "row": row,
-        "applied_coupons": [],
+        "applied_coupons": [AppliedCoupon(code=row.coupon_code)] if row.coupon_code else [],
         "available_actions": [OrderActionType.REORDER] if orders.can_reorder(row, items) else [],
         "billing_address": OrderAddress.of(_address(details, AddressType.BILLING)),
         "carrier": _carrier(row.shipping_description),

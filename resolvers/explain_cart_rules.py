@@ -1,0 +1,24 @@
+"""`explainCartRules(cart_id)`: each cart price rule in priority order, applied with its amount or
+the first reason it was not (admin token required, despite the storefront-style name)."""
+
+from __future__ import annotations
+
+import strawberry
+
+from engine.salesrules import explain
+from graph.context import Info
+from graph.explain_cart_rules import CartRuleExplanation, explanations_of
+from resolvers.access import require_admin
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(
+        description="Why each cart price rule did or did not apply to the cart: every rule in "
+        "priority order, APPLIED with the amount it took, or the first reason it did not "
+        "(admin token required)."
+    )
+    async def explainCartRules(self, info: Info, cart_id: str) -> list[CartRuleExplanation] | None:
+        await require_admin(info)
+        cart = await explain.explain(cart_id, await info.context.stores())
+        return explanations_of(cart)
