@@ -155,6 +155,22 @@ FLAGS = frozenset(
         ConfigPath.NEWSLETTER_CONFIRM,
         ConfigPath.SHARE_ACTIVE_SEGMENTS,
         ConfigPath.SHARE_APPLIED_CART_RULE,
+        ConfigPath.CATEGORY_PERMISSIONS_ENABLED,
+    }
+)
+# Category permission defaults: 0 no, 1 everyone, 2 the groups listed (comma-separated ids).
+GRANT_MODES = frozenset(
+    {
+        ConfigPath.GRANT_CATEGORY_VIEW,
+        ConfigPath.GRANT_PRODUCT_PRICE,
+        ConfigPath.GRANT_CHECKOUT_ITEMS,
+    }
+)
+GROUP_LISTS = frozenset(
+    {
+        ConfigPath.GRANT_CATEGORY_VIEW_GROUPS,
+        ConfigPath.GRANT_PRODUCT_PRICE_GROUPS,
+        ConfigPath.GRANT_CHECKOUT_ITEMS_GROUPS,
     }
 )
 
@@ -164,6 +180,16 @@ async def _validate_config_value(path: ConfigPath, value: str) -> None:
     if path in FLAGS:
         if value not in {"0", "1"}:
             problems.add(ProblemCode.INVALID, f'"{path.value}" takes 0 or 1.', "input.value")
+    elif path in GRANT_MODES:
+        if value not in {"0", "1", "2"}:
+            problems.add(ProblemCode.INVALID, f'"{path.value}" takes 0, 1 or 2.', "input.value")
+    elif path in GROUP_LISTS:
+        if value and not all(part.strip().isdigit() for part in value.split(",")):
+            problems.add(
+                ProblemCode.INVALID,
+                f'"{path.value}" takes customer group ids separated by commas.',
+                "input.value",
+            )
     elif path is ConfigPath.DEFAULT_DISPLAY_CURRENCY:
         if len(value) != 3 or not value.isupper():
             problems.add(ProblemCode.INVALID, f'"{value}" is not a currency code.', "input.value")
