@@ -38,11 +38,18 @@ DOMAINS = (
     "addresses",
     "attributes",
     "catalog",
+    "tier_prices",
+    "catalog_rules",
+    "permissions",
     "carts",
     "wishlists",
     "orders",
     "segments",
     "segment_events",
+    "cart_rules",
+    "cart_coupons",
+    "explain_cart_rules",
+    "dynamic_blocks",
 )
 
 

@@ -36,6 +36,7 @@ from models.groups import RETAIL_CUSTOMER_TAX_CLASS_ID
 from seeds import catalog as demo
 from seeds import tables
 from seeds.activity import Product, Shop
+from seeds.promotions import ensure_promotions
 from seeds.structure import Catalog
 from seeds.writers import after, writer
 
@@ -213,6 +214,8 @@ async def ensure_shop(
         for spec in PRODUCT_ATTRIBUTES:
             await _product_attribute(spec)
         await _tax_rule()
+    if created:
+        await ensure_promotions(catalog)
     statuses = await SalesOrderStatusState.filter(is_default=True).values_list("state", "status_id")
     shop = Shop(
         products=await _products(),

@@ -41,6 +41,7 @@ PUBLIC = {
     "products",
     "categories",
     "categoryList",
+    "dynamicBlocks",
 }
 # Only guests: a signed-in customer or an admin token is refused.
 GUESTS_ONLY = {"createCustomerV2"}
@@ -75,10 +76,15 @@ CART_HOLDERS = {
     "setPaymentMethodOnCart",
     "setGuestEmailOnCart",
     "placeOrder",
+    "applyCouponToCart",
+    "applyCouponsToCart",
+    "removeCouponFromCart",
+    "removeCouponsFromCart",
 }
 # Only signed-in customers, refused with Magento's `customerCart` message.
 CUSTOMER_CART = {"customerCart"}
-ADMIN_ONLY = {name for name in ROOTS if name.startswith("admin")}
+# `explainCartRules` is admin-only despite its storefront-style name.
+ADMIN_ONLY = {name for name in ROOTS if name.startswith("admin")} | {"explainCartRules"}
 
 
 def placeholder(kind: GraphQLInputType) -> str:

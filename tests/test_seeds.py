@@ -21,7 +21,10 @@ from models import (
     CataloginventoryStockItem,
     CatalogProductEntity,
     CatalogProductEntityInt,
+    CatalogProductEntityTierPrice,
     CatalogProductWebsite,
+    Catalogrule,
+    CatalogruleProduct,
     CustomerAddressEntity,
     CustomerAddressEntityVarchar,
     CustomerEavAttribute,
@@ -33,6 +36,7 @@ from models import (
     EavAttribute,
     EavAttributeOption,
     EntityType,
+    MagentoBanner,
     MagentoCustomerbalance,
     MagentoCustomerbalanceHistory,
     NewsletterSubscriber,
@@ -46,6 +50,8 @@ from models import (
     SalesOrderItem,
     SalesOrderPayment,
     SalesOrderStatusState,
+    Salesrule,
+    SalesruleCoupon,
     Store,
     StoreWebsite,
     TaxCalculation,
@@ -382,6 +388,35 @@ async def test_demo_seed_loads_exact_counts(db: Any) -> None:
         "membership_since",
     ]
     assert await EavAttributeOption.filter(attribute__attribute_code="loyalty_tier").count() == 4
+
+
+async def test_demo_seed_creates_one_promotion_of_each_kind(db: Any) -> None:
+    await load(SIZE, seed=7, progress=False, hasher=CHEAP)
+    await load(SIZE, seed=7, progress=False, hasher=CHEAP)
+
+    first = await CatalogProductEntity.get(sku=demo.sku(0))
+    tiers = await CatalogProductEntityTierPrice.filter(entity_id=first.entity_id).order_by("qty")
+    assert [(t.all_groups, t.customer_group_id, t.qty, t.percentage_value) for t in tiers] == [
+        (False, 2, Decimal(1), None),
+        (True, 0, Decimal(3), Decimal(5)),
+    ]
+    assert Decimal(tiers[0].value) == (Decimal(first.price) * Decimal("0.8")).quantize(
+        Decimal("0.01")
+    )
+    assert await Catalogrule.all().values_list("name", flat=True) == ["Electronics week"]
+    electronics = await CatalogCategoryEntity.get(name="Electronics")
+    in_electronics = await CatalogCategoryProduct.filter(
+        category__path__startswith=f"{electronics.path}/"
+    ).count()
+    # Every Electronics product, on 2 websites, for 2 groups.
+    assert in_electronics > 0
+    assert await CatalogruleProduct.all().count() == in_electronics * 2 * 2
+    assert sorted(await Salesrule.all().values_list("name", flat=True)) == [
+        "Spend 100, save 10%",
+        "Welcome coupon",
+    ]
+    assert await SalesruleCoupon.all().values_list("code", flat=True) == ["WELCOME5"]
+    assert await MagentoBanner.all().values_list("name", flat=True) == ["Welcome coupon applied"]
 
 
 async def test_carts_are_consistent(db: Any) -> None:
