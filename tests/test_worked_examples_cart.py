@@ -216,6 +216,19 @@ EXAMPLES = [
         [("Ten off", 5.0, "ITEM", None)],
         0.0,
     ),
+    # 6b. cart_fixed after a percent rule (`CartFixed::getItemsTotalDiscount`): 10% takes
+    #    10.00 + 5.00; the $15 is then shared over what is left, 150 - 15 = 135: a 15 x 90/135 =
+    #    10.00 (+0.000001 delta), b 15 x 45/135 = 5.00 (the last item, capped at the 5.00 left).
+    #    The whole $15 comes off; grand 150 - 30 = 120.00.
+    Example(
+        "cart_fixed after a percent rule",
+        {"a": "100.00", "b": "50.00"},
+        [percent(10, "Ten", sort_order=1), cart_fixed(15, "Fifteen off", sort_order=2)],
+        [("a", 1), ("b", 1)],
+        {"a": 20.0, "b": 10.0},
+        [("Ten", 15.0, "ITEM", None), ("Fifteen off", 15.0, "ITEM", None)],
+        120.0,
+    ),
     # 7. buy_x_get_y, buy 2 get 1 (step 2, amount 1), qty 7: periods of 3 -> 2 full (2 free),
     #    rest 1 is not more than 2 -> 2 free x 10 = 20.00; grand 70 - 20 = 50.00.
     Example(

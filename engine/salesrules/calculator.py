@@ -344,6 +344,13 @@ class Calculation:
         order: list[int] = []
         labels: dict[int, str] = {}
         for rule in rules:  # those that can be processed: the others are skipped anyway
+            if rule.simple_action is CartRuleAction.CART_FIXED:
+                # `CartFixed::getItemsTotalDiscount`: what earlier rules took off the items this
+                # rule takes, when the rule starts, so the shares of what is left add up.
+                state.existing[rule.rule_id] = sum(
+                    (state.amounts[line.item_id] for line in lines if self.takes(rule, line)),
+                    ZERO,
+                )
             for line in list(pending):
                 qty = line.facts.qty
                 step = Decimal(rule.discount_step)
@@ -486,7 +493,8 @@ class Calculation:
             ratio = price * qty / totals if totals else Decimal(0)
             amount = state.delta_price_round(rule.discount_amount * ratio, kind)
         else:
-            ratio = (price * qty - prior) / totals if totals else Decimal(0)
+            left_of_totals = totals - state.existing.get(rule.rule_id, ZERO)
+            ratio = (price * qty - prior) / left_of_totals if left_of_totals else Decimal(0)
             amount = state.delta_price_round(rule.discount_amount * min(ratio, Decimal(1)), kind)
         amount = min(price * qty, amount)
         count = fixed_counts.get(rule.rule_id, 0)
@@ -615,6 +623,8 @@ class _State:
         self.rule_ids: dict[int, list[int]] = {line.item_id: [] for line in lines}
         self.entries: dict[int, dict[int, RuleDiscount]] = {line.item_id: {} for line in lines}
         self.rule_totals: dict[int, Decimal] = {}
+        # Per cart_fixed rule: the discount earlier rules left on its items when it started.
+        self.existing: dict[int, Decimal] = {}
         self._deltas: dict[str, Decimal] = {}
         self._price_deltas: dict[str, Decimal] = {}
 
