@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format schema bench bench-segments bench-live clean
+.PHONY: run test lint format schema bench bench-segments bench-live bench-pricing clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "mageseg needs Python 3.11 or newer")'
@@ -50,6 +50,12 @@ bench-segments: $(VENV)/.dev-installed
 # population of bench-segments, adds 100 segments for the run and removes them afterwards.
 bench-live: $(VENV)/.dev-installed
 	$(BIN)/python -m bench live --customers 1000000
+
+# 1,000 cart rules with 100 segments (a 10-item cart) and 200 catalog rules (a 50-product
+# listing) against the same shop with no rule: SQLite, and PostgreSQL + Redis (database 7) when
+# MAGESEG_BENCH_DATABASE_URL (default: the local server) answers. A few minutes.
+bench-pricing: $(VENV)/.dev-installed
+	$(BIN)/python -m bench pricing
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -3,7 +3,8 @@
 `python -m bench segments [...]` runs the segment refresh benchmark instead (large populations,
 seeded once and reused; see bench/segments.py) and replaces only its section of BENCHMARKS.md;
 the full run keeps that section as it is. `python -m bench live [...]` likewise runs the
-live-membership benchmark (see bench/live.py) and replaces only its own section.
+live-membership benchmark (see bench/live.py) and replaces only its own section, and
+`python -m bench pricing [...]` the pricing benchmark (see bench/pricing.py).
 
 PostgreSQL is measured too when MAGESEG_BENCH_DATABASE_URL names a server database to connect
 to (as postgres://user@host:port/db); the benchmark creates and drops its own databases there."""
@@ -22,6 +23,7 @@ from pathlib import Path
 from bench.databases import PostgresDatabases, SqliteDatabases
 from bench.latency import LatencyResult, measure_latency
 from bench.live import keep_section as keep_live_section
+from bench.pricing import keep_section as keep_pricing_section
 from bench.seeding import SeedResult, measure_seed
 from bench.segments import keep_section
 
@@ -162,6 +164,10 @@ def main(argv: list[str] | None = None) -> int:
         from bench import live
 
         return live.main(arguments[1:])
+    if arguments[:1] == ["pricing"]:
+        from bench import pricing
+
+        return pricing.main(arguments[1:])
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--seed-size", type=int, default=20_000, help="customers per seed load")
     parser.add_argument("--seed-rounds", type=int, default=3)
@@ -173,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     old = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
     report = keep_section(old, report)
     report = keep_live_section(old, report)
+    report = keep_pricing_section(old, report)
     args.output.write_text(report, encoding="utf-8")
     print(report)
     return 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import logging
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
@@ -83,6 +84,14 @@ async def _prepare_demo(settings: Settings, seed: bool) -> str:
     return await _with_database(settings, work)
 
 
+async def _freeze_startup_heap(app: web.Application) -> None:
+    """What start-up loaded (modules, the schema, memos) lives as long as the server; frozen,
+    full collections stop walking it. Unfrozen, every 40-odd listing requests paid a 115-150 ms
+    collection (`make bench-pricing`'s p99)."""
+    gc.collect()
+    gc.freeze()
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if args.no_seed:
@@ -93,8 +102,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"Admin token ({DEMO_INTEGRATION} integration), send as 'Authorization: Bearer <token>':")
     print(f"  {token}")
     print("Stop with Ctrl-C.", flush=True)
+    app = create_app(settings)
+    app.on_startup.append(_freeze_startup_heap)
     web.run_app(
-        create_app(settings),
+        app,
         host=settings.host,
         port=settings.port,
         print=None,
