@@ -22,6 +22,7 @@ import pytest
 from aiohttp import web
 from tortoise.context import TortoiseContext
 
+from engine import midnight
 from engine.clock import ManualClock, SystemClock
 from engine.segments import timeline
 from engine.segments.tree import (
@@ -299,8 +300,8 @@ def test_the_runner_sleeps_until_the_earliest_local_midnight() -> None:
         return WebsiteView(website_id, f"w{website_id}", "W", "USD", tz, False, 0)
 
     websites = [site(1, "America/Chicago"), site(2, "Asia/Tokyo")]
-    assert timeline.next_midnight(T0, websites) == TOKYO_MIDNIGHT
-    assert timeline.next_midnight(TOKYO_MIDNIGHT, websites) == CHICAGO_MIDNIGHT
+    assert midnight.next_midnight(T0, websites) == TOKYO_MIDNIGHT
+    assert midnight.next_midnight(TOKYO_MIDNIGHT, websites) == CHICAGO_MIDNIGHT
     runner = timeline.TimeRunner(ManualClock(T0), poll_seconds=3600)
     runner._websites = websites
     assert runner._delay() == 3600  # capped by the poll

@@ -21,7 +21,6 @@ every `poll_seconds`; its clock is `services.clock`, so a test's `ManualClock` w
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import Sequence
@@ -33,14 +32,10 @@ from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from engine import clock as clocks
-from engine import invalidation
-from engine.cache import Cache
-from engine.clock import Clock
+from engine.midnight import MidnightRunner, customer_websites
 from engine.pricing import rule_index
 from engine.segments import compare
 from engine.segments.sql import Dialect, dialect_of, placeholders
-from engine.segments.timeline import MIDNIGHT_MARGIN, customer_websites, next_midnight
 from engine.stores import WebsiteView, load_snapshot
 
 logger = logging.getLogger("mageseg.pricing.rule_runner")
@@ -150,95 +145,12 @@ async def _run_website(
     return WindowRun(website_id=website_id, local_date=today, prices=prices)
 
 
-class RuleRunner:
-    """Runs `run_due` at each website's local midnight (and every `poll_seconds`) until `stop`.
-    The first pass runs as soon as it starts."""
+class RuleRunner(MidnightRunner[WindowRun]):
+    """Moves the catalog-rule price window at each website's local midnight (`run_due`)."""
 
-    def __init__(
-        self, clock: Clock, *, poll_seconds: float = 300.0, cache: Cache | None = None
-    ) -> None:
-        self.clock = clock
-        self.poll_seconds = poll_seconds
-        self.cache = cache
-        self.passes = 0
-        self.last_runs: list[WindowRun] = []
-        self._websites: list[WebsiteView] = []
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-        self._unsubscribe: Any = None
-        self._waiting: list[asyncio.Future[list[WindowRun]]] = []
-        self.ready = asyncio.Event()
+    task_name = "catalog-rule-runner"
+    failure_message = "catalog rule price window failed to move"
+    logger = logger
 
-    def wake(self) -> None:
-        self._wake.set()
-
-    def next_pass(self) -> asyncio.Future[list[WindowRun]]:
-        """A future resolved with the runs of the next pass that starts after this call."""
-        future: asyncio.Future[list[WindowRun]] = asyncio.get_running_loop().create_future()
-        self._waiting.append(future)
-        return future
-
-    async def run_once(self) -> list[WindowRun]:
-        waiting, self._waiting = self._waiting, []
-        try:
-            with clocks.using(self.clock):
-                if self.cache is not None:
-                    async with invalidation.tracking(self.cache, join=False):
-                        runs = await self._pass()
-                else:
-                    runs = await self._pass()
-        except Exception as error:
-            for future in waiting:
-                if not future.done():
-                    future.set_exception(error)
-            raise
-        self.passes += 1
-        self.last_runs = runs
-        for future in waiting:
-            if not future.done():
-                future.set_result(runs)
-        return runs
-
-    async def _pass(self) -> list[WindowRun]:
-        runs = await run_due(self.clock.now())
-        self._websites = customer_websites(await load_snapshot())
-        return runs
-
-    def _delay(self) -> float:
-        now = self.clock.now()
-        midnight = next_midnight(now, self._websites)
-        if midnight is None:
-            return self.poll_seconds
-        seconds = (midnight + MIDNIGHT_MARGIN - now).total_seconds()
-        return max(0.0, min(self.poll_seconds, seconds))
-
-    async def start(self) -> None:
-        self._unsubscribe = self.clock.subscribe(self.wake)
-        self._wake.set()
-        self._task = asyncio.create_task(self._loop(), name="catalog-rule-runner")
-
-    async def _loop(self) -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._delay())
-            self._wake.clear()
-            try:
-                await self.run_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # keep the runner alive; the next pass retries the day
-                logger.exception("catalog rule price window failed to move")
-            self.ready.set()
-
-    async def stop(self) -> None:
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-        for future in self._waiting:
-            future.cancel()
-        self._waiting = []
+    async def due(self, now: datetime) -> list[WindowRun]:
+        return await run_due(now)

@@ -29,7 +29,6 @@ every `poll_seconds` (a missed midnight, a clock jump, a deferred segment). Its 
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import time
@@ -42,9 +41,7 @@ from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from engine import invalidation
-from engine.cache import Cache
-from engine.clock import Clock
+from engine.midnight import MidnightRunner, customer_websites
 from engine.segments import compare, feed, refresh, stored
 from engine.segments.catalog import load_catalog
 from engine.segments.catalog_types import Catalog
@@ -57,7 +54,6 @@ from engine.segments.validate import referenced_segment_ids
 from engine.stores import StoresSnapshot, WebsiteView, load_snapshot
 from models import ApplyTo, MagentoCustomersegmentSegment, MagentoCustomersegmentWebsite
 from models.segments import RefreshStatus
-from models.stores import ADMIN_WEBSITE_ID
 
 logger = logging.getLogger("mageseg.segments.timeline")
 
@@ -65,8 +61,6 @@ TIME_NODES: tuple[type, ...] = (UpToDate,)
 """Node types whose answer depends on the current date."""
 
 TIME_RUN = "mageseg_customersegment_time_run"
-MIDNIGHT_MARGIN = timedelta(seconds=1)
-"""Wake this long after midnight, so the new local date has surely begun."""
 
 
 def reads_clock(node: AnyNode) -> bool:
@@ -147,19 +141,6 @@ async def _time_segments() -> _Segments:
     for segment_id, website_id in rows:
         found.websites.setdefault(int(segment_id), set()).add(int(website_id))
     return found
-
-
-def customer_websites(stores: StoresSnapshot) -> list[WebsiteView]:
-    return [w for w in stores.websites if w.website_id != ADMIN_WEBSITE_ID]
-
-
-def next_midnight(now: datetime, websites: Sequence[WebsiteView]) -> datetime | None:
-    """The earliest local midnight after `now` among `websites` (UTC), None without websites."""
-    moments = [
-        compare.day_start(compare.today(now, w.timezone) + timedelta(days=1), w.timezone)
-        for w in websites
-    ]
-    return min(moments) if moments else None
 
 
 async def _ensure_rows(websites: Sequence[WebsiteView], now: datetime, dialect: Dialect) -> None:
@@ -344,103 +325,12 @@ async def _may_touch(conn: Any, dialect: Dialect, segment_id: int) -> bool:
     return bool(status) and str(status[0]["refresh_status"]) != str(RefreshStatus.RUNNING)
 
 
-class TimeRunner:
-    """Runs `run_due` at each website's local midnight (and every `poll_seconds`) until `stop`.
-    The first pass runs as soon as it starts (in the background: a day missed while no process
-    ran is caught up without holding the server's start-up); `ready` is set after it."""
+class TimeRunner(MidnightRunner[WebsiteRun]):
+    """Re-evaluates the time-dependent segments at each website's local midnight (`run_due`)."""
 
-    def __init__(
-        self, clock: Clock, *, poll_seconds: float = 300.0, cache: Cache | None = None
-    ) -> None:
-        self.clock = clock
-        self.poll_seconds = poll_seconds
-        self.cache = cache
-        self.passes = 0
-        self.last_runs: list[WebsiteRun] = []
-        self._websites: list[WebsiteView] = []
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-        self._unsubscribe: Any = None
-        self._waiting: list[asyncio.Future[list[WebsiteRun]]] = []
-        self.ready = asyncio.Event()
+    task_name = "segment-time-runner"
+    failure_message = "time-driven re-evaluation failed"
+    logger = logger
 
-    def wake(self) -> None:
-        self._wake.set()
-
-    def next_pass(self) -> asyncio.Future[list[WebsiteRun]]:
-        """A future resolved with the runs of the next pass that starts after this call."""
-        future: asyncio.Future[list[WebsiteRun]] = asyncio.get_running_loop().create_future()
-        self._waiting.append(future)
-        return future
-
-    async def run_once(self) -> list[WebsiteRun]:
-        waiting, self._waiting = self._waiting, []
-        try:
-            if self.cache is not None:
-                async with invalidation.tracking(self.cache, join=False):
-                    runs = await self._pass()
-            else:
-                runs = await self._pass()
-        except Exception as error:
-            for future in waiting:
-                if not future.done():
-                    future.set_exception(error)
-            raise
-        self.passes += 1
-        self.last_runs = runs
-        for future in waiting:
-            if not future.done():
-                future.set_result(runs)
-        return runs
-
-    async def _pass(self) -> list[WebsiteRun]:
-        runs = await run_due(self.clock.now())
-        self._websites = customer_websites(await load_snapshot())
-        return runs
-
-    def _delay(self) -> float:
-        now = self.clock.now()
-        midnight = next_midnight(now, self._websites)
-        if midnight is None:
-            return self.poll_seconds
-        seconds = (midnight + MIDNIGHT_MARGIN - now).total_seconds()
-        return max(0.0, min(self.poll_seconds, seconds))
-
-    async def start(self) -> None:
-        self._unsubscribe = self.clock.subscribe(self.wake)
-        self._wake.set()
-        self._task = asyncio.create_task(self._loop(), name="segment-time-runner")
-
-    async def _loop(self) -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._delay())
-            self._wake.clear()
-            try:
-                await self.run_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # keep the runner alive; the next pass retries the day
-                logger.exception("time-driven re-evaluation failed")
-            self.ready.set()
-
-    async def run_forever(self) -> None:
-        await self.start()
-        assert self._task is not None
-        try:
-            await self._task
-        finally:
-            await self.stop()
-
-    async def stop(self) -> None:
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-        for future in self._waiting:
-            future.cancel()
-        self._waiting = []
+    async def due(self, now: datetime) -> list[WebsiteRun]:
+        return await run_due(now)
