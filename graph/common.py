@@ -125,3 +125,12 @@ class FilterTypeInput:
     to: str | None = strawberry.field(
         default=None, description="To. Must be used with the `from` field."
     )
+
+
+def draft_value(values: list[str] | None) -> str | tuple[str, ...] | None:
+    """A condition input's `value` list as a draft holds it: one string, or a tuple of several."""
+    if values is None:
+        return None
+    if len(values) == 1:
+        return values[0]
+    return tuple(values)

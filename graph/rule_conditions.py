@@ -11,6 +11,7 @@ import strawberry
 
 from engine.rules.drafts import RuleConditionDraft, RuleConditionType
 from engine.segments.tree import Aggregator, Operator
+from graph.common import draft_value
 
 
 @strawberry.enum(description="The node types of catalog and cart price rule condition trees.")
@@ -112,19 +113,11 @@ class RuleConditionInput:
     )
 
     def draft(self) -> RuleConditionDraft:
-        values = self.value
-        value: str | tuple[str, ...] | None
-        if values is None:
-            value = None
-        elif len(values) == 1:
-            value = values[0]
-        else:
-            value = tuple(values)
         return RuleConditionDraft(
             type=RuleConditionType(str(self.type.value)),
             attribute=self.attribute,
             operator=str(self.operator.value) if self.operator is not None else None,
-            value=value,
+            value=draft_value(self.value),
             aggregator=str(self.aggregator.value) if self.aggregator is not None else None,
             conditions=tuple(child.draft() for child in self.conditions or ()),
         )

@@ -13,7 +13,12 @@ from engine.errors import NotAuthorized, Problem, ProblemCode
 from engine.segments import eligibility
 from engine.segments.drafts import ConditionDraft, ConditionType
 from engine.segments.tree import Aggregator, Operator
-from graph.common import FilterEqualTypeInput, FilterMatchTypeInput, SearchResultPageInfo
+from graph.common import (
+    FilterEqualTypeInput,
+    FilterMatchTypeInput,
+    SearchResultPageInfo,
+    draft_value,
+)
 from graph.context import Info
 from graph.errors import UserError
 from graph.uids import encode_uid
@@ -223,19 +228,11 @@ class SegmentConditionInput:
     )
 
     def draft(self) -> ConditionDraft:
-        values = self.value
-        value: str | tuple[str, ...] | None
-        if values is None:
-            value = None
-        elif len(values) == 1:
-            value = values[0]
-        else:
-            value = tuple(values)
         return ConditionDraft(
             type=ConditionType(str(self.type.value)),
             attribute=self.attribute,
             operator=str(self.operator.value) if self.operator is not None else None,
-            value=value,
+            value=draft_value(self.value),
             aggregator=str(self.aggregator.value) if self.aggregator is not None else None,
             conditions=tuple(child.draft() for child in self.conditions or ()),
         )

@@ -35,11 +35,11 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any, assert_never
 
-from engine.errors import InputInvalid, ProblemCode, Problems
+from engine.errors import InputInvalid, ProblemCode
 from engine.rules import catalog as rc
 from engine.rules.tree import (
     CartAttribute,
@@ -56,6 +56,7 @@ from engine.rules.tree import (
     SubselectAttribute,
 )
 from engine.segments.catalog_types import AttributeSpec, Catalog, Derived, Storage
+from engine.segments.draft_reader import DraftReader, Invalid
 from engine.segments.tree import Aggregator, InputType, Operator, Scalar, Value
 
 
@@ -106,7 +107,6 @@ TRUSTED = RuleContext()
 """No catalogue, no id checks: for trees read back from the database."""
 
 _INTEGER = re.compile(r"^\d+$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 _CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _LIST_OPERATORS = frozenset({Operator.ONE_OF, Operator.NOT_ONE_OF})
@@ -124,10 +124,6 @@ _CHILDREN: Mapping[tuple[TreeKind, bool], frozenset[RuleConditionType]] = {
 }
 
 
-class _Invalid(Exception):
-    """A field was reported; the node cannot be built."""
-
-
 def split_values(raw: str | tuple[str, ...] | None) -> tuple[str, ...]:
     """Every non-empty item of a value, comma-separated strings split."""
     if raw is None:
@@ -136,24 +132,11 @@ def split_values(raw: str | tuple[str, ...] | None) -> tuple[str, ...]:
     return tuple(p.strip() for part in parts for p in part.split(",") if p.strip())
 
 
-class _Builder:
+class _Builder(DraftReader):
     def __init__(self, kind: TreeKind, context: RuleContext) -> None:
+        super().__init__()
         self.kind = kind
         self.context = context
-        self.problems = Problems()
-
-    def fail(self, code: ProblemCode, message: str, path: str) -> _Invalid:
-        self.problems.add(code, message, path)
-        return _Invalid()
-
-    def scalar(self, raw: str | tuple[str, ...] | None, path: str) -> str:
-        if raw is None or (isinstance(raw, str) and raw.strip() == ""):
-            raise self.fail(ProblemCode.REQUIRED, "A value is required.", path)
-        if isinstance(raw, tuple):
-            if len(raw) != 1:
-                raise self.fail(ProblemCode.INVALID_VALUE, "One value is expected.", path)
-            return self.scalar(raw[0], path)
-        return raw
 
     def flag(self, raw: str | tuple[str, ...] | None, path: str) -> bool:
         if raw is None or raw == "" or raw == ():
@@ -164,55 +147,6 @@ class _Builder:
         if text.upper() in ("0", "FALSE"):
             return False
         raise self.fail(ProblemCode.INVALID_VALUE, f"Expected 1 or 0, got '{text}'.", path)
-
-    def aggregator(self, raw: str | None, path: str) -> Aggregator:
-        if raw is None or raw == "":
-            return Aggregator.ALL
-        try:
-            return Aggregator(raw.lower())
-        except ValueError:
-            raise self.fail(
-                ProblemCode.INVALID_VALUE, f"Unknown aggregator '{raw}'; use all or any.", path
-            ) from None
-
-    def operator(self, raw: str | None, allowed: tuple[Operator, ...], path: str) -> Operator:
-        if raw is None or raw == "":
-            raise self.fail(ProblemCode.REQUIRED, "An operator is required.", path)
-        try:
-            op = Operator(raw)
-        except ValueError:
-            raise self.fail(
-                ProblemCode.INVALID_OPERATOR, f"Unknown operator '{raw}'.", path
-            ) from None
-        if op not in allowed:
-            names = ", ".join(o.value for o in allowed)
-            raise self.fail(
-                ProblemCode.INVALID_OPERATOR,
-                f"Operator '{raw}' is not allowed here; use one of {names}.",
-                path,
-            )
-        return op
-
-    def number(self, text: str, path: str) -> Decimal:
-        text = text.strip()
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            raise self.fail(ProblemCode.INVALID_VALUE, f"'{text}' is not a number.", path) from None
-        if not value.is_finite():
-            raise self.fail(ProblemCode.INVALID_VALUE, f"'{text}' is not a number.", path)
-        return value
-
-    def day(self, text: str, path: str) -> date:
-        text = text.strip()
-        try:
-            if not _DATE.match(text):
-                raise ValueError(text)
-            return date.fromisoformat(text)
-        except ValueError:
-            raise self.fail(
-                ProblemCode.INVALID_VALUE, f"'{text}' is not a date (YYYY-MM-DD).", path
-            ) from None
 
     # --- nodes -------------------------------------------------------------------------------
 
@@ -233,7 +167,7 @@ class _Builder:
             before = len(self.problems.items)
             try:
                 node = self.node(child, child_path, in_selection)
-            except _Invalid:
+            except Invalid:
                 continue
             if len(self.problems.items) == before:
                 built.append(node)
@@ -298,7 +232,7 @@ class _Builder:
                 f"{path}.attribute",
             ) from None
         op = self.operator(d.operator, rc.SUBSELECT_OPERATORS, f"{path}.operator")
-        value = self.number(self.scalar(d.value, f"{path}.value"), f"{path}.value")
+        value = self.decimal(self.scalar(d.value, f"{path}.value"), f"{path}.value")
         aggregator = self.aggregator(d.aggregator, f"{path}.aggregator")
         return ProductSubselect(
             attribute, op, value, aggregator, self.product_children(d, path, True)
@@ -346,7 +280,7 @@ class _Builder:
 
         def convert(item: str, value_path: str) -> Scalar:
             if input_type is InputType.NUMERIC:
-                return self.number(item, value_path)
+                return self.decimal(item, value_path)
             if attribute is CartAttribute.COUNTRY_ID:
                 if not _COUNTRY.match(item):
                     raise self.fail(
@@ -413,7 +347,7 @@ class _Builder:
                 )
             op = self.operator(d.operator, rc.RULE_OPERATORS[InputType.NUMERIC], op_path)
             return ProductCondition(
-                code, op, self.values(op, d.value, path, self.number, listable=False)
+                code, op, self.values(op, d.value, path, self.decimal, listable=False)
             )
         spec = rc.product_spec(self.context.catalog, code)
         if spec is None:
@@ -477,7 +411,7 @@ class _Builder:
         text = text.strip()
         match spec.input_type:
             case InputType.NUMERIC:
-                return self.number(text, path)
+                return self.decimal(text, path)
             case InputType.DATE:
                 return self.day(text, path)
             case InputType.STRING:
@@ -513,7 +447,7 @@ def _build(draft: RuleConditionDraft, kind: TreeKind, context: RuleContext, path
         raise InputInvalid(builder.problems.items)
     try:
         node = builder.node(draft, path, False)
-    except _Invalid:
+    except Invalid:
         node = None
     if builder.problems or node is None:
         raise InputInvalid(builder.problems.items)

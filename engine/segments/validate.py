@@ -29,10 +29,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TypeVar, assert_never
 
-from engine.errors import InputInvalid, ProblemCode, Problems
+from engine.errors import InputInvalid, ProblemCode
 from engine.segments.catalog import (
     CHILD_TYPES,
     GUEST_ONLY_VALUES,
@@ -51,12 +51,12 @@ from engine.segments.catalog_types import (
     Storage,
     Subject,
 )
+from engine.segments.draft_reader import DraftReader, Invalid
 from engine.segments.drafts import ConditionDraft, ConditionType
 from engine.segments.tree import (
     ANY_ORDER_STATUS,
     AddressAttribute,
     AddressHasRegion,
-    Aggregator,
     AnyNode,
     CartAmount,
     CartAmountKind,
@@ -97,7 +97,6 @@ from models.segments import ApplyTo
 T = ConditionType
 _E = TypeVar("_E", bound=str)
 _R = TypeVar("_R")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INTEGER = re.compile(r"^\d+$")
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 DATE_RANGE_SEPARATOR = "..."
@@ -110,11 +109,7 @@ _ATTRIBUTE_SUBJECT: Mapping[ConditionType, Subject] = {
 }
 
 
-class _Invalid(Exception):
-    """A field was reported; the node cannot be built."""
-
-
-class _Builder:
+class _Builder(DraftReader):
     def __init__(
         self,
         catalog: Catalog,
@@ -123,18 +118,14 @@ class _Builder:
         references: Mapping[int, frozenset[int]],
         known_options_only: bool = True,
     ) -> None:
+        super().__init__()
         self.catalog = catalog
         self.apply_to = apply_to
         self.segment_id = segment_id
         self.references = references
         self.known_options_only = known_options_only
-        self.problems = Problems()
 
     # --- reporting helpers ------------------------------------------------------------------
-
-    def fail(self, code: ProblemCode, message: str, path: str) -> _Invalid:
-        self.problems.add(code, message, path)
-        return _Invalid()
 
     def choice(
         self, raw: str | tuple[str, ...] | None, choices: Callable[[str], _E], label: str, path: str
@@ -145,47 +136,6 @@ class _Builder:
         except ValueError:
             raise self.fail(ProblemCode.INVALID_VALUE, f"Unknown {label} '{text}'.", path) from None
 
-    def scalar(self, raw: str | tuple[str, ...] | None, path: str) -> str:
-        if raw is None or (isinstance(raw, str) and raw.strip() == ""):
-            raise self.fail(ProblemCode.REQUIRED, "A value is required.", path)
-        if isinstance(raw, tuple):
-            if len(raw) != 1:
-                raise self.fail(ProblemCode.INVALID_VALUE, "One value is expected.", path)
-            return self.scalar(raw[0], path)
-        return raw
-
-    def operator(
-        self, raw: str | None, allowed: tuple[Operator, ...], path: str, *, default: Operator | None
-    ) -> Operator:
-        if raw is None or raw == "":
-            if default is not None:
-                return default
-            raise self.fail(ProblemCode.REQUIRED, "An operator is required.", path)
-        try:
-            op = Operator(raw)
-        except ValueError:
-            raise self.fail(
-                ProblemCode.INVALID_OPERATOR, f"Unknown operator '{raw}'.", path
-            ) from None
-        if op not in allowed:
-            names = ", ".join(o.value for o in allowed)
-            raise self.fail(
-                ProblemCode.INVALID_OPERATOR,
-                f"Operator '{raw}' is not allowed here; use one of {names}.",
-                path,
-            )
-        return op
-
-    def aggregator(self, raw: str | None, path: str) -> Aggregator:
-        if raw is None or raw == "":
-            return Aggregator.ALL
-        try:
-            return Aggregator(raw.lower())
-        except ValueError:
-            raise self.fail(
-                ProblemCode.INVALID_VALUE, f"Unknown aggregator '{raw}'; use all or any.", path
-            ) from None
-
     def flag(self, raw: str | tuple[str, ...] | None, path: str, *, default: bool | None) -> bool:
         if raw is None and default is not None:
             return default
@@ -195,14 +145,7 @@ class _Builder:
         return text == "1"
 
     def number(self, raw: str | tuple[str, ...] | None, path: str) -> Decimal:
-        text = self.scalar(raw, path).strip()
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            raise self.fail(ProblemCode.INVALID_VALUE, f"'{text}' is not a number.", path) from None
-        if not value.is_finite():
-            raise self.fail(ProblemCode.INVALID_VALUE, f"'{text}' is not a number.", path)
-        return value
+        return self.decimal(self.scalar(raw, path), path)
 
     def count(self, raw: str | tuple[str, ...] | None, path: str) -> int:
         text = self.scalar(raw, path).strip()
@@ -211,17 +154,6 @@ class _Builder:
                 ProblemCode.INVALID_VALUE, f"'{text}' is not a whole number of 0 or more.", path
             )
         return int(text)
-
-    def day(self, text: str, path: str) -> date:
-        text = text.strip()
-        try:
-            if not _DATE.match(text):
-                raise ValueError(text)
-            return date.fromisoformat(text)
-        except ValueError:
-            raise self.fail(
-                ProblemCode.INVALID_VALUE, f"'{text}' is not a date (YYYY-MM-DD).", path
-            ) from None
 
     # --- nodes -------------------------------------------------------------------------------
 
@@ -254,7 +186,7 @@ class _Builder:
         before = len(self.problems.items)
         try:
             node = self._node(draft, path, visitors)
-        except _Invalid:
+        except Invalid:
             return None
         return node if len(self.problems.items) == before else None
 
@@ -266,7 +198,7 @@ class _Builder:
             expected = self.collect(lambda: self.flag(d.value, value_path, default=True))
             children = self.children(d, path, visitors)
             if aggregator is None or expected is None:
-                raise _Invalid()
+                raise Invalid()
             if t == T.COMBINE:
                 return Combine(aggregator, expected, children)  # type: ignore[arg-type]
             return ProductCombine(aggregator, expected, children)  # type: ignore[arg-type]
@@ -282,19 +214,19 @@ class _Builder:
             op = self.collect(lambda: self.numeric_op(d, op_path))
             amount = self.number(d.value, value_path)
             if op is None:
-                raise _Invalid()
+                raise Invalid()
             return StoreCredit(op, amount)
         if t == T.CART_PRODUCTS_QUANTITY:
             op = self.collect(lambda: self.numeric_op(d, op_path))
             quantity = self.non_negative(d.value, value_path)
             if op is None:
-                raise _Invalid()
+                raise Invalid()
             return CartProductsQuantity(op, quantity)
         if t == T.CART_LINE_ITEMS:
             op = self.collect(lambda: self.numeric_op(d, op_path))
             lines = self.count(d.value, value_path)
             if op is None:
-                raise _Invalid()
+                raise Invalid()
             return CartLineItems(op, Decimal(lines))
         if t == T.CART_AMOUNT:
             kind = self.collect(
@@ -303,13 +235,13 @@ class _Builder:
             op = self.collect(lambda: self.numeric_op(d, op_path))
             value = self.number(d.value, value_path)
             if kind is None or op is None:
-                raise _Invalid()
+                raise Invalid()
             return CartAmount(kind, op, value)
         if t in (T.CUSTOMER_ADDRESS, T.ORDER_ADDRESS):
             aggregator = self.collect(lambda: self.aggregator(d.aggregator, f"{path}.aggregator"))
             children = self.children(d, path, visitors)
             if aggregator is None:
-                raise _Invalid()
+                raise Invalid()
             if t == T.CUSTOMER_ADDRESS:
                 return CustomerAddress(aggregator, children)  # type: ignore[arg-type]
             return OrderAddress(aggregator, children)  # type: ignore[arg-type]
@@ -317,13 +249,13 @@ class _Builder:
             op = self.collect(lambda: self.is_op(d, op_path))
             default_kind = self.choice(d.value, DefaultAddressKind, "default address", value_path)
             if op is None:
-                raise _Invalid()
+                raise Invalid()
             return DefaultAddress(op, default_kind)
         if t == T.ORDER_ADDRESS_TYPE:
             op = self.collect(lambda: self.is_op(d, op_path))
             address_kind = self.choice(d.value, OrderAddressKind, "address type", value_path)
             if op is None:
-                raise _Invalid()
+                raise Invalid()
             return OrderAddressType(op, address_kind)
         if t == T.ORDER_STATUS:
             op = self.collect(lambda: self.is_op(d, op_path))
@@ -334,7 +266,7 @@ class _Builder:
                     ProblemCode.INVALID_VALUE, f"Unknown order status '{status}'.", value_path
                 )
             if op is None:
-                raise _Invalid()
+                raise Invalid()
             return OrderStatus(op, status)
         if t in (T.PRODUCT_LIST, T.PRODUCT_HISTORY):
             return self.product_selection(d, path, visitors)
@@ -344,13 +276,13 @@ class _Builder:
             )
             days = self.count(d.value, value_path)
             if op is None:
-                raise _Invalid()
+                raise Invalid()
             return UpToDate(op, days)
         if t == T.DATE_RANGE:
             op = self.collect(lambda: self.is_op(d, op_path))
             start, end = self.date_range(d.value, value_path)
             if op is None:
-                raise _Invalid()
+                raise Invalid()
             return DateRange(op, start, end)
         if t in (T.SALES_AMOUNT, T.PURCHASED_QUANTITY, T.ORDERS_NUMBER):
             return self.sales(d, path, visitors)
@@ -358,7 +290,7 @@ class _Builder:
             op = self.collect(lambda: self.is_op(d, op_path))
             segment = self.segment_reference(d.value, value_path)
             if op is None:
-                raise _Invalid()
+                raise Invalid()
             return SegmentMembership(op, segment)
         raise self.fail(ProblemCode.UNKNOWN_CONDITION, f"Unknown condition {t}.", f"{path}.type")
 
@@ -366,7 +298,7 @@ class _Builder:
         """Run one field's check, keeping going when it failed so later fields report too."""
         try:
             return build()
-        except _Invalid:
+        except Invalid:
             return None
 
     def numeric_op(self, d: ConditionDraft, path: str) -> Operator:
@@ -423,7 +355,7 @@ class _Builder:
             visitors = False
         children = self.children(d, path, visitors)
         if op is None or aggregator is None or source is None:
-            raise _Invalid()
+            raise Invalid()
         if isinstance(source, ProductListSource):
             return ProductList(source, op == Operator.IS, aggregator, children)  # type: ignore[arg-type]
         return ProductHistory(source, op == Operator.IS, aggregator, children)  # type: ignore[arg-type]
@@ -446,7 +378,7 @@ class _Builder:
         aggregator = self.collect(lambda: self.aggregator(d.aggregator, f"{path}.aggregator"))
         children = self.children(d, path, visitors)
         if function is None or op is None or value is None or aggregator is None:
-            raise _Invalid()
+            raise Invalid()
         if d.type == T.SALES_AMOUNT:
             return SalesAmount(function, op, value, aggregator, children)  # type: ignore[arg-type]
         if d.type == T.PURCHASED_QUANTITY:
