@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from engine import clock as clocks
@@ -27,6 +27,15 @@ MIDNIGHT_MARGIN = timedelta(seconds=1)
 """Wake this long after midnight, so the new local date has surely begun."""
 
 Run = TypeVar("Run")
+
+
+def as_date(value: Any) -> date:
+    """A date column as the driver returns it (a date, a datetime or ISO text)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
 
 
 def customer_websites(stores: StoresSnapshot) -> list[WebsiteView]:

@@ -32,7 +32,7 @@ from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from engine.midnight import MidnightRunner, customer_websites
+from engine.midnight import MidnightRunner, as_date, customer_websites
 from engine.pricing import rule_index
 from engine.segments import compare
 from engine.segments.sql import Dialect, dialect_of, placeholders
@@ -51,14 +51,6 @@ class WindowRun:
     local_date: date
     prices: int
     """`catalogrule_product_price` rows written for the website."""
-
-
-def _as_date(value: Any) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
 
 
 def _count(result: Any) -> int:
@@ -91,7 +83,7 @@ async def _ensure_rows(websites: Sequence[WebsiteView], now: datetime, dialect: 
 async def _due(websites: Sequence[WebsiteView], now: datetime) -> list[tuple[WebsiteView, date]]:
     conn = connections.get("default")
     rows = await conn.execute_query_dict(f"SELECT website_id, last_local_date FROM {INDEX_RUN}")
-    last = {int(r["website_id"]): _as_date(r["last_local_date"]) for r in rows}
+    last = {int(r["website_id"]): as_date(r["last_local_date"]) for r in rows}
     due: list[tuple[WebsiteView, date]] = []
     for website in websites:
         today = compare.today(now, website.timezone)

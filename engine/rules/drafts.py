@@ -34,8 +34,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 from enum import StrEnum
 from typing import Any, assert_never
 
@@ -56,7 +54,13 @@ from engine.rules.tree import (
     SubselectAttribute,
 )
 from engine.segments.catalog_types import AttributeSpec, Catalog, Derived, Storage
-from engine.segments.draft_reader import DraftReader, Invalid
+from engine.segments.draft_reader import (
+    DraftReader,
+    Invalid,
+    dump_flag,
+    dump_scalar,
+    dump_value,
+)
 from engine.segments.tree import Aggregator, InputType, Operator, Scalar, Value
 
 
@@ -579,36 +583,16 @@ async def check_cart_actions(
 # --- dump --------------------------------------------------------------------------------------
 
 
-def _text(value: Scalar) -> str:
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def _value(value: Value) -> str | tuple[str, ...] | None:
-    if value is None:
-        return None
-    if isinstance(value, tuple):
-        return tuple(_text(v) for v in value)
-    return _text(value)
-
-
-def _flag(value: bool) -> str:
-    return "1" if value else "0"
-
-
 def dump_product_node(node: ProductNode) -> RuleConditionDraft:
     """The draft of a product condition or combination."""
     if isinstance(node, ProductCondition):
         return RuleConditionDraft(
-            T.PRODUCT, node.attribute, node.operator.value, _value(node.value)
+            T.PRODUCT, node.attribute, node.operator.value, dump_value(node.value)
         )
     if isinstance(node, ProductCombine):
         return RuleConditionDraft(
             T.COMBINE,
-            value=_flag(node.expected),
+            value=dump_flag(node.expected),
             aggregator=node.aggregator.value,
             conditions=tuple(dump_product_node(child) for child in node.conditions),
         )
@@ -620,18 +604,18 @@ def dump_cart_node(node: CartNode) -> RuleConditionDraft:
     if isinstance(node, CartCombine):
         return RuleConditionDraft(
             T.COMBINE,
-            value=_flag(node.expected),
+            value=dump_flag(node.expected),
             aggregator=node.aggregator.value,
             conditions=tuple(dump_cart_node(child) for child in node.conditions),
         )
     if isinstance(node, CartAttributeCondition):
         return RuleConditionDraft(
-            T.CART_ATTRIBUTE, node.attribute.value, node.operator.value, _value(node.value)
+            T.CART_ATTRIBUTE, node.attribute.value, node.operator.value, dump_value(node.value)
         )
     if isinstance(node, ProductFound):
         return RuleConditionDraft(
             T.PRODUCT_FOUND,
-            value=_flag(node.found),
+            value=dump_flag(node.found),
             aggregator=node.aggregator.value,
             conditions=tuple(dump_product_node(child) for child in node.conditions),
         )
@@ -640,7 +624,7 @@ def dump_cart_node(node: CartNode) -> RuleConditionDraft:
             T.PRODUCT_SUBSELECT,
             node.attribute.value,
             node.operator.value,
-            _text(node.value),
+            dump_scalar(node.value),
             node.aggregator.value,
             tuple(dump_product_node(child) for child in node.conditions),
         )

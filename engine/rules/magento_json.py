@@ -37,6 +37,7 @@ from engine.rules.drafts import (
     empty_draft,
 )
 from engine.rules.tree import CartCombine, ProductCombine
+from engine.segments.magento_json import json_text, json_value
 
 T = RuleConditionType
 
@@ -78,28 +79,6 @@ _CONTAINERS = frozenset({T.COMBINE, T.PRODUCT_FOUND, T.PRODUCT_SUBSELECT})
 _JOINED = frozenset({"()", "!()"})
 
 
-def _text(raw: Any, path: str, problems: Problems) -> str | None:
-    if raw is None or isinstance(raw, str):
-        return raw
-    if isinstance(raw, bool):
-        return "1" if raw else "0"
-    if isinstance(raw, int | float):
-        return str(raw)
-    problems.add(ProblemCode.INVALID, "Expected a string.", path)
-    return None
-
-
-def _value(raw: Any, path: str, problems: Problems) -> str | tuple[str, ...] | None:
-    if isinstance(raw, list):
-        items: list[str] = []
-        for index, item in enumerate(raw):
-            text = _text(item, f"{path}.{index}", problems)
-            if text is not None:
-                items.append(text)
-        return tuple(items)
-    return _text(raw, path, problems)
-
-
 def _node(raw: Any, kind: TreeKind, path: str, problems: Problems) -> RuleConditionDraft | None:
     if not isinstance(raw, dict):
         problems.add(ProblemCode.INVALID, "A condition must be a JSON object.", path)
@@ -114,10 +93,10 @@ def _node(raw: Any, kind: TreeKind, path: str, problems: Problems) -> RuleCondit
             problems.add(
                 ProblemCode.UNKNOWN_CONDITION, f"Unknown condition class '{php}'.", f"{path}.type"
             )
-    attribute = _text(raw.get("attribute"), f"{path}.attribute", problems)
-    operator = _text(raw.get("operator"), f"{path}.operator", problems)
-    value = _value(raw.get("value"), f"{path}.value", problems)
-    aggregator = _text(raw.get("aggregator"), f"{path}.aggregator", problems)
+    attribute = json_text(raw.get("attribute"), f"{path}.attribute", problems)
+    operator = json_text(raw.get("operator"), f"{path}.operator", problems)
+    value = json_value(raw.get("value"), f"{path}.value", problems)
+    aggregator = json_text(raw.get("aggregator"), f"{path}.aggregator", problems)
     children_raw = raw.get("conditions")
     children: list[RuleConditionDraft] = []
     if children_raw is None:

@@ -33,9 +33,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
 
+from engine.prices import round_price
 from engine.rules.tree import CartFacts, ItemFacts
 from engine.salesrules import prefilter
 from engine.salesrules.rule_set import CartRule
@@ -46,11 +47,6 @@ ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
 # DeltaPriceRound's starting delta, "to avoid floating point precision problems".
 FIRST_DELTA = Decimal("0.000001")
-
-
-def round_price(amount: Decimal) -> Decimal:
-    """Magento's `PriceCurrency::round`: 2 decimals, half up."""
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 class Reason(StrEnum):

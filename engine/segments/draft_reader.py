@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from engine.errors import ProblemCode, Problems
-from engine.segments.tree import Aggregator, Operator
+from engine.segments.tree import Aggregator, Operator, Scalar, Value
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -96,3 +96,27 @@ class DraftReader:
             raise self.fail(
                 ProblemCode.INVALID_VALUE, f"'{text}' is not a date (YYYY-MM-DD).", path
             ) from None
+
+
+# --- back to drafts ------------------------------------------------------------------------------
+
+
+def dump_scalar(value: Scalar) -> str:
+    """A typed condition value as a draft string (numbers plain, dates ISO)."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def dump_value(value: Value) -> str | tuple[str, ...] | None:
+    if value is None:
+        return None
+    if isinstance(value, tuple):
+        return tuple(dump_scalar(v) for v in value)
+    return dump_scalar(value)
+
+
+def dump_flag(value: bool) -> str:
+    return "1" if value else "0"

@@ -77,7 +77,7 @@ CONTAINERS = frozenset(
 _JOINED_OPERATORS = frozenset({"()", "!()"})
 
 
-def _text(raw: Any, path: str, problems: Problems) -> str | None:
+def json_text(raw: Any, path: str, problems: Problems) -> str | None:
     if raw is None or isinstance(raw, str):
         return raw
     if isinstance(raw, bool):
@@ -88,15 +88,15 @@ def _text(raw: Any, path: str, problems: Problems) -> str | None:
     return None
 
 
-def _value(raw: Any, path: str, problems: Problems) -> str | tuple[str, ...] | None:
+def json_value(raw: Any, path: str, problems: Problems) -> str | tuple[str, ...] | None:
     if isinstance(raw, list):
         items: list[str] = []
         for index, item in enumerate(raw):
-            text = _text(item, f"{path}.{index}", problems)
+            text = json_text(item, f"{path}.{index}", problems)
             if text is not None:
                 items.append(text)
         return tuple(items)
-    return _text(raw, path, problems)
+    return json_text(raw, path, problems)
 
 
 def _node(raw: Any, path: str, problems: Problems) -> ConditionDraft | None:
@@ -113,10 +113,10 @@ def _node(raw: Any, path: str, problems: Problems) -> ConditionDraft | None:
             problems.add(
                 ProblemCode.UNKNOWN_CONDITION, f"Unknown condition class '{php}'.", f"{path}.type"
             )
-    attribute = _text(raw.get("attribute"), f"{path}.attribute", problems)
-    operator = _text(raw.get("operator"), f"{path}.operator", problems)
-    value = _value(raw.get("value"), f"{path}.value", problems)
-    aggregator = _text(raw.get("aggregator"), f"{path}.aggregator", problems)
+    attribute = json_text(raw.get("attribute"), f"{path}.attribute", problems)
+    operator = json_text(raw.get("operator"), f"{path}.operator", problems)
+    value = json_value(raw.get("value"), f"{path}.value", problems)
+    aggregator = json_text(raw.get("aggregator"), f"{path}.aggregator", problems)
     children_raw = raw.get("conditions")
     children: list[ConditionDraft] = []
     if children_raw is None:

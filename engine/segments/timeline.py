@@ -41,7 +41,7 @@ from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from engine.midnight import MidnightRunner, customer_websites
+from engine.midnight import MidnightRunner, as_date, customer_websites
 from engine.segments import compare, feed, refresh, stored
 from engine.segments.catalog import load_catalog
 from engine.segments.catalog_types import Catalog
@@ -168,7 +168,7 @@ async def _ensure_rows(websites: Sequence[WebsiteView], now: datetime, dialect: 
 async def _due(websites: Sequence[WebsiteView], now: datetime) -> list[tuple[WebsiteView, date]]:
     conn = connections.get("default")
     rows = await conn.execute_query_dict(f"SELECT website_id, last_local_date FROM {TIME_RUN}")
-    last = {int(r["website_id"]): _as_date(r["last_local_date"]) for r in rows}
+    last = {int(r["website_id"]): as_date(r["last_local_date"]) for r in rows}
     due: list[tuple[WebsiteView, date]] = []
     for website in websites:
         today = compare.today(now, website.timezone)
@@ -176,14 +176,6 @@ async def _due(websites: Sequence[WebsiteView], now: datetime) -> list[tuple[Web
         if done is None or done < today:
             due.append((website, today))
     return due
-
-
-def _as_date(value: Any) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
 
 
 async def run_due(now: datetime) -> list[WebsiteRun]:
@@ -236,7 +228,7 @@ async def _run_website(
         )
         if not claimed:
             return None  # done already, or another process is doing it now
-        previous = _as_date(claimed[0]["last_local_date"])
+        previous = as_date(claimed[0]["last_local_date"])
         changed = await conn.execute_query(
             placeholders(
                 f"UPDATE {TIME_RUN} SET last_local_date = ?, ran_at = ? "

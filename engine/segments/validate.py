@@ -51,7 +51,13 @@ from engine.segments.catalog_types import (
     Storage,
     Subject,
 )
-from engine.segments.draft_reader import DraftReader, Invalid
+from engine.segments.draft_reader import (
+    DraftReader,
+    Invalid,
+    dump_flag,
+    dump_scalar,
+    dump_value,
+)
 from engine.segments.drafts import ConditionDraft, ConditionType
 from engine.segments.tree import (
     ANY_ORDER_STATUS,
@@ -578,26 +584,6 @@ def build_tree(
 # --- dump ------------------------------------------------------------------------------------
 
 
-def _text(value: Scalar) -> str:
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def _value(value: Value) -> str | tuple[str, ...] | None:
-    if value is None:
-        return None
-    if isinstance(value, tuple):
-        return tuple(_text(v) for v in value)
-    return _text(value)
-
-
-def _flag(value: bool) -> str:
-    return "1" if value else "0"
-
-
 def _is(value: bool) -> str:
     return (Operator.IS if value else Operator.IS_NOT).value
 
@@ -613,56 +599,61 @@ def dump_tree(node: AnyNode) -> ConditionDraft:
         case Combine():
             return ConditionDraft(
                 T.COMBINE,
-                value=_flag(node.expected),
+                value=dump_flag(node.expected),
                 aggregator=node.aggregator.value,
                 conditions=kids(node.conditions),
             )
         case ProductCombine():
             return ConditionDraft(
                 T.PRODUCT_COMBINE,
-                value=_flag(node.expected),
+                value=dump_flag(node.expected),
                 aggregator=node.aggregator.value,
                 conditions=kids(node.conditions),
             )
         case CustomerAttribute():
             return ConditionDraft(
-                T.CUSTOMER_ATTRIBUTE, node.attribute, node.operator.value, _value(node.value)
+                T.CUSTOMER_ATTRIBUTE, node.attribute, node.operator.value, dump_value(node.value)
             )
         case AddressAttribute():
             return ConditionDraft(
-                T.ADDRESS_ATTRIBUTE, node.attribute, node.operator.value, _value(node.value)
+                T.ADDRESS_ATTRIBUTE, node.attribute, node.operator.value, dump_value(node.value)
             )
         case OrderAddressAttribute():
             return ConditionDraft(
-                T.ORDER_ADDRESS_ATTRIBUTE, node.attribute, node.operator.value, _value(node.value)
+                T.ORDER_ADDRESS_ATTRIBUTE,
+                node.attribute,
+                node.operator.value,
+                dump_value(node.value),
             )
         case ProductAttribute():
             return ConditionDraft(
-                T.PRODUCT_ATTRIBUTE, node.attribute, node.operator.value, _value(node.value)
+                T.PRODUCT_ATTRIBUTE, node.attribute, node.operator.value, dump_value(node.value)
             )
         case Newsletter():
             return ConditionDraft(
-                T.CUSTOMER_NEWSLETTER, operator=Operator.IS.value, value=_flag(node.subscribed)
+                T.CUSTOMER_NEWSLETTER, operator=Operator.IS.value, value=dump_flag(node.subscribed)
             )
         case AddressHasRegion():
             return ConditionDraft(
-                T.ADDRESS_REGION, operator=Operator.IS.value, value=_flag(node.has_region)
+                T.ADDRESS_REGION, operator=Operator.IS.value, value=dump_flag(node.has_region)
             )
         case StoreCredit():
             return ConditionDraft(
-                T.CUSTOMER_STORE_CREDIT, operator=node.operator.value, value=_text(node.value)
+                T.CUSTOMER_STORE_CREDIT, operator=node.operator.value, value=dump_scalar(node.value)
             )
         case CartAmount():
             return ConditionDraft(
-                T.CART_AMOUNT, node.kind.value, node.operator.value, _text(node.value)
+                T.CART_AMOUNT, node.kind.value, node.operator.value, dump_scalar(node.value)
             )
         case CartLineItems():
             return ConditionDraft(
-                T.CART_LINE_ITEMS, operator=node.operator.value, value=_text(node.value)
+                T.CART_LINE_ITEMS, operator=node.operator.value, value=dump_scalar(node.value)
             )
         case CartProductsQuantity():
             return ConditionDraft(
-                T.CART_PRODUCTS_QUANTITY, operator=node.operator.value, value=_text(node.value)
+                T.CART_PRODUCTS_QUANTITY,
+                operator=node.operator.value,
+                value=dump_scalar(node.value),
             )
         case CustomerAddress():
             return ConditionDraft(
@@ -713,7 +704,7 @@ def dump_tree(node: AnyNode) -> ConditionDraft:
                 T.SALES_AMOUNT,
                 node.function.value,
                 node.operator.value,
-                _text(node.value),
+                dump_scalar(node.value),
                 node.aggregator.value,
                 kids(node.conditions),
             )
@@ -722,7 +713,7 @@ def dump_tree(node: AnyNode) -> ConditionDraft:
                 T.PURCHASED_QUANTITY,
                 node.function.value,
                 node.operator.value,
-                _text(node.value),
+                dump_scalar(node.value),
                 node.aggregator.value,
                 kids(node.conditions),
             )
@@ -730,7 +721,7 @@ def dump_tree(node: AnyNode) -> ConditionDraft:
             return ConditionDraft(
                 T.ORDERS_NUMBER,
                 operator=node.operator.value,
-                value=_text(node.value),
+                value=dump_scalar(node.value),
                 aggregator=node.aggregator.value,
                 conditions=kids(node.conditions),
             )
