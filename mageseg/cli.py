@@ -26,6 +26,9 @@ from graph.schema import schema_sdl
 from mageseg.app import create_app
 from mageseg.database import migrate, tortoise_config
 from mageseg.settings import Settings
+from mageseg.workers import default_workers, prepare_shared_metrics
+from mageseg.workers import refusal as worker_refusal
+from mageseg.workers import serve as serve_workers
 
 T = TypeVar("T")
 DEMO_INTEGRATION = "demo"
@@ -96,12 +99,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if args.no_seed:
         settings = Settings(**{**settings.__dict__, "seed_on_empty": False})
+    workers = args.workers if args.workers is not None else default_workers(settings)
+    if (refused := worker_refusal(settings, workers)) is not None:
+        print(refused, file=sys.stderr)
+        return 2
+    if workers > 1:  # before anything imports prometheus_client (the demo's refresh does)
+        prepare_shared_metrics()
     token = asyncio.run(_prepare_demo(settings, settings.seed_on_empty))
     url = f"http://{settings.host}:{settings.port}/graphql"
     print(f"mageseg serving GraphQL at {url} (GraphiQL: open it in a browser)")
     print(f"Admin token ({DEMO_INTEGRATION} integration), send as 'Authorization: Bearer <token>':")
     print(f"  {token}")
-    print("Stop with Ctrl-C.", flush=True)
+    print(f"{workers} worker process{'es' if workers > 1 else ''}. Stop with Ctrl-C.", flush=True)
+    if workers > 1:
+        serve_workers(settings, workers, _freeze_startup_heap)
+        return 0
     app = create_app(settings)
     app.on_startup.append(_freeze_startup_heap)
     web.run_app(
@@ -426,6 +438,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="overrides MAGESEG_PORT (8080)")
     serve.add_argument("--log-level", help="overrides MAGESEG_LOG_LEVEL (INFO)")
     serve.add_argument("--no-seed", action="store_true", help="do not load demo data when empty")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        help="server processes on the port (default: one per core on PostgreSQL, 1 on SQLite)",
+    )
     serve.set_defaults(run=cmd_serve)
 
     migrate_cmd = commands.add_parser("migrate", help="apply pending database migrations")
