@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
@@ -49,8 +50,25 @@ class OperationLabels:
         return name
 
 
+@dataclass(frozen=True)
+class _Series:
+    counters: tuple[Any, ...]
+    latency: Any
+
+
+def _series(label: str, outcome: str, looked_up: bool) -> _Series:
+    found = metrics()
+    counters = [found.requests.labels(label, outcome)]
+    if looked_up:
+        counters.append(found.response_cache.labels("hit" if outcome == "cached" else "miss"))
+    return _Series(tuple(counters), found.request_seconds.labels(label))
+
+
 def middleware(operation_of: OperationOf, cache_header: str) -> Any:
     labels = OperationLabels()
+    # The labelled children a request updates, looked up once per (operation, outcome, cached?):
+    # `labels()` takes a lock and builds a key on every call.
+    children: dict[tuple[str, str, bool], _Series] = {}
     sampled_at = 0.0
 
     @web.middleware
@@ -65,12 +83,13 @@ def middleware(operation_of: OperationOf, cache_header: str) -> Any:
         if operation is None:
             return response
         name, outcome = operation
-        found = metrics()
-        if cache_header in response.headers:
-            found.response_cache.labels("hit" if outcome == "cached" else "miss").inc()
-        label = labels.label(name)
-        found.requests.labels(label, outcome).inc()
-        found.request_seconds.labels(label).observe(elapsed)
+        key = (labels.label(name), outcome, cache_header in response.headers)
+        series = children.get(key)
+        if series is None:
+            series = children[key] = _series(*key)
+        for counter in series.counters:
+            counter.inc()
+        series.latency.observe(elapsed)
         if started - sampled_at >= POOL_SAMPLE_SECONDS:
             sampled_at = started
             sample_pool()
