@@ -76,7 +76,7 @@ async def servers_on_own_redis(
     sessions = [aiohttp.ClientSession(base_url=base) for _, base in started]
     try:
         for session, (_, base) in zip(sessions, started, strict=True):
-            await ready(session, base, seconds=60)  # start-up on a busy CI machine
+            await ready(session, base)
         yield sessions[0], sessions[1]
     finally:
         for session in sessions:

@@ -66,7 +66,7 @@ async def start(
     return process, f"http://127.0.0.1:{port}"
 
 
-async def ready(session: aiohttp.ClientSession, base: str, seconds: float = 15) -> None:
+async def ready(session: aiohttp.ClientSession, base: str, seconds: float = 60) -> None:
     for _ in range(int(seconds * 10)):
         try:
             async with session.get(f"{base}/healthz") as response:

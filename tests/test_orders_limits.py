@@ -4,7 +4,9 @@ uses, a customer's uses of a coupon, a customer's uses of a rule, stock. The ord
 race get Magento's message and their carts are left exactly as they were.
 
 On PostgreSQL (`MAGESEG_TEST_DATABASE_URL`) the transactions really interleave; on SQLite the same
-scenario runs serialized (one writer at a time) and must give the same answer."""
+scenario runs serialized (one writer at a time) and must give the same answer. Each test takes
+about 2 s (5 s on a busy PostgreSQL): twelve shoppers are set up and place their orders through
+HTTP."""
 
 from __future__ import annotations
 
