@@ -12,14 +12,20 @@ Versions as callers see them are opaque integers that fold in a global *epoch*: 
 cannot be reached every operation degrades instead of failing (a read is a miss, a write or a bump
 is skipped) after a short timeout, and for a second after a failure Redis is not tried at all, so
 answers come from the database, slower but right. A bump that was skipped would leave stale entries
-reachable once Redis is back, so the first thing a process that lost a bump does on reconnecting is
-bump the epoch: every key of every scope changes at once. While Redis is away `versions` returns
-fresh negative numbers on every call, which match nothing, so in-process memos keyed by versions
-miss too. If Redis loses its data the epoch is re-created from the clock, with the same effect:
-versions only grow."""
+reachable once Redis is back, in every process: one process cannot know what another wrote while
+neither could reach Redis. So every process that saw an outage (any failed call) bumps the epoch
+before its first operation once Redis answers again, and drops its in-process memos: every key of
+every scope changes at once, whichever process made the writes. `watch` runs in each server
+process and touches Redis every half second, so an idle process sees an outage too (it would
+otherwise trust the old entries on its first request after it) and a process that lost bumps
+makes them up within a second of Redis answering, even with no traffic. While Redis is away
+`versions` returns fresh negative numbers on every call, which match nothing, so in-process memos
+keyed by versions miss too. If Redis loses its data the epoch is re-created from the clock, with
+the same effect: versions only grow."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import pickle
@@ -46,6 +52,8 @@ DEFAULT_TIMEOUT_SECONDS = 0.5
 POOL_SIZE = 256
 # After a failure, how long to answer from the database without trying Redis again.
 RETRY_AFTER_SECONDS = 1.0
+# How often `watch` touches the backend, so an idle process notices an outage.
+WATCH_EVERY_SECONDS = 0.5
 # A version is `epoch * EPOCH_FACTOR + counter`.
 EPOCH_FACTOR = 1 << 40
 
@@ -86,6 +94,7 @@ class Cache:
         self._down_since: float | None = None
         self._retry_at = 0.0
         self._lost_bumps = False
+        self._recovering = asyncio.Lock()
         self._unknown = count(-1, -1)
         # In-process copies of `get_or_load(..., memo=True)` values: key -> (version, value).
         self._memo: dict[str, tuple[int, object]] = {}
@@ -144,21 +153,8 @@ class Cache:
         if self._down_since is not None:
             if time.monotonic() < self._retry_at:
                 return False, default
-            try:
-                if self._lost_bumps:
-                    await self._backend.increment(self._key("epoch"))
-                else:
-                    await self._backend.exists(self._key("epoch"))
-            except Exception as error:
-                self._failed(error)
+            if not await self._recover():
                 return False, default
-            log.warning(
-                "cache backend is back after %.1f s%s",
-                time.monotonic() - self._down_since,
-                "; epoch bumped for the invalidations lost meanwhile" if self._lost_bumps else "",
-            )
-            self._down_since = None
-            self._lost_bumps = False
         try:
             return True, await operation()
         except Exception as error:  # any backend failure degrades to the database
@@ -175,6 +171,46 @@ class Cache:
                 error,
             )
         self._retry_at = now + self._retry_after
+
+    async def _recover(self) -> bool:
+        """Whether the backend answers again after an outage; the first caller to see it
+        answer bumps the epoch and drops the memos, concurrent callers wait for it."""
+        async with self._recovering:
+            down_since = self._down_since
+            if down_since is None:
+                return True
+            if time.monotonic() < self._retry_at:
+                return False
+            try:
+                await self._new_epoch()
+            except Exception as error:
+                self._failed(error)
+                return False
+            log.warning(
+                "cache backend is back after %.1f s; epoch bumped: entries written before the "
+                "outage are not trusted%s",
+                time.monotonic() - down_since,
+                " (invalidations were lost meanwhile)" if self._lost_bumps else "",
+            )
+            self._memo.clear()
+            self._lost_bumps = False
+            self._down_since = None
+            return True
+
+    async def _new_epoch(self) -> None:
+        """Change every version at once (after an outage this process saw)."""
+        if await self._backend.get(self._key("epoch"), loads_fn=_raw) is None:
+            await self._epoch_from(None)  # Redis lost its data: an epoch from the clock
+        else:
+            await self._backend.increment(self._key("epoch"))
+
+    async def watch(self, every: float = WATCH_EVERY_SECONDS) -> None:
+        """Touch the backend every `every` seconds until cancelled, so this process notices an
+        outage without traffic and recovers from it (bumping the epoch) as soon as the backend
+        answers. Only for a shared backend (the memory one has no outages)."""
+        while True:
+            await self._run(lambda: self._backend.exists(self._key("epoch")), False)
+            await asyncio.sleep(every)
 
     # -- versions -------------------------------------------------------------------------------
 

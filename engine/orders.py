@@ -4,9 +4,12 @@ history placed elsewhere (create with a past date, change status).
 Placing follows Magento's `QuoteManagement::placeOrder`: the cart is claimed (deactivated) first,
 so a cart becomes at most one order even when two requests race; then the same checks in the same
 order as `submit` and `QuoteValidator::validateBeforeSubmit` (items, stock, shipping address and
-method for carts that ship, billing address, payment method); then the increment id is reserved
-from `sequence_order` and the quote is copied into `sales_order*`, stock is decremented, all in
-one transaction. A refused cart leaves the database as it was.
+method for carts that ship, billing address, payment method); then every counted limit the
+order spends is claimed where it is spent (stock, coupon and rule uses: `engine.limits`), the
+increment id is reserved from `sequence_order` and the quote is copied into `sales_order*`, all in
+one transaction. A refused cart, including the loser of a race for a limit's last use, leaves
+the database as it was; an order never drops a discount the cart was shown because a limit ran
+out meanwhile (it is refused instead).
 
 Statuses and states come from `sales_order_status_state`; the transitions allowed between states
 are Magento's (`Order::canCancel`, `canHold`, `canUnhold`, invoicing and shipping), written as one
@@ -110,6 +113,8 @@ SHIPPING_METHOD_MISSING = (
 )
 BILLING_ADDRESS_MISSING = "Please check the billing address information."
 PAYMENT_METHOD_MISSING = "Enter a valid payment method and try again."
+# Magento's `ValidateCouponCode` message, also for a coupon whose last use another order took.
+COUPON_NOT_VALID = "The coupon code isn't valid. Verify the code and try again."
 
 # `ErrorMapper::MESSAGE_CODES`: a message containing the key gets the code, as Magento maps them.
 _MESSAGE_CODES = (
@@ -227,8 +232,10 @@ async def _claim_stock(items: Sequence[QuoteItem]) -> None:
         ).update(qty=F("qty") - qty)
         if not taken:
             raise PlaceOrderFailed(OUT_OF_STOCK)
-        if Decimal(stock_item.qty) - qty <= 0:
-            await CataloginventoryStockItem.filter(product_id=product_id).update(is_in_stock=False)
+        # On the quantity as it is now (another order may have taken units since it was read).
+        await CataloginventoryStockItem.filter(product_id=product_id, qty__lte=0).update(
+            is_in_stock=False
+        )
 
 
 async def _return_stock(order: SalesOrder, quantities: dict[int, Decimal]) -> None:
@@ -257,6 +264,7 @@ async def place_order(quote: Quote, stores: StoresSnapshot) -> SalesOrder:
         )
         if not claimed:
             raise PlaceOrderFailed(CART_NOT_ACTIVE)
+        shown = await rule_usage.Shown.of(quote)
         quote.is_active = False
         quote.converted_at = moment
         await carts.collect_totals(quote, stores)
@@ -278,8 +286,12 @@ async def place_order(quote: Quote, stores: StoresSnapshot) -> SalesOrder:
         assert billing is not None
         if _is_blank(quote.payment_method):
             raise PlaceOrderFailed(PAYMENT_METHOD_MISSING)
+        lost = await rule_usage.claim_quote(quote, shown, moment)
+        if lost is not None:
+            raise PlaceOrderFailed(
+                COUPON_NOT_VALID if lost is rule_usage.Lost.COUPON else SERVER_ERROR
+            )
         order = await _copy_quote(quote, items, billing, shipping, stores, moment)
-        await rule_usage.record_quote(quote)
         quote.reserved_order_id = order.increment_id
         await Quote.filter(entity_id=quote.entity_id).update(reserved_order_id=order.increment_id)
         # The order, and the cart it converted (no longer active): one re-evaluation.

@@ -3,6 +3,8 @@ cache lifecycle."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -186,7 +188,13 @@ def create_app(
             await ctx.close_connections()
 
     async def cache(app: web.Application) -> AsyncIterator[None]:
+        # With Redis, notice outages even when idle (see `Cache.watch`).
+        watcher = asyncio.create_task(services.cache.watch()) if services.cache.shared else None
         yield
+        if watcher is not None:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
         await services.cache.close()
 
     async def segment_refresh_runner(app: web.Application) -> AsyncIterator[None]:

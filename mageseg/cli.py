@@ -407,10 +407,17 @@ def cmd_worker(args: argparse.Namespace) -> int:
             await listener.start()  # other processes' announcements wake the deliverer
         await time_runner.start()
         await deliverer.start()
+        cache = current_cache()
+        # Lost invalidations are made up as soon as Redis answers, even between passes.
+        watcher = asyncio.create_task(cache.watch()) if cache and cache.shared else None
         try:
             with contextlib.suppress(asyncio.CancelledError):
                 await runner.run_forever()
         finally:
+            if watcher is not None:
+                watcher.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watcher
             await deliverer.stop()
             await time_runner.stop()
             if listener is not None:

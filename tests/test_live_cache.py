@@ -5,6 +5,7 @@ is logged once, and bumps lost meanwhile are made up by an epoch bump when it is
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import socket
@@ -17,7 +18,7 @@ from aiocache import Cache as CacheFactory
 from aiocache.serializers import NullSerializer
 from tortoise.context import TortoiseContext
 
-from engine.cache import Cache, Family
+from engine.cache import EPOCH_FACTOR, Cache, Family
 from engine.clock import ManualClock
 from engine.invalidation import Topic, read, touch, tracking
 from mageseg.app import create_app
@@ -157,7 +158,7 @@ async def test_bumps_lost_in_an_outage_are_made_up_when_redis_is_back(
     assert "epoch bumped" in caplog.records[-1].message
 
 
-async def test_memos_miss_during_an_outage_and_after_a_lost_bump() -> None:
+async def test_memos_miss_during_an_outage_and_after_it() -> None:
     link = Flaky(memory())
     cache = Cache(link, "t", retry_after=0)
     loads = 0
@@ -167,19 +168,52 @@ async def test_memos_miss_during_an_outage_and_after_a_lost_bump() -> None:
         loads += 1
         return loads
 
-    await cache.get_or_load(Family.STORES, "snapshot", load, memo=True)
+    first = await cache.get_or_load(Family.STORES, "snapshot", load, memo=True)
     link.down = True
     during = [await cache.get_or_load(Family.STORES, "snapshot", load, memo=True) for _ in range(2)]
     link.down = False
-    unchanged = await cache.get_or_load(Family.STORES, "snapshot", load, memo=True)
-    link.down = True
-    await cache.invalidate(Family.STORES)  # lost
-    link.down = False
     after = [await cache.get_or_load(Family.STORES, "snapshot", load, memo=True) for _ in range(2)]
 
+    assert first == 1
     assert during == [2, 3]
-    assert unchanged == 1  # nothing was written meanwhile: the memo is still right
+    # Another process may have written meanwhile, its bumps lost: nothing from before is trusted.
     assert after == [4, 4]
+
+
+async def test_a_process_that_only_saw_an_outage_distrusts_entries_from_before_it() -> None:
+    """Process B lost no bump of its own (it was idle: its watch saw the outage); process A
+    lost one and has not made it up yet. B's first operation once Redis answers bumps the
+    epoch, so the entry cached before the outage is not served."""
+    shared = memory()
+    b_link = Flaky(shared)
+    b = Cache(b_link, "t", retry_after=0)
+    versions = await b.versions([ANN])
+    await b.put("ann-answer", (versions, "old"))
+    watching = asyncio.create_task(b.watch(every=0.01))
+    b_link.down = True
+    await asyncio.sleep(0.05)  # the outage; A's bump of ANN is lost meanwhile
+    b_link.down = False
+    stored, now = await b.get_checked("ann-answer", [ANN])
+    watching.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await watching
+
+    assert stored == (versions, "old")
+    assert now != versions
+
+
+async def test_concurrent_operations_after_an_outage_bump_the_epoch_once() -> None:
+    shared = memory()
+    link = Flaky(shared)
+    cache = Cache(link, "t", retry_after=0)
+    (before,) = await cache.versions([ANN])
+    link.down = True
+    await cache.versions([ANN])
+    link.down = False
+
+    seen = await asyncio.gather(*(cache.versions([ANN]) for _ in range(5)))
+
+    assert {v for (v,) in seen} == {before + EPOCH_FACTOR}
 
 
 async def test_a_redis_that_lost_its_data_gives_larger_versions() -> None:

@@ -40,12 +40,14 @@ def free_port() -> int:
     return port
 
 
-async def start(database_url: str, namespace: str) -> tuple[asyncio.subprocess.Process, str]:
+async def start(
+    database_url: str, namespace: str, redis_url: str | None = REDIS_URL
+) -> tuple[asyncio.subprocess.Process, str]:
     port = free_port()
     env = {
         **os.environ,
         "MAGESEG_DATABASE_URL": database_url,
-        "MAGESEG_REDIS_URL": REDIS_URL or "",
+        "MAGESEG_REDIS_URL": redis_url or "",
         "MAGESEG_CACHE_NAMESPACE": namespace,
         "MAGESEG_PORT": str(port),
         "MAGESEG_LOG_LEVEL": "WARNING",
@@ -64,8 +66,8 @@ async def start(database_url: str, namespace: str) -> tuple[asyncio.subprocess.P
     return process, f"http://127.0.0.1:{port}"
 
 
-async def ready(session: aiohttp.ClientSession, base: str) -> None:
-    for _ in range(150):
+async def ready(session: aiohttp.ClientSession, base: str, seconds: float = 60) -> None:
+    for _ in range(int(seconds * 10)):
         try:
             async with session.get(f"{base}/healthz") as response:
                 if response.status == 200:

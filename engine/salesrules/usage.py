@@ -1,8 +1,9 @@
 """Coupon and rule usage: which of a cart's coupon codes may still be used (Magento's
 `ValidateCouponCode` / `ValidateCoupon`), which rules a customer has used up (`uses_per_customer`
-in `salesrule_customer`), and recording the use when an order is placed
+in `salesrule_customer`), and claiming the uses when an order is placed
 (`SalesRule\\Model\\Coupon\\UpdateCouponUsages`: `salesrule.times_used`,
-`salesrule_coupon.times_used`, `salesrule_coupon_usage`, `salesrule_customer`).
+`salesrule_coupon.times_used`, `salesrule_coupon_usage`, `salesrule_customer`), each within its
+limit by a conditional update (`engine.limits`), never by a check and a later write.
 
 Limits of 0 or NULL mean unlimited. A coupon's `usage_limit` counts every order, its
 `usage_per_customer` a registered customer's orders (guests are not counted per customer, as in
@@ -13,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from enum import StrEnum
 
-from tortoise.expressions import F
-
+from engine import limits
 from engine.salesrules.calculator import Gate
-from engine.salesrules.rule_set import CartRule
+from engine.salesrules.rule_set import CartRule, rule_set
 from models import (
     Quote,
     QuoteCoupon,
@@ -39,6 +40,15 @@ async def cart_codes(quote: Quote) -> list[str]:
     if quote.coupon_code and quote.coupon_code not in codes:
         codes.insert(0, quote.coupon_code)
     return codes
+
+
+def coupon_limit(row: SalesruleCoupon, rule: CartRule | None) -> int:
+    """How many orders may use the coupon (0: unlimited): its own `usage_limit`, else the
+    rule's `uses_per_coupon` for the rule's primary (specific) code."""
+    own = int(row.usage_limit or 0)
+    if own or rule is None or not row.is_primary:
+        return own
+    return int(rule.uses_per_coupon or 0)
 
 
 @dataclass(frozen=True)
@@ -99,8 +109,8 @@ async def code_statuses(
             if moment <= now:
                 statuses.append(CodeStatus(code, row, False))
                 continue
-        limit = row.usage_limit or (rule.uses_per_coupon if row.is_primary else 0)
-        spent = bool(limit) and int(row.times_used or 0) >= int(limit or 0)
+        limit = coupon_limit(row, rule)
+        spent = bool(limit) and int(row.times_used or 0) >= limit
         if not spent and customer_id is not None and row.usage_per_customer:
             spent = per_customer.get(row.coupon_id, 0) >= int(row.usage_per_customer)
         statuses.append(CodeStatus(code, row, not spent, spent))
@@ -163,44 +173,90 @@ def gate(data: GateData, website_id: int, group_id: int, store_id: int, today: d
     )
 
 
-async def record_order(
-    customer_id: int | None, rule_ids: Sequence[int], coupon_codes: Sequence[str]
-) -> None:
-    """Count one placed order for its applied rules and coupons (inside the order's
-    transaction): `salesrule.times_used`, and for a customer `salesrule_customer`; each coupon's
-    `times_used`, and for a customer its `salesrule_coupon_usage`."""
-    ids = sorted(set(rule_ids))
-    if ids:
-        await Salesrule.filter(rule_id__in=ids).update(times_used=F("times_used") + 1)
-        if customer_id is not None:
-            for rule_id in ids:
-                updated = await SalesruleCustomer.filter(
-                    rule_id=rule_id, customer_id=customer_id
-                ).update(times_used=F("times_used") + 1)
-                if not updated:
-                    await SalesruleCustomer.create(
-                        rule_id=rule_id, customer_id=customer_id, times_used=1
-                    )
-    rows = await coupons_by_code(coupon_codes)
-    for row in rows.values():
-        await SalesruleCoupon.filter(coupon_id=row.coupon_id).update(times_used=F("times_used") + 1)
-        if customer_id is not None:
-            updated = await SalesruleCouponUsage.filter(
-                coupon_id=row.coupon_id, customer_id=customer_id
-            ).update(times_used=F("times_used") + 1)
-            if not updated:
-                await SalesruleCouponUsage.create(
-                    coupon_id=row.coupon_id, customer_id=customer_id, times_used=1
-                )
+class Lost(StrEnum):
+    """Why a placed cart cannot keep a discount the shopper was shown: a coupon on it (or its
+    rule) reached a usage limit, or a rule without coupon reached the customer's uses."""
+
+    COUPON = "coupon"
+    RULE = "rule"
 
 
-async def record_quote(quote: Quote) -> None:
-    """`record_order` for a cart being placed (its totals just collected): its applied rules
-    (`quote.applied_rule_ids`) and the coupon codes that took effect."""
-    ids = [int(i) for i in (quote.applied_rule_ids or "").split(",") if i.strip()]
-    codes = await cart_codes(quote)
+def _ids(ids: str | None) -> list[int]:
+    return [int(i) for i in (ids or "").split(",") if i.strip()]
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the cart carried before placing recollected its totals: its coupon codes and the
+    rules its stored totals applied (what the shopper was last shown)."""
+
+    codes: tuple[str, ...]
+    rule_ids: tuple[int, ...]
+
+    @classmethod
+    async def of(cls, quote: Quote) -> Shown:
+        return cls(tuple(await cart_codes(quote)), tuple(_ids(quote.applied_rule_ids)))
+
+
+async def claim_quote(quote: Quote, shown: Shown, now: datetime) -> Lost | None:
+    """Claim every counted use of a cart being placed (its totals just collected, inside the
+    order's transaction), as Magento's `UpdateCouponUsages` counts them but conditionally
+    (`engine.limits`): `salesrule.times_used`; for a customer, `salesrule_customer` within the
+    rule's `uses_per_customer`; each coupon's `times_used` within its limit and, for a customer,
+    `salesrule_coupon_usage` within `usage_per_customer`. None when every use was claimed.
+
+    Also refuses a cart that lost, to a usage limit reached since, a coupon or a rule the
+    shopper was shown (`shown`): recollecting dropped it, and placing the order without it
+    would charge a price the shopper never saw. The caller rolls back on any answer but None."""
+    by_id = {rule.rule_id: rule for rule in (await rule_set()).rules}
     customer_id: int | None = quote.customer_id  # type: ignore[attr-defined]
-    await record_order(customer_id, ids, codes)
+    applied = sorted(set(_ids(quote.applied_rule_ids)))
+    codes = await cart_codes(quote)
+    kept = {code.lower() for code in codes}
+    dropped = [code for code in shown.codes if code.lower() not in kept]
+    if dropped and any(s.spent for s in await code_statuses(dropped, customer_id, now, by_id)):
+        return Lost.COUPON
+    lost_rules = [
+        by_id[rule_id]
+        for rule_id in shown.rule_ids
+        if rule_id not in applied and rule_id in by_id and by_id[rule_id].uses_per_customer > 0
+    ]
+    if customer_id is not None and lost_rules:
+        used = dict(
+            await SalesruleCustomer.filter(
+                customer_id=customer_id, rule_id__in=[r.rule_id for r in lost_rules]
+            ).values_list("rule_id", "times_used")
+        )
+        for lost_rule in lost_rules:
+            if int(used.get(lost_rule.rule_id, 0)) >= lost_rule.uses_per_customer:
+                return Lost.COUPON if lost_rule.uses_coupon else Lost.RULE
+    for rule_id in applied:
+        await limits.claim(Salesrule, {"rule_id": rule_id}, "times_used", limit=None)
+        rule = by_id.get(rule_id)
+        if customer_id is None or rule is None:
+            continue
+        key = {"rule_id": rule_id, "customer_id": customer_id}
+        if not await limits.claim(
+            SalesruleCustomer, key, "times_used", limit=rule.uses_per_customer, create=True
+        ):
+            return Lost.COUPON if rule.uses_coupon else Lost.RULE
+    rows = sorted((await coupons_by_code(codes)).values(), key=lambda row: row.coupon_id)
+    for row in rows:
+        coupon_rule = by_id.get(int(row.rule_id))  # type: ignore[attr-defined]
+        key = {"coupon_id": row.coupon_id}
+        if not await limits.claim(
+            SalesruleCoupon, key, "times_used", limit=coupon_limit(row, coupon_rule)
+        ):
+            return Lost.COUPON
+        if customer_id is not None and not await limits.claim(
+            SalesruleCouponUsage,
+            {"coupon_id": row.coupon_id, "customer_id": customer_id},
+            "times_used",
+            limit=row.usage_per_customer,
+            create=True,
+        ):
+            return Lost.COUPON
+    return None
 
 
 def fit_ids(ids: str | None, limit: int) -> str | None:
