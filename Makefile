@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# Test processes (pytest-xdist): one per core by default; PYTEST_WORKERS=0 runs in this process.
+PYTEST_WORKERS ?= auto
 
 .PHONY: run test lint format schema bench bench-segments bench-live bench-pricing clean
 
@@ -34,7 +36,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/mypy
 
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff format .

@@ -33,6 +33,8 @@ from typing import Any, TypeVar, cast
 from aiocache import Cache as CacheFactory
 from aiocache.serializers import NullSerializer, PickleSerializer
 
+from engine.metrics import metrics
+
 T = TypeVar("T")
 
 log = logging.getLogger(__name__)
@@ -281,14 +283,17 @@ class Cache:
         if memo:
             kept = self._memo.get(f"{family}:{key}")
             if kept is not None and kept[0] == version:
+                metrics().cache.labels("hit").inc()
                 return cast(T, kept[1])
         versioned = self._key(family, version, key)
         hit = None
         if version > 0:
             _, hit = await self._run(lambda: self._backend.get(versioned), None)
         if hit is not None:
+            metrics().cache.labels("hit").inc()
             value = cast(T, hit[0])
         else:
+            metrics().cache.labels("miss").inc()
             value = await load()
             if version > 0:
                 await self._run(lambda: self._backend.set(versioned, (value,), ttl=ttl), None)

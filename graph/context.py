@@ -46,6 +46,9 @@ class Context:
     domain_loaders: dict[Callable[[Context], Any], Any] = field(default_factory=dict)
     # A WebSocket's `connection_init` payload (strawberry sets it; `Authorization` is read there).
     connection_params: dict[str, Any] | None = None
+    # Set by `graph.metrics.OperationMetrics` once the operation ran (for the request metrics).
+    operation_name: str | None = None
+    operation_failed: bool | None = None
     _viewer: Viewer | None = None
     _stores: StoresSnapshot | None = None
 

@@ -24,6 +24,7 @@ from graph.attributes import AttributeSelectedOption, AttributeSelectedOptions, 
 from graph.carts import CART_TYPES
 from graph.catalog import CATALOG_TYPES
 from graph.errors import MagentoErrors
+from graph.metrics import OperationMetrics
 from graph.operations import OperationTracking
 from graph.orders import ORDER_TYPES
 from graph.wishlists import WISHLIST_TYPES
@@ -76,7 +77,9 @@ def build_schema(
 
     Errors.debug = debug
     extensions: list[Any] = [
-        # First, so it wraps the others: versions are bumped once everything else is done.
+        # Wraps the others: it counts errors once they have their category.
+        OperationMetrics,
+        # Then tracking: versions are bumped once everything else is done.
         OperationTracking,
         Errors,
         lambda: MaxTokensLimiter(max_token_count=max_tokens),

@@ -25,6 +25,7 @@ from engine.services import Services
 from graph.context import Context
 from graph.errors import AUTH_CATEGORIES
 from graph.schema import build_schema
+from mageseg import metrics
 from mageseg.database import migrate, tortoise_config
 from mageseg.exports import add_routes as add_export_routes
 from mageseg.response_cache import HEADER as CACHE_HEADER
@@ -53,6 +54,8 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
 
 # Where the view keeps a request's GraphQL context, for the response cache to read after it ran.
 CONTEXT = web.RequestKey("mageseg_context", Context)
+# The operation name of an answer served from the full-response cache ("" when it had none).
+CACHED_OPERATION = web.RequestKey("mageseg_cached_operation", str)
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
 HIT_HEADERS = {**JSON_HEADERS, CACHE_HEADER: "HIT"}
 
@@ -82,7 +85,8 @@ class MagesegView(GraphQLView[Context, None]):
         key = response_key(body, request.headers)
         cached = await self.responses.lookup(key)
         if cached is not None:
-            return web.Response(body=cached, headers=HIT_HEADERS)
+            request[CACHED_OPERATION] = cached.operation_name or ""
+            return web.Response(body=cached.body, headers=HIT_HEADERS)
         async with tracking(self.services.cache) as tracker:
             response = await super().__call__(request)
             context = request.get(CONTEXT)
@@ -150,13 +154,26 @@ async def healthz(request: web.Request) -> web.Response:
     )
 
 
+def _operation_of(request: web.Request) -> tuple[str | None, str] | None:
+    cached = request.get(CACHED_OPERATION)
+    if cached is not None:
+        return cached or None, "cached"
+    context = request.get(CONTEXT)
+    if not isinstance(context, Context) or context.operation_failed is None:
+        return None
+    return context.operation_name, "error" if context.operation_failed else "ok"
+
+
 def create_app(
     settings: Settings, *, manage_database: bool = True, clock: Clock | None = None
 ) -> web.Application:
     """`manage_database=False` leaves the ORM to the caller (tests open their own database);
     `clock` replaces the system clock (tests)."""
     services = build_services(settings, clock=clock)
-    app = web.Application(client_max_size=MAX_REQUEST_BYTES)
+    app = web.Application(
+        client_max_size=MAX_REQUEST_BYTES,
+        middlewares=[metrics.middleware(_operation_of, CACHE_HEADER)],
+    )
     app[SERVICES] = services
 
     async def database(app: web.Application) -> AsyncIterator[None]:
@@ -252,4 +269,5 @@ def create_app(
     app.router.add_route("*", "/graphql", view)
     app.router.add_get("/healthz", healthz)
     add_export_routes(app)
+    metrics.add_routes(app)
     return app

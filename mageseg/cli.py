@@ -32,6 +32,9 @@ from engine.stores import invalidate_stores
 from mageseg import preflight
 from mageseg.database import migrate, tortoise_config
 from mageseg.settings import Settings
+from mageseg.workers import default_workers, prepare_shared_metrics
+from mageseg.workers import refusal as worker_refusal
+from mageseg.workers import serve as serve_workers
 
 T = TypeVar("T")
 DEMO_INTEGRATION = "demo"
@@ -147,7 +150,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if args.no_seed:
         settings = Settings(**{**settings.__dict__, "seed_on_empty": False})
+    workers = args.workers if args.workers is not None else default_workers(settings)
+    if (refused := worker_refusal(settings, workers)) is not None:
+        print(refused, file=sys.stderr)
+        return 2
     preflight.check_port(settings.host, settings.port)
+    if workers > 1:  # before anything imports prometheus_client (the demo's refresh does)
+        prepare_shared_metrics()
     token, customers = asyncio.run(_prepare_demo(settings, settings.seed_on_empty))
     url = f"http://{settings.host}:{settings.port}/graphql"
     print(f"mageseg serving GraphQL at {url} (GraphiQL: open it in a browser)")
@@ -158,7 +167,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"  {token}")
     if customers:
         print(customers)
-    print("Stop with Ctrl-C.", flush=True)
+    print(f"{workers} worker process{'es' if workers > 1 else ''}. Stop with Ctrl-C.", flush=True)
+    if workers > 1:
+        serve_workers(settings, workers, _freeze_startup_heap)
+        return 0
     from mageseg.app import create_app
 
     app = create_app(settings)
@@ -517,6 +529,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="overrides MAGESEG_PORT (8080)")
     serve.add_argument("--log-level", help="overrides MAGESEG_LOG_LEVEL (INFO)")
     serve.add_argument("--no-seed", action="store_true", help="do not load demo data when empty")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        help="server processes on the port (default: one per core on PostgreSQL, 1 on SQLite)",
+    )
     serve.set_defaults(run=cmd_serve)
 
     migrate_cmd = commands.add_parser("migrate", help="apply pending database migrations")

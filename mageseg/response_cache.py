@@ -23,6 +23,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from engine.auth import ViewerKind
 from engine.cache import DEFAULT_TTL_SECONDS, Cache, Family, Scope, family_scope
@@ -36,17 +37,24 @@ HEADER = "X-Mageseg-Cache"
 CACHEABLE_FIELDS = frozenset({"customerSegments", "storeConfig", "__typename"})
 # Request headers that change an answer.
 KEY_HEADERS = ("Store", "Authorization", "X-Magento-Visitor")
-ENTRY_FIELDS = 5
+ENTRY_FIELDS = 6
 # How many keys a process remembers the scopes of.
 LOCAL_KEYS = 100_000
 
 
 # A cached response, stored as a plain tuple (it unpickles in a third of a dataclass's time):
-# (scopes, their versions, body, valid_until, token_expires_at). `valid_until`: seconds since the
+# (scopes, their versions, body, valid_until, token_expires_at, operation_name). `valid_until`:
+# seconds since the
 # epoch, by the services' clock, after which the answer is no longer right (a relative date at
 # local midnight), or None. `token_expires_at`: seconds since the epoch, by the system clock (as
-# `auth.authenticate`), when the caller's token expires, or None.
-Entry = tuple[tuple[Scope, ...], tuple[int, ...], bytes, float | None, float | None]
+# `auth.authenticate`), when the caller's token expires, or None. `operation_name`: what the
+# request that stored it named its operation (for the metrics of hits), or None.
+Entry = tuple[tuple[Scope, ...], tuple[int, ...], bytes, float | None, float | None, str | None]
+
+
+class Hit(NamedTuple):
+    body: bytes
+    operation_name: str | None
 
 
 def response_key(body: bytes, headers: Mapping[str, str]) -> str:
@@ -68,14 +76,14 @@ class ResponseCache:
         if len(self._scopes) > LOCAL_KEYS:
             self._scopes.popitem(last=False)
 
-    async def lookup(self, key: str) -> bytes | None:
-        """The cached body for `key` when it is still valid, else None."""
+    async def lookup(self, key: str) -> Hit | None:
+        """The cached answer for `key` when it is still valid, else None."""
         scopes = self._scopes.get(key)
         found, versions = await self.cache.get_checked(f"response:{key}", scopes or ())
         if type(found) is not tuple or len(found) != ENTRY_FIELDS:
             return None  # absent, or stored by another release
         entry: Entry = found
-        stored_scopes, stored_versions, body, valid_until, token_expires_at = entry
+        stored_scopes, stored_versions, body, valid_until, token_expires_at, name = entry
         if scopes is None or scopes != stored_scopes:
             versions = await self.cache.versions(stored_scopes)
         if versions != stored_versions:
@@ -86,7 +94,7 @@ class ResponseCache:
             return None
         if scopes is None:
             self._remember(key, stored_scopes)
-        return body
+        return Hit(body, name)
 
     async def store(
         self, key: str, tracker: Tracker, context: Context, status: int, body: bytes
@@ -125,7 +133,14 @@ class ResponseCache:
             ttl = min(ttl, token_expires_at - time.time())
         if ttl <= 0:
             return False
-        entry: Entry = (scopes, versions, body, valid_until, token_expires_at)
+        entry: Entry = (
+            scopes,
+            versions,
+            body,
+            valid_until,
+            token_expires_at,
+            context.operation_name,
+        )
         await self.cache.put(f"response:{key}", entry, ttl=max(1, math.ceil(ttl)))
         self._remember(key, scopes)
         return True

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 
 import aiohttp
 
+from engine.metrics import metrics
 from engine.segments import feed
 from engine.webhooks import outbox
 from engine.webhooks.signing import headers
@@ -142,6 +143,7 @@ class Deliverer:
         for job in jobs:
             outcome = await self._send(job)
             status = await outbox.finish(job, self.owner, outcome, self.policy)
+            metrics().webhook_attempts.labels("delivered" if outcome.ok else "failed").inc()
             if not outcome.ok:
                 logger.info(
                     "webhook delivery %s to %s: %s, now %s",

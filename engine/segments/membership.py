@@ -21,6 +21,7 @@ from typing import Any
 from engine import clock
 from engine.config import ACCOUNT_SHARE_WEBSITE, ConfigPath
 from engine.invalidation import Topic, after_commit, current_cache, touch
+from engine.metrics import metrics
 from engine.segments import events as ev
 from engine.segments import history
 from engine.segments.changes import MembershipChange
@@ -155,6 +156,7 @@ async def _reevaluate(
 ) -> list[MembershipChange]:
     website_id = snapshot.website_id
     listening = snapshot.listening(events, customers=True)
+    metrics().live_evaluations.inc()
     facts = await load_facts(
         combined(listening), scope, customer_id=customer_id, quote_id=None, visitor_id=None
     )

@@ -50,6 +50,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from engine.errors import DomainError, NoSuchEntity
+from engine.metrics import metrics
 from engine.segments import feed
 from engine.segments.catalog import load_catalog
 from engine.segments.changes import TRIGGER_REFRESH
@@ -230,7 +231,9 @@ async def _run(
                 refresh_duration_ms=duration_ms,
                 refresh_error=message,
             )
+        metrics().refresh_seconds.labels("failed").observe(time.monotonic() - clock)
         return RefreshResult(segment_id, RefreshStatus.FAILED, 0, duration_ms, error=message)
+    metrics().refresh_seconds.labels("done").observe(time.monotonic() - clock)
     if diff.changed:
         await feed.announce()
     return RefreshResult(

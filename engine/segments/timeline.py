@@ -41,6 +41,7 @@ from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from engine.metrics import metrics
 from engine.midnight import MidnightRunner, as_date, customer_websites
 from engine.segments import compare, feed, refresh, stored
 from engine.segments.catalog import load_catalog
@@ -276,6 +277,7 @@ async def _run_website(
         deferred=tuple(deferred),
         duration_ms=int((time.monotonic() - started) * 1000),
     )
+    metrics().time_run_seconds.observe(time.monotonic() - started)
     logger.info(
         "time run of website %s for %s: %s segments, %s entered, %s exited, %s deferred in %s ms",
         website_id,
