@@ -34,7 +34,8 @@ def mageseg(
         [sys.executable, "-m", "mageseg.cli", *args],
         capture_output=True,
         text=True,
-        timeout=120,
+        # Generous: migrating a new database from scratch took over 120 s on a busy shared machine.
+        timeout=300,
         check=False,
         env={**os.environ, **(env or {})},
         cwd=cwd,

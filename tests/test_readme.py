@@ -39,6 +39,10 @@ Directives sit in an HTML comment (invisible on GitHub) right before the block, 
   NAME in the scratch directory (JSON Lines shown over several lines for reading).
 
 Preset placeholders: `<admin token>` (the demo admin token `make run` prints).
+
+One test, on purpose: the examples build on each other, as a reader's session does, and share one
+seeded shop (200 customers); it takes some 35 s, most of it the shell examples' `mageseg`
+processes. It reports every failing example, first failure first.
 """
 
 from __future__ import annotations
