@@ -7,8 +7,12 @@ PYTEST_WORKERS ?= auto
 
 .PHONY: run test lint format schema bench bench-segments bench-live bench-pricing clean
 
+# Checked with the shell so that any interpreter (even one too old to run our code) gets the line.
 $(BIN)/python:
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "mageseg needs Python 3.11 or newer")'
+	@version=$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null) || \
+	  { echo "error: '$(PYTHON)' is not a Python interpreter; install Python 3.11+ and run make PYTHON=/path/to/python3.11 (or newer)" >&2; exit 1; }; \
+	case "$$version" in 3.1[1-9]|3.[2-9][0-9]) ;; \
+	  *) echo "error: mageseg needs Python 3.11 or newer, '$(PYTHON)' is $$version; run make PYTHON=python3.12 (any 3.11+ interpreter)" >&2; exit 1;; esac
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 

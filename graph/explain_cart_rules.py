@@ -1,4 +1,4 @@
-"""`explainCartRules`: why each cart price rule did or did not apply to a cart (admins only)."""
+"""`adminExplainCartRules`: why each cart price rule did or did not apply to a cart."""
 
 from __future__ import annotations
 

@@ -1,5 +1,10 @@
 """`mageseg`: serve, migrate, seed, import, export-schema, admin-token create|revoke|list,
-refresh, worker, expire-segments."""
+refresh, worker, expire-segments.
+
+Every command that opens the database says which one on stderr first, shows progress bars only
+on a terminal, and ends with a summary line on stdout, also when there was nothing to do. Setup
+problems (no database, no Redis, a busy port) end it with one line saying what to do
+(`mageseg.preflight`)."""
 
 from __future__ import annotations
 
@@ -7,7 +12,9 @@ import argparse
 import asyncio
 import contextlib
 import gc
+import hashlib
 import logging
+import os
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from pathlib import Path
@@ -19,11 +26,10 @@ from tortoise.exceptions import IntegrityError
 
 from engine import auth
 from engine.cache import Cache
-from engine.errors import AlreadyExists, DomainError
+from engine.errors import AlreadyExists, AuthenticationFailed, DomainError
 from engine.invalidation import current_cache, tracking
 from engine.stores import invalidate_stores
-from graph.schema import schema_sdl
-from mageseg.app import create_app
+from mageseg import preflight
 from mageseg.database import migrate, tortoise_config
 from mageseg.settings import Settings
 from mageseg.workers import default_workers, prepare_shared_metrics
@@ -44,9 +50,20 @@ def _settings(args: argparse.Namespace) -> Settings:
     )
 
 
+def _on_terminal() -> bool:
+    """Progress bars only where someone watches them; logs and pipes get the summary line."""
+    return sys.stderr.isatty()
+
+
+def _say_database(settings: Settings) -> None:
+    print(f"Database: {preflight.describe_database(settings.database_url)}", file=sys.stderr)
+
+
 async def _with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
     """Run `work` with the database open, inside one tracking block: what it writes invalidates
     the cached answers of running servers (sharing Redis) when it ends."""
+    _say_database(settings)
+    await preflight.check_redis(settings.redis_url)
     await migrate(settings.database_url)
     cache = Cache.create(settings.redis_url, settings.cache_namespace)
     try:
@@ -68,21 +85,55 @@ async def _forget_cached_stores(settings: Settings) -> None:
         await cache.close()
 
 
-async def _prepare_demo(settings: Settings, seed: bool) -> str:
-    """Migrate, seed the demo data into an empty database, and issue a fresh demo admin token."""
-    from seeds.loader import DEMO_SIZE, is_empty, load
+def demo_token_file(settings: Settings) -> Path:
+    """Where the demo admin token's clear value is kept for the next start, one file per
+    database (only its SHA-256 is in the database, as for every token)."""
+    digest = hashlib.sha256(settings.database_url.encode()).hexdigest()[:12]
+    return Path(settings.var_dir) / f"demo-admin-token-{digest}"
 
-    async def work() -> str:
-        if seed and await is_empty():
-            print(await load(DEMO_SIZE), flush=True)
-            await _forget_cached_stores(settings)
-        if any(i.name == DEMO_INTEGRATION for i in await auth.list_integrations()):
-            await auth.revoke_integration(DEMO_INTEGRATION)
-            return await auth.rotate_integration_token(DEMO_INTEGRATION)
+
+def _write_private(path: Path, text: str) -> None:
+    """Write a file only its owner can read (0600), replacing it whole."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(text + "\n")
+    os.chmod(partial, 0o600)
+    os.replace(partial, path)
+
+
+async def demo_admin_token(settings: Settings) -> str:
+    """The demo integration's admin token: the one saved for this database while it still
+    authenticates (so a token pasted into GraphiQL survives restarts), else a new one, saved."""
+    path = demo_token_file(settings)
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        saved = path.read_text(encoding="utf-8").strip()
+        with contextlib.suppress(AuthenticationFailed):
+            if saved and (await auth.authenticate(saved)).kind is auth.ViewerKind.ADMIN:
+                return saved
+    if any(i.name == DEMO_INTEGRATION for i in await auth.list_integrations()):
+        await auth.revoke_integration(DEMO_INTEGRATION)
+        token = await auth.rotate_integration_token(DEMO_INTEGRATION)
+    else:
         try:
-            return await auth.create_integration_token(DEMO_INTEGRATION)
+            token = await auth.create_integration_token(DEMO_INTEGRATION)
         except (AlreadyExists, IntegrityError):  # another process starting now created it
-            return await auth.rotate_integration_token(DEMO_INTEGRATION)
+            token = await auth.rotate_integration_token(DEMO_INTEGRATION)
+    _write_private(path, token)
+    return token
+
+
+async def _prepare_demo(settings: Settings, seed: bool) -> tuple[str, str | None]:
+    """Migrate, seed the demo data into an empty database; the demo admin token and the line
+    naming the demo customers (None when there are none)."""
+    from seeds.loader import DEMO_SIZE, demo_credentials, is_empty, load
+
+    async def work() -> tuple[str, str | None]:
+        if seed and await is_empty():
+            print(await load(DEMO_SIZE, progress=_on_terminal()), flush=True)
+            await _forget_cached_stores(settings)
+        return await demo_admin_token(settings), await demo_credentials()
 
     return await _with_database(settings, work)
 
@@ -103,53 +154,78 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if (refused := worker_refusal(settings, workers)) is not None:
         print(refused, file=sys.stderr)
         return 2
+    preflight.check_port(settings.host, settings.port)
     if workers > 1:  # before anything imports prometheus_client (the demo's refresh does)
         prepare_shared_metrics()
-    token = asyncio.run(_prepare_demo(settings, settings.seed_on_empty))
+    token, customers = asyncio.run(_prepare_demo(settings, settings.seed_on_empty))
     url = f"http://{settings.host}:{settings.port}/graphql"
     print(f"mageseg serving GraphQL at {url} (GraphiQL: open it in a browser)")
-    print(f"Admin token ({DEMO_INTEGRATION} integration), send as 'Authorization: Bearer <token>':")
+    print(
+        f"Admin token ({DEMO_INTEGRATION} integration, kept in {demo_token_file(settings)}), "
+        "send as 'Authorization: Bearer <token>':"
+    )
     print(f"  {token}")
+    if customers:
+        print(customers)
     print(f"{workers} worker process{'es' if workers > 1 else ''}. Stop with Ctrl-C.", flush=True)
     if workers > 1:
         serve_workers(settings, workers, _freeze_startup_heap)
         return 0
+    from mageseg.app import create_app
+
     app = create_app(settings)
     app.on_startup.append(_freeze_startup_heap)
-    web.run_app(
-        app,
-        host=settings.host,
-        port=settings.port,
-        print=None,
-        shutdown_timeout=10,
-        access_log_format='%a "%r" %s %b %Tfs',
-    )
+    try:
+        web.run_app(
+            app,
+            host=settings.host,
+            port=settings.port,
+            print=None,
+            shutdown_timeout=10,
+            access_log_format='%a "%r" %s %b %Tfs',
+        )
+    except OSError as error:  # taken between the check and now
+        raise preflight.port_in_use(settings.host, settings.port, error) from error
+    print("mageseg stopped.")
     return 0
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    _say_database(settings)
     asyncio.run(migrate(settings.database_url))
     print(f"Database at {settings.database_url} is up to date.")
     return 0
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
-    from seeds.loader import DEMO_SIZE, load
+    from seeds.loader import DEMO_SIZE, customer_count, load
 
     settings = _settings(args)
     size = DEMO_SIZE if args.size == "demo" else int(args.size)
 
-    async def work() -> str:
-        summary = await load(size, seed=args.seed)
+    async def work() -> str | None:
+        if not args.append and (present := await customer_count()):
+            print(
+                f"error: the database already holds {present:,} customers; add --append to add "
+                f"{size:,} more, or point --database-url at an empty database",
+                file=sys.stderr,
+            )
+            return None
+        summary = await load(size, seed=args.seed, progress=_on_terminal())
         await _forget_cached_stores(settings)
         return summary
 
-    print(asyncio.run(_with_database(settings, work)))
+    summary = asyncio.run(_with_database(settings, work))
+    if summary is None:
+        return 1
+    print(summary)
     return 0
 
 
 def cmd_export_schema(args: argparse.Namespace) -> int:
+    from graph.schema import schema_sdl
+
     sdl = schema_sdl()
     if args.output == "-":
         sys.stdout.write(sdl)
@@ -176,7 +252,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     with (
         path.open("rb") as source,
         tqdm(
-            total=path.stat().st_size, unit="B", unit_scale=True, desc=args.kind, file=sys.stderr
+            total=path.stat().st_size,
+            unit="B",
+            unit_scale=True,
+            desc=args.kind,
+            file=sys.stderr,
+            disable=not _on_terminal(),
         ) as bar,
     ):
 
@@ -186,7 +267,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 yield raw.decode("utf-8", errors="replace")
 
         def report(number: int, reason: str) -> None:
-            bar.write(f"line {number}: {reason}", file=sys.stderr)
+            tqdm.write(f"line {number}: {reason}", file=sys.stderr)
 
         async def work() -> order_import.ImportSummary:
             cache = Cache.create(settings.redis_url, settings.cache_namespace)
@@ -274,6 +355,9 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             ids = await refresh.segment_ids_to_refresh()
         else:
             ids = list(dict.fromkeys(args.segment))
+        if not ids:
+            print("Nothing to refresh: no segment has stored members.")
+            return 0
         segments = {
             s.segment_id: s for s in await MagentoCustomersegmentSegment.filter(segment_id__in=ids)
         }
@@ -288,7 +372,9 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         )
         counts = {i: sum(1 for w in websites if w == i) for i in ids}
         failed = 0
-        with tqdm(total=sum(counts.values()), unit="website", file=sys.stderr) as bar:
+        with tqdm(
+            total=sum(counts.values()), unit="website", file=sys.stderr, disable=not _on_terminal()
+        ) as bar:
             for segment_id in ids:
                 bar.set_description(f"segment {segment_id}")
                 reported = 0
@@ -311,6 +397,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
                     failed += 1
                 bar.clear()
                 _print_refresh(result, segments[segment_id].name)
+        print(f"Refreshed {len(ids) - failed} of {len(ids)} segment(s), {failed} failed.")
         return 1 if failed else 0
 
     return asyncio.run(_with_database(settings, work))
@@ -378,9 +465,13 @@ def cmd_worker(args: argparse.Namespace) -> int:
                 sent += attempted
         finally:
             await deliverer.stop()
-        if sent:
-            print(f"webhooks: {sent} delivery attempts")
-        return 1 if any(r.error is not None for r in results) else 0
+        failed = sum(1 for r in results if r.error is not None)
+        print(
+            f"Worker pass done: {len(results)} queued refresh(es) ({failed} failed), "
+            f"{sum(1 for run in runs if run.segment_ids)} website day(s) re-evaluated, "
+            f"{sent} webhook delivery attempt(s)."
+        )
+        return 1 if failed else 0
 
     async def forever() -> int:
         runner = jobs.RefreshRunner(
@@ -460,6 +551,9 @@ def build_parser() -> argparse.ArgumentParser:
     _database_options(seed)
     seed.add_argument("--size", default="demo", help="'demo' or a number of customers")
     seed.add_argument("--seed", type=int, default=42, help="random seed (same seed, same data)")
+    seed.add_argument(
+        "--append", action="store_true", help="add to a database that already has customers"
+    )
     seed.set_defaults(run=cmd_seed)
 
     export = commands.add_parser("export-schema", help="write the GraphQL SDL")
@@ -520,7 +614,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "admin-token" and args.action != "list" and not args.name:
         print("error: admin-token create|revoke needs a NAME", file=sys.stderr)
         return 2
-    result: Any = args.run(args)
+    try:
+        result: Any = args.run(args)
+    except Exception as error:
+        advice = preflight.explain(error, settings.database_url, settings.redis_url)
+        if advice is None:
+            raise
+        print(advice, file=sys.stderr)
+        return 1
     return int(result)
 
 

@@ -4,9 +4,23 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, fields, replace
+from pathlib import Path
 from typing import Any
 
-DEFAULT_DATABASE_URL = "sqlite://var/mageseg.sqlite3"
+# The project's own `var/`, found from this package, so the default database is the same file
+# whatever the current directory (a relative path made a second, empty database per folder).
+VAR_DIR = Path(__file__).resolve().parent.parent / "var"
+DEFAULT_DATABASE_URL = f"sqlite://{VAR_DIR / 'mageseg.sqlite3'}"
+
+
+def sqlite_path(database_url: str) -> Path | None:
+    """The absolute file of a `sqlite://PATH` URL (a relative PATH is read from the current
+    directory, as SQLite does), or None for another database."""
+    if not database_url.startswith("sqlite://"):
+        return None
+    if ":memory:" in database_url:
+        return Path(":memory:")
+    return Path(database_url.removeprefix("sqlite://").partition("?")[0]).resolve()
 
 
 def _bool(value: str) -> bool:
@@ -18,6 +32,8 @@ class Settings:
     """Everything the process needs to start. Each field is `MAGESEG_<FIELD NAME IN CAPITALS>`."""
 
     database_url: str = DEFAULT_DATABASE_URL
+    # Files kept beside the default database: the demo admin token (readable by its owner only).
+    var_dir: str = str(VAR_DIR)
     redis_url: str | None = None
     # Key prefix in the cache: processes sharing a Redis and its entries use the same one.
     cache_namespace: str = "mageseg"

@@ -206,13 +206,53 @@ async def _subscription_arguments(
     return ids, after
 
 
+async def _membership_events(
+    info: Info, segment_uids: list[strawberry.ID], after_uid: strawberry.ID | None
+) -> AsyncGenerator[SegmentMembershipEvent, None]:
+    try:
+        ids, after = await _subscription_arguments(info, segment_uids, after_uid)
+    except DomainError as error:
+        # Subscription errors bypass the operation extension: categorise them here.
+        raise GraphQLError(error.message, extensions=extensions_of(error)) from error
+    websites = await admin.website_codes()
+    async for entry in feed.tail(ids, after_id=after, poll_seconds=feed.poll_seconds()):
+        if entry.website_id not in websites:
+            websites = await admin.website_codes()
+        yield SegmentMembershipEvent.of(
+            history_id=entry.history_id,
+            segment_id=entry.segment_id,
+            customer_id=entry.customer_id,
+            website_code=websites.get(entry.website_id),
+            change=entry.change,
+            trigger=entry.trigger,
+            created_at=format_datetime(entry.created_at),
+        )
+
+
+MEMBERSHIP_CHANGED = (
+    "Entries into and exits from these segments as they are committed (admin token in the "
+    "`connection_init` payload's `Authorization`, or the upgrade request's header). Durable: "
+    "events are read from the history in order, so none is missed; pass `after_uid` (the uid of "
+    "the last event seen) to resume after a reconnect."
+)
+
+
 @strawberry.type
 class Subscription:
+    @strawberry.subscription(description=MEMBERSHIP_CHANGED)
+    async def adminSegmentMembershipChanged(
+        self,
+        info: Info,
+        segment_uids: list[strawberry.ID],
+        after_uid: strawberry.ID | None = None,
+    ) -> AsyncGenerator[SegmentMembershipEvent, None]:
+        async for event in _membership_events(info, segment_uids, after_uid):
+            yield event
+
     @strawberry.subscription(
-        description="Entries into and exits from these segments as they are committed (admin "
-        "token in the `connection_init` payload's `Authorization`, or the upgrade request's "
-        "header). Durable: events are read from the history in order, so none is missed; pass "
-        "`after_uid` (the uid of the last event seen) to resume after a reconnect."
+        description=MEMBERSHIP_CHANGED,
+        deprecation_reason="Use `adminSegmentMembershipChanged`: admin-only root fields start "
+        "with admin.",
     )
     async def segmentMembershipChanged(
         self,
@@ -220,21 +260,5 @@ class Subscription:
         segment_uids: list[strawberry.ID],
         after_uid: strawberry.ID | None = None,
     ) -> AsyncGenerator[SegmentMembershipEvent, None]:
-        try:
-            ids, after = await _subscription_arguments(info, segment_uids, after_uid)
-        except DomainError as error:
-            # Subscription errors bypass the operation extension: categorise them here.
-            raise GraphQLError(error.message, extensions=extensions_of(error)) from error
-        websites = await admin.website_codes()
-        async for entry in feed.tail(ids, after_id=after, poll_seconds=feed.poll_seconds()):
-            if entry.website_id not in websites:
-                websites = await admin.website_codes()
-            yield SegmentMembershipEvent.of(
-                history_id=entry.history_id,
-                segment_id=entry.segment_id,
-                customer_id=entry.customer_id,
-                website_code=websites.get(entry.website_id),
-                change=entry.change,
-                trigger=entry.trigger,
-                created_at=format_datetime(entry.created_at),
-            )
+        async for event in _membership_events(info, segment_uids, after_uid):
+            yield event

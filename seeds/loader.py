@@ -18,7 +18,7 @@ from tqdm import tqdm
 
 from engine.passwords import PasswordHasher
 from mageseg.settings import Settings
-from models import CustomerEntity
+from models import CustomerEntity, Store, StoreGroup, StoreWebsite
 from seeds import tables
 from seeds.generate import Generator
 from seeds.shop import CatalogReport, ensure_shop
@@ -35,6 +35,34 @@ BATCH_SIZE = 2_000
 async def is_empty() -> bool:
     """True when the database has no customers (a fresh install)."""
     return not await CustomerEntity.exists()
+
+
+async def customer_count() -> int:
+    return await CustomerEntity.all().count()
+
+
+async def demo_credentials() -> str | None:
+    """The line naming a demo customer per website (the first one, when it still has the demo
+    password), for the start-up banner; None when the database holds no demo customer."""
+    hasher = _hasher()
+    who = []
+    for website in await StoreWebsite.filter(website_id__gt=0).order_by("sort_order", "website_id"):
+        first = (
+            await CustomerEntity.filter(website_id=website.website_id).order_by("entity_id").first()
+        )
+        if first is None or not hasher.verify(first.password_hash, DEMO_PASSWORD):
+            continue
+        group = await StoreGroup.get_or_none(group_id=website.default_group_id)
+        store = await Store.get_or_none(store_id=group.default_store_id) if group else None
+        code = store.code if store else website.code
+        who.append(
+            f"{first.email} (store {code!r}, the default)"
+            if website.is_default
+            else f"{first.email} (send the header 'Store: {code}')"
+        )
+    if not who:
+        return None
+    return f"Demo customers: {' or '.join(who)}; every demo password is {DEMO_PASSWORD!r}."
 
 
 def _hasher() -> PasswordHasher:

@@ -83,7 +83,8 @@ CART_HOLDERS = {
 }
 # Only signed-in customers, refused with Magento's `customerCart` message.
 CUSTOMER_CART = {"customerCart"}
-# `explainCartRules` is admin-only despite its storefront-style name.
+# Admin-only root fields start with `admin`; `explainCartRules` is the deprecated former name of
+# `adminExplainCartRules`.
 ADMIN_ONLY = {name for name in ROOTS if name.startswith("admin")} | {"explainCartRules"}
 
 
@@ -153,7 +154,21 @@ def test_every_root_field_is_classified() -> None:
 
 # Subscriptions (over WebSocket) for admins only; the refusals are tested in
 # tests/test_live_subscription.py, since a subscription cannot be sent as a POST.
-ADMIN_SUBSCRIPTIONS = {"segmentMembershipChanged"}
+ADMIN_SUBSCRIPTIONS = {"adminSegmentMembershipChanged", "segmentMembershipChanged"}
+
+
+def test_every_root_field_outside_the_storefront_starts_with_admin() -> None:
+    """One naming rule: a root field only admins may call starts with `admin`; the exceptions
+    are deprecated former names kept for one release."""
+    deprecated = {
+        name
+        for root in (SCHEMA.query_type, SCHEMA.mutation_type, SCHEMA.subscription_type)
+        if root is not None
+        for name, field in root.fields.items()
+        if field.deprecation_reason
+    }
+    assert {n for n in ADMIN_ONLY if not n.startswith("admin")} <= deprecated
+    assert {n for n in ADMIN_SUBSCRIPTIONS if not n.startswith("admin")} <= deprecated
 
 
 def test_every_subscription_field_is_classified() -> None:

@@ -1,4 +1,4 @@
-"""`segmentMembershipChanged` over WebSocket (graphql-transport-ws) through the aiohttp test
+"""`adminSegmentMembershipChanged` over WebSocket (graphql-transport-ws) through the aiohttp test
 client: admins receive the entries and exits of the requested segments, as they commit; anyone
 else gets an authorization error and keeps a usable socket."""
 
@@ -28,7 +28,7 @@ from tests.test_segments_support import combine, create_segment, leaf
 AT = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 SUBSCRIBE = """
 subscription ($segments: [ID!]!, $after: ID) {
-  segmentMembershipChanged(segment_uids: $segments, after_uid: $after) {
+  adminSegmentMembershipChanged(segment_uids: $segments, after_uid: $after) {
     uid segment_uid customer_uid website_code change trigger created_at
   }
 }
@@ -66,7 +66,7 @@ class Socket:
             message = await self.receive(seconds)
             assert message["type"] == "next", message
             assert "errors" not in message["payload"], message
-            found.append(message["payload"]["data"]["segmentMembershipChanged"])
+            found.append(message["payload"]["data"]["adminSegmentMembershipChanged"])
         return found
 
 
