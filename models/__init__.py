@@ -45,8 +45,15 @@ from models.catalog import (
     ProductType,
     Visibility,
 )
+from models.cms import CmsBlock, CmsBlockStore, CmsPage, CmsPageStore
 from models.customers import CustomerAddressEntity, CustomerEntity, DirectoryCountryRegion
+from models.directory import DirectoryCountry
 from models.groups import CustomerGroup, CustomerGroupExcludedWebsite, TaxClass
+from models.media import (
+    CatalogProductEntityMediaGallery,
+    CatalogProductEntityMediaGalleryValue,
+    CatalogProductEntityMediaGalleryValueToEntity,
+)
 from models.newsletter import NewsletterSubscriber, SubscriberStatus
 from models.orders import (
     OrderState,
@@ -104,10 +111,21 @@ from models.segments import (
 )
 from models.stores import CoreConfigData, Store, StoreGroup, StoreWebsite
 from models.tax import TaxCalculation, TaxCalculationRate
+from models.url_rewrite import UrlEntityType, UrlRewrite
 from models.visitors import CustomerVisitor, ReportViewedProductIndex
 from models.wishlists import Wishlist, WishlistItem
 
 __all__ = [
+    "CatalogProductEntityMediaGallery",
+    "CatalogProductEntityMediaGalleryValue",
+    "CatalogProductEntityMediaGalleryValueToEntity",
+    "CmsBlock",
+    "CmsBlockStore",
+    "CmsPage",
+    "CmsPageStore",
+    "DirectoryCountry",
+    "UrlEntityType",
+    "UrlRewrite",
     "AddressType",
     "ApplyTo",
     "BackendType",
