@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -18,6 +19,7 @@ from tortoise.context import TortoiseContext
 from engine.cache import Cache
 from engine.clock import Clock, SystemClock
 from engine.invalidation import tracking
+from engine.media.storage import MediaStorage
 from engine.passwords import PasswordHasher
 from engine.pricing.rule_runner import RuleRunner
 from engine.segments.timeline import TimeRunner
@@ -48,6 +50,9 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
         passwords=PasswordHasher(settings.password_time_cost, settings.password_memory_kib),
         customer_token_lifetime=timedelta(hours=settings.customer_token_lifetime_hours),
         clock=clock or SystemClock(),
+        media=MediaStorage(
+            Path(settings.media_path), settings.media_url, settings.media_max_upload_bytes
+        ),
     )
 
 
@@ -252,4 +257,14 @@ def create_app(
     app.router.add_route("*", "/graphql", view)
     app.router.add_get("/healthz", healthz)
     add_export_routes(app)
+    add_media_route(app, settings)
     return app
+
+
+def add_media_route(app: web.Application, settings: Settings) -> None:
+    """Serve the media folder: at `media_url`'s path when it is one (`/media/`), else at
+    `/media/` for a CDN in front to pull from."""
+    prefix = settings.media_url if settings.media_url.startswith("/") else "/media/"
+    folder = Path(settings.media_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    app.router.add_static(prefix.rstrip("/") or "/media", folder, follow_symlinks=False)

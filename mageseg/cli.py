@@ -21,6 +21,7 @@ from engine import auth
 from engine.cache import Cache
 from engine.errors import AlreadyExists, DomainError
 from engine.invalidation import current_cache, tracking
+from engine.media.storage import MediaStorage
 from engine.stores import invalidate_stores
 from graph.schema import schema_sdl
 from mageseg.app import create_app
@@ -65,13 +66,17 @@ async def _forget_cached_stores(settings: Settings) -> None:
         await cache.close()
 
 
+def _media(settings: Settings) -> MediaStorage:
+    return MediaStorage(Path(settings.media_path), settings.media_url)
+
+
 async def _prepare_demo(settings: Settings, seed: bool) -> str:
     """Migrate, seed the demo data into an empty database, and issue a fresh demo admin token."""
     from seeds.loader import DEMO_SIZE, is_empty, load
 
     async def work() -> str:
         if seed and await is_empty():
-            print(await load(DEMO_SIZE), flush=True)
+            print(await load(DEMO_SIZE, media=_media(settings)), flush=True)
             await _forget_cached_stores(settings)
         if any(i.name == DEMO_INTEGRATION for i in await auth.list_integrations()):
             await auth.revoke_integration(DEMO_INTEGRATION)
@@ -129,7 +134,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
     size = DEMO_SIZE if args.size == "demo" else int(args.size)
 
     async def work() -> str:
-        summary = await load(size, seed=args.seed)
+        summary = await load(size, seed=args.seed, media=_media(settings))
         await _forget_cached_stores(settings)
         return summary
 

@@ -138,6 +138,8 @@ class CatalogCategoryEntity(Model):
     meta_title = fields.CharField(max_length=255, null=True)
     meta_keywords = fields.TextField(null=True)
     meta_description = fields.TextField(null=True)
+    # The CMS block shown on the category page (`cms_block.block_id`, Magento's `landing_page`).
+    landing_page = fields.IntField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
