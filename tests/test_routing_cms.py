@@ -143,7 +143,7 @@ async def set_config(client: Any, path: str, value: str) -> None:
 
 
 async def test_route_resolves_products_categories_and_cms_pages(client: Any) -> None:
-    men, shirts, shirt = await shirt_catalog()
+    _, shirts, shirt = await shirt_catalog()
 
     assert await route(client, "/blue-shirt.html") == {
         "relative_url": "blue-shirt.html",
