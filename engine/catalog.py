@@ -965,6 +965,45 @@ class CategoryChanges:
     url_key: str | Keep | None = KEEP
     is_active: bool | Keep = KEEP
     include_in_menu: bool | Keep = KEEP
+    # Display columns: None clears one; `display_mode` is PRODUCTS, PAGE or PRODUCTS_AND_PAGE.
+    description: str | Keep | None = KEEP
+    image: str | Keep | None = KEEP
+    display_mode: str | Keep = KEEP
+    meta_title: str | Keep | None = KEEP
+    meta_keywords: str | Keep | None = KEEP
+    meta_description: str | Keep | None = KEEP
+    landing_page: int | Keep | None = KEEP
+
+
+DISPLAY_MODES = ("PRODUCTS", "PAGE", "PRODUCTS_AND_PAGE")
+DISPLAY_COLUMNS = (
+    "description",
+    "image",
+    "display_mode",
+    "meta_title",
+    "meta_keywords",
+    "meta_description",
+    "landing_page",
+)
+
+
+def _display_problems(changes: CategoryChanges) -> list[Problem]:
+    if isinstance(changes.display_mode, str) and changes.display_mode not in DISPLAY_MODES:
+        return [
+            Problem(
+                ProblemCode.INVALID,
+                f"The display mode must be one of {', '.join(DISPLAY_MODES)}.",
+                "input.display_mode",
+            )
+        ]
+    return []
+
+
+def _apply_display(row: CatalogCategoryEntity, changes: CategoryChanges) -> None:
+    for column in DISPLAY_COLUMNS:
+        value = getattr(changes, column)
+        if value is not KEEP:
+            setattr(row, column, value)
 
 
 def category_not_found(category_id: int, path: str = "uid") -> NoSuchEntity:
@@ -1089,6 +1128,7 @@ async def _next_position(parent_id: int) -> int:
 async def create_category(changes: CategoryChanges) -> CatalogCategoryEntity:
     async with in_transaction():
         parent, url_key, problems = await _validate_category(changes, None)
+        problems.items.extend(_display_problems(changes))
         problems.raise_if_any()
         assert parent is not None
         assert isinstance(changes.name, str)
@@ -1106,7 +1146,9 @@ async def create_category(changes: CategoryChanges) -> CatalogCategoryEntity:
             else True,
         )
         row.path = f"{parent.path}/{row.entity_id}"
-        await row.save(update_fields=["path"])
+        row.display_mode = "PRODUCTS"
+        _apply_display(row, changes)
+        await row.save(update_fields=["path", *DISPLAY_COLUMNS])
         await _adjust_children_count(parent.path, 1)
         await rewrites.refresh_categories([row.entity_id])
         touch(Topic.SEGMENTS)  # category conditions read the tree
@@ -1121,7 +1163,9 @@ async def update_category(category_id: int, changes: CategoryChanges) -> Catalog
         if row.entity_id == ROOT_CATEGORY_ID and changes.parent_id is not KEEP:
             raise InputInvalid(Problem(ProblemCode.PROTECTED, MOVE_INTO_CHILD, "input.parent_uid"))
         parent, url_key, problems = await _validate_category(changes, row)
+        problems.items.extend(_display_problems(changes))
         problems.raise_if_any()
+        _apply_display(row, changes)
         if isinstance(changes.name, str):
             row.name = changes.name.strip()
         row.url_key = url_key

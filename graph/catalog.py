@@ -1189,6 +1189,15 @@ class AdminCategory:
     url_key: str | None = strawberry.field(description="The part of the URL naming the category.")
     is_active: bool = strawberry.field(description="Whether the storefront shows it.")
     include_in_menu: bool = strawberry.field(description="Whether navigation menus show it.")
+    description: str | None = strawberry.field(description="The HTML description.")
+    image: str | None = strawberry.field(description="The image file under `catalog/category/`.")
+    display_mode: str = strawberry.field(description="PRODUCTS, PAGE or PRODUCTS_AND_PAGE.")
+    meta_title: str | None = strawberry.field(description="The meta title.")
+    meta_keywords: str | None = strawberry.field(description="The meta keywords.")
+    meta_description: str | None = strawberry.field(description="The meta description.")
+    landing_page_uid: strawberry.ID | None = strawberry.field(
+        description="The CMS block shown on the category page."
+    )
     product_count: int = strawberry.field(
         resolver=_admin_product_count, description="How many products are assigned to it directly."
     )
@@ -1211,6 +1220,15 @@ class AdminCategory:
             url_key=row.url_key,
             is_active=row.is_active,
             include_in_menu=row.include_in_menu,
+            description=row.description,
+            image=row.image,
+            display_mode=row.display_mode,
+            meta_title=row.meta_title,
+            meta_keywords=row.meta_keywords,
+            meta_description=row.meta_description,
+            landing_page_uid=None
+            if row.landing_page is None
+            else strawberry.ID(encode_uid(row.landing_page)),
         )
 
 
@@ -1228,6 +1246,23 @@ class CategoryCreateInput:
     )
     is_active: bool = strawberry.field(default=True, description="Shown on the storefront.")
     include_in_menu: bool = strawberry.field(default=True, description="Shown in menus.")
+    description: str | None = strawberry.field(
+        default=None, description="The HTML description shown on the category page."
+    )
+    image: str | None = strawberry.field(
+        default=None, description="An image file under the media folder's `catalog/category/`."
+    )
+    display_mode: str = strawberry.field(
+        default="PRODUCTS", description="PRODUCTS, PAGE (its CMS block) or PRODUCTS_AND_PAGE."
+    )
+    meta_title: str | None = strawberry.field(default=None, description="The meta title.")
+    meta_keywords: str | None = strawberry.field(default=None, description="The meta keywords.")
+    meta_description: str | None = strawberry.field(
+        default=None, description="The meta description."
+    )
+    landing_page_uid: strawberry.ID | None = strawberry.field(
+        default=None, description="The CMS block shown on the category page."
+    )
 
 
 @strawberry.input(
@@ -1250,6 +1285,27 @@ class CategoryUpdateInput:
     )
     include_in_menu: bool | None = strawberry.field(
         default=strawberry.UNSET, description="Shown in menus."
+    )
+    description: str | None = strawberry.field(
+        default=strawberry.UNSET, description="The HTML description; null removes it."
+    )
+    image: str | None = strawberry.field(
+        default=strawberry.UNSET, description="An image file under `catalog/category/`."
+    )
+    display_mode: str | None = strawberry.field(
+        default=strawberry.UNSET, description="PRODUCTS, PAGE or PRODUCTS_AND_PAGE."
+    )
+    meta_title: str | None = strawberry.field(
+        default=strawberry.UNSET, description="The meta title."
+    )
+    meta_keywords: str | None = strawberry.field(
+        default=strawberry.UNSET, description="The meta keywords."
+    )
+    meta_description: str | None = strawberry.field(
+        default=strawberry.UNSET, description="The meta description."
+    )
+    landing_page_uid: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="The CMS block shown on the category page."
     )
 
 

@@ -260,10 +260,20 @@ def _category_changes(
         value = getattr(input, name)
         if _given(value) and not (isinstance(input, CategoryCreateInput) and value is None):
             values[name] = value
-    for name in ("is_active", "include_in_menu"):
+    for name in ("is_active", "include_in_menu", "display_mode"):
         value = getattr(input, name)
         if _given(value) and value is not None:
             values[name] = value
+    for name in ("description", "image", "meta_title", "meta_keywords", "meta_description"):
+        value = getattr(input, name)
+        if _given(value):
+            values[name] = value
+    if _given(input.landing_page_uid):
+        values["landing_page"] = (
+            None
+            if input.landing_page_uid is None
+            else decode_uid(input.landing_page_uid, "input.landing_page_uid")
+        )
     return catalog.CategoryChanges(**values)  # type: ignore[arg-type]
 
 

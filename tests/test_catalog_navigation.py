@@ -388,3 +388,65 @@ async def test_out_of_stock_products_are_not_listed_by_default(client: Any) -> N
     assert response.data == {
         "categories": {"items": [{"products": {"total_count": 1, "items": [{"sku": "jeans"}]}}]}
     }
+
+
+CREATE_CATEGORY = """
+mutation ($input: CategoryCreateInput!) {
+  adminCreateCategory(input: $input) {
+    category { uid description image display_mode meta_title landing_page_uid }
+    user_errors { code message path }
+  }
+}
+"""
+
+
+async def test_admins_set_the_display_fields(client: Any, admin_token: str) -> None:
+    refused = await gql(
+        client,
+        CREATE_CATEGORY,
+        {"input": {"name": "Sale", "display_mode": "GRID"}},
+        token=admin_token,
+    )
+    assert refused.data == {
+        "adminCreateCategory": {
+            "category": None,
+            "user_errors": [
+                {
+                    "code": "INVALID",
+                    "message": "The display mode must be one of PRODUCTS, PAGE, PRODUCTS_AND_PAGE.",
+                    "path": "input.display_mode",
+                }
+            ],
+        }
+    }
+    created = await gql(
+        client,
+        CREATE_CATEGORY,
+        {
+            "input": {
+                "name": "Sale",
+                "description": "<p>Last chance</p>",
+                "image": "sale.png",
+                "display_mode": "PRODUCTS_AND_PAGE",
+                "meta_title": "Sale",
+            }
+        },
+        token=admin_token,
+    )
+    category = created.data["adminCreateCategory"]["category"]  # type: ignore[index]
+    assert category == {
+        "uid": category["uid"],
+        "description": "<p>Last chance</p>",
+        "image": "sale.png",
+        "display_mode": "PRODUCTS_AND_PAGE",
+        "meta_title": "Sale",
+        "landing_page_uid": None,
+    }
+    page = await gql(client, CATEGORY_DATA, {"id": category["uid"]})
+    item = page.data["categories"]["items"][0]  # type: ignore[index]
+    assert (item["description"], item["image"], item["display_mode"], item["relative_url"]) == (
+        "<p>Last chance</p>",
+        "/media/catalog/category/sale.png",
+        "PRODUCTS_AND_PAGE",
+        "sale.html",
+    )

@@ -11,11 +11,13 @@ from typing import Any
 from engine import catalog
 from engine.catalog import CategoryChanges, ProductChanges
 from engine.cms import pages
+from engine.passwords import PasswordHasher
 from engine.stores import invalidate_stores
 from graph.uids import encode_uid
 from mageseg.app import SERVICES
 from models import CoreConfigData, MagentoBanner, UrlRewrite
 from models.catalog import Visibility
+from seeds.loader import load
 from tests.graphql import gql
 
 # Venia: packages/peregrine/lib/talons/MagentoRoute/magentoRoute.gql.js
@@ -412,3 +414,58 @@ async def test_countries_and_regions_as_magento_installs_them(client: Any) -> No
     refused = await gql(client, REGIONS, {"countryCode": "DE"})
     assert refused.messages == ["The country isn't available."]
     assert refused.categories == ["graphql-no-such-entity"]
+
+
+async def test_the_demo_store_boots_on_its_home_page(client: Any, media_folder: Any) -> None:
+    # Loads the demo catalog (300 products with their images and URLs): the one smoke test of
+    # the storefront seed, about 3 s.
+    await load(0, progress=False, hasher=PasswordHasher(time_cost=1, memory_kib=1024))
+    home = await route(client, "/")
+    assert home == {
+        "relative_url": "home",
+        "redirect_code": 0,
+        "type": "CMS_PAGE",
+        "identifier": "home",
+    }
+    page = await gql(client, GET_CMS_PAGE, {"identifier": "home"})
+    content = page.data["cmsPage"]["content"]  # type: ignore[index]
+    block = await MagentoBanner.get(name="Subscriber offer")
+    assert f'data-uids="{encode_uid(block.banner_id)}"' in content
+    assert '<a href="/women.html">Women</a>' in content
+    # The block targets the "Newsletter subscribers" segment: a guest is not shown it.
+    shown = await gql(
+        client,
+        "query ($uids: [ID]) { dynamicBlocks(input: {type: SPECIFIED, dynamic_block_uids: $uids})"
+        " { items { uid } } }",
+        {"uids": [encode_uid(block.banner_id)]},
+    )
+    assert shown.data == {"dynamicBlocks": {"items": []}}
+    women = await route(client, "/women.html")
+    assert women["type"] == "CATEGORY"
+    listing = await gql(
+        client,
+        '{ products(filter: {category_url_path: {eq: "women"}}, pageSize: 1, sort: {name: ASC})'
+        " { total_count items { url_key small_image { url } } aggregations { attribute_code } } }",
+    )
+    result = listing.data["products"]  # type: ignore[index]
+    assert [a["attribute_code"] for a in result["aggregations"]] == [
+        "category_uid",
+        "price",
+        "brand",
+        "color",
+    ]
+    item = result["items"][0]
+    image = item["small_image"]["url"]
+    key = item["url_key"]
+    assert image == f"/media/catalog/product/{key[0]}/{key[1]}/{key}.png"
+    served = await client.get(image)
+    assert served.status == 200
+    assert (await served.read()).startswith(b"\x89PNG")
+    product = await route(client, f"/{item['url_key']}.html")
+    assert product["type"] == "PRODUCT"
+    assert await blocks_named(client, ["contact-us-sidebar"]) == ["contact-us-sidebar"]
+
+
+async def blocks_named(client: Any, identifiers: list[str]) -> list[str]:
+    response = await gql(client, CMS_BLOCKS, {"identifiers": identifiers})
+    return [i["identifier"] for i in response.data["cmsBlocks"]["items"]]  # type: ignore[index]
