@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format schema bench bench-segments bench-live bench-pricing clean
+.PHONY: run test lint graphiql-assets format schema bench bench-segments bench-live bench-pricing clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "mageseg needs Python 3.11 or newer")'
@@ -14,12 +14,19 @@ $(BIN)/python:
 $(VENV)/.run-installed: requirements/run.lock pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements/run.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(MAKE) graphiql-assets
 	touch $@
 
 $(VENV)/.dev-installed: requirements/dev.lock pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements/dev.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(MAKE) graphiql-assets
 	touch $@ $(VENV)/.run-installed
+
+# GraphiQL's scripts, pinned by version and checksum (mageseg/graphiql.py), fetched with npm.
+# Without npm, GraphiQL falls back to loading them from a CDN.
+graphiql-assets:
+	-$(BIN)/python -m mageseg.graphiql var/graphiql
 
 run: $(VENV)/.run-installed
 	$(BIN)/mageseg serve

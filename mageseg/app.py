@@ -27,6 +27,7 @@ from engine.services import Services
 from graph.context import Context
 from graph.errors import AUTH_CATEGORIES
 from graph.schema import build_schema
+from mageseg import graphiql
 from mageseg.database import migrate, tortoise_config
 from mageseg.exports import add_routes as add_export_routes
 from mageseg.response_cache import HEADER as CACHE_HEADER
@@ -70,9 +71,10 @@ def _bearer(header: str | None) -> str | None:
 
 
 class MagesegView(GraphQLView[Context, None]):
-    def __init__(self, services: Services, **kwargs: Any) -> None:
+    def __init__(self, services: Services, offline_ide: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.services = services
+        self.offline_ide = offline_ide
         self.responses = ResponseCache(services.cache, services.clock)
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
@@ -101,6 +103,12 @@ class MagesegView(GraphQLView[Context, None]):
                 await self.responses.store(key, tracker, context, response.status, response.body)
         response.headers[CACHE_HEADER] = "MISS"
         return response
+
+    async def render_graphql_ide(self, request: web.Request) -> web.Response:
+        """GraphiQL from mageseg's own pinned assets when they were fetched (no CDN)."""
+        if self.offline_ide is None:
+            return await super().render_graphql_ide(request)
+        return web.Response(text=self.offline_ide, content_type="text/html")
 
     async def get_context(
         self, request: web.Request, response: web.Response | web.WebSocketResponse
@@ -247,8 +255,13 @@ def create_app(
         max_aliases=settings.max_query_aliases,
         debug=settings.debug,
     )
+    assets = Path(settings.graphiql_assets_path)
+    offline = settings.graphiql and graphiql.available(assets)
+    if offline:
+        app.router.add_static("/graphiql", assets, follow_symlinks=False)
     view = MagesegView(
         services,
+        offline_ide=graphiql.page() if offline else None,
         schema=schema,
         graphql_ide="graphiql" if settings.graphiql else None,
         # Subscriptions speak graphql-transport-ws only (the legacy graphql-ws is not offered).

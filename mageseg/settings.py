@@ -27,6 +27,8 @@ class Settings:
     # Unmasked exception messages in GraphQL errors; never in production.
     debug: bool = False
     graphiql: bool = True
+    # Where `make` puts GraphiQL's pinned scripts (`mageseg/graphiql.py`); served at /graphiql/.
+    graphiql_assets_path: str = "var/graphiql"
     max_query_depth: int = 12
     max_query_tokens: int = 2000
     max_query_aliases: int = 30
