@@ -134,7 +134,7 @@ class CatalogCategoryEntity(Model):
     # Display attributes (EAV in Magento): what a category page shows above its products.
     description = fields.TextField(null=True)
     image = fields.CharField(max_length=255, null=True)
-    display_mode = fields.CharField(max_length=16, db_default="PRODUCTS")
+    display_mode = fields.CharField(max_length=32, db_default="PRODUCTS")
     meta_title = fields.CharField(max_length=255, null=True)
     meta_keywords = fields.TextField(null=True)
     meta_description = fields.TextField(null=True)

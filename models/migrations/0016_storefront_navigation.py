@@ -298,7 +298,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='CatalogCategoryEntity',
             name='display_mode',
-            field=fields.CharField(db_default='PRODUCTS', max_length=16),
+            field=fields.CharField(db_default='PRODUCTS', max_length=32),
         ),
         ops.AddField(
             model_name='CatalogCategoryEntity',
