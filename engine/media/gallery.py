@@ -205,12 +205,11 @@ async def add_image(
 async def remove_image(storage: MediaStorage, value_id: int, path: str = "uid") -> int:
     """Remove a gallery entry, the roles pointing at its file and the file; the product id."""
     async with in_transaction():
-        link = await CatalogProductEntityMediaGalleryValueToEntity.get_or_none(
-            value_id=value_id
-        ).select_related("value")
-        if link is None:
+        link = await CatalogProductEntityMediaGalleryValueToEntity.get_or_none(value_id=value_id)
+        gallery = await CatalogProductEntityMediaGallery.get_or_none(value_id=value_id)
+        if link is None or gallery is None:
             raise NoSuchEntity(Problem(ProblemCode.NOT_FOUND, ENTRY_NOT_FOUND, path))
-        file = link.value.value
+        file = gallery.value
         product_id = int(link.entity_id)  # type: ignore[attr-defined]
         ids = await _attribute_ids()
         await CatalogProductEntityVarchar.filter(
