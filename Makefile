@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Test processes (pytest-xdist): one per core by default; PYTEST_WORKERS=0 runs in this process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test lint format schema bench bench-segments bench-live bench-pricing clean
+.PHONY: run test lint graphiql-assets format schema bench bench-segments bench-live bench-pricing clean
 
 # Checked with the shell so that any interpreter (even one too old to run our code) gets the line.
 $(BIN)/python:
@@ -20,12 +20,19 @@ $(BIN)/python:
 $(VENV)/.run-installed: requirements/run.lock pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements/run.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(MAKE) graphiql-assets
 	touch $@
 
 $(VENV)/.dev-installed: requirements/dev.lock pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements/dev.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(MAKE) graphiql-assets
 	touch $@ $(VENV)/.run-installed
+
+# GraphiQL's scripts, pinned by version and checksum (mageseg/graphiql.py), fetched with npm.
+# Without npm, GraphiQL falls back to loading them from a CDN.
+graphiql-assets:
+	-$(BIN)/python -m mageseg.graphiql var/graphiql
 
 run: $(VENV)/.run-installed
 	$(BIN)/mageseg serve

@@ -28,6 +28,7 @@ from engine.invalidation import Topic, touch
 from engine.pagination import Page, PageRequest, paginate
 from engine.permissions import CatalogAccess
 from engine.pricing import rule_index
+from engine.routing import rewrites
 from models import (
     CatalogCategoryEntity,
     CatalogCategoryProduct,
@@ -39,6 +40,7 @@ from models import (
     StoreGroup,
     StoreWebsite,
     TaxClass,
+    UrlEntityType,
 )
 from models.catalog import (
     DEFAULT_CATEGORY_ID,
@@ -89,6 +91,14 @@ async def load_product_categories(
         sorted(by_product.get(product_id, []), key=lambda c: (c.level, c.position, c.entity_id))
         for product_id in product_ids
     ]
+
+
+async def load_categories(category_ids: Sequence[int]) -> list[CatalogCategoryEntity | None]:
+    """DataLoader batch: categories in the order asked, `None` where missing."""
+    rows = {
+        c.entity_id: c for c in await CatalogCategoryEntity.filter(entity_id__in=list(category_ids))
+    }
+    return [rows.get(category_id) for category_id in category_ids]
 
 
 async def load_children(category_ids: Sequence[int]) -> list[list[CatalogCategoryEntity]]:
@@ -208,22 +218,30 @@ async def _descendants(category_ids: Sequence[int]) -> list[int]:
     return sorted({r.entity_id for r in roots} | set(below))
 
 
-async def search_products(
+def in_stock_filter() -> Q:
+    """Products that are not out of stock: without a managed stock item saying so."""
+    return ~Q(
+        entity_id__in=Subquery(
+            CataloginventoryStockItem.filter(manage_stock=True, is_in_stock=False).values(
+                "product_id"
+            )
+        )
+    )
+
+
+async def product_query(
     website_id: int,
     criteria: ProductSearch,
-    order: Sequence[ProductOrder],
-    page: PageRequest,
     today: date,
     group_id: int = NOT_LOGGED_IN_GROUP_ID,
     access: CatalogAccess | None = None,
-) -> Page[CatalogProductEntity]:
-    """One page of the storefront `products` query (see `ProductSearch` for each filter), with
-    prices (filter and sort) for a shopper of `group_id`.
-
-    The default order is relevance then id when there is a text search, category position then
-    id when filtering by category, and id otherwise; every order ends with the id, so pages are
-    stable."""
-    page.validate()
+    *,
+    show_out_of_stock: bool = True,
+    with_price: bool = False,
+) -> tuple[QuerySet[CatalogProductEntity], list[int]]:
+    """Every product the storefront `products` query matches (unordered, unpaginated), with
+    the categories searched (the filter's and their descendants). `show_out_of_stock` is
+    `cataloginventory/options/show_out_of_stock`; `with_price` annotates `final_price`."""
     visibility = (
         (Visibility.IN_SEARCH, Visibility.BOTH)
         if criteria.search
@@ -236,6 +254,8 @@ async def search_products(
             CatalogProductWebsite.filter(website_id=website_id).values("product_id")
         ),
     )
+    if not show_out_of_stock:
+        query = query.filter(in_stock_filter())
     if criteria.match_nothing:
         query = query.filter(entity_id__in=[])
     if access is not None:  # category permissions: only products the shopper may browse
@@ -260,17 +280,44 @@ async def search_products(
                 )
             )
         )
-    needs_price = (
-        criteria.price_from is not None
-        or criteria.price_to is not None
-        or any(o.field is ProductSortField.PRICE for o in order)
-    )
+    needs_price = with_price or criteria.price_from is not None or criteria.price_to is not None
     if needs_price:
         query = query.annotate(final_price=final_price_expression(today, website_id, group_id))
         if criteria.price_from is not None:
             query = query.filter(final_price__gte=_sql_number(criteria.price_from))
         if criteria.price_to is not None:
             query = query.filter(final_price__lte=_sql_number(criteria.price_to))
+    return query, category_ids
+
+
+async def search_products(
+    website_id: int,
+    criteria: ProductSearch,
+    order: Sequence[ProductOrder],
+    page: PageRequest,
+    today: date,
+    group_id: int = NOT_LOGGED_IN_GROUP_ID,
+    access: CatalogAccess | None = None,
+    *,
+    show_out_of_stock: bool = True,
+) -> Page[CatalogProductEntity]:
+    """One page of the storefront `products` query (see `ProductSearch` for each filter), with
+    prices (filter and sort) for a shopper of `group_id`; out-of-stock products only with
+    `show_out_of_stock`.
+
+    The default order is relevance then id when there is a text search, category position then
+    id when filtering by category, and id otherwise; every order ends with the id, so pages are
+    stable."""
+    page.validate()
+    query, category_ids = await product_query(
+        website_id,
+        criteria,
+        today,
+        group_id,
+        access,
+        show_out_of_stock=show_out_of_stock,
+        with_price=any(o.field is ProductSortField.PRICE for o in order),
+    )
 
     orderings: list[str] = []
     effective = list(order)
@@ -850,6 +897,7 @@ async def create_product(changes: ProductChanges) -> ProductDetails:
         problems.raise_if_any()
         product_id = await _write(planned[0], await _default_website_id())
         await rule_index.reindex_products([product_id])  # catalog rules match it or not
+        await rewrites.refresh_products([product_id])
         touch(Topic.SEGMENTS)  # product attributes and categories conditions read
     return await get_product(product_id)
 
@@ -863,6 +911,7 @@ async def update_product(product_id: int, changes: ProductChanges) -> ProductDet
         problems.raise_if_any()
         await _write(planned[0], await _default_website_id())
         await rule_index.reindex_products([product_id])
+        await rewrites.refresh_products([product_id])
         touch(Topic.SEGMENTS)
     return await get_product(product_id)
 
@@ -874,6 +923,7 @@ async def delete_product(product_id: int) -> CatalogProductEntity:
         if existing is None:
             raise product_not_found()
         await existing.delete()
+        await rewrites.remove(UrlEntityType.PRODUCT, [product_id])
         touch(Topic.SEGMENTS)
     return existing
 
@@ -890,6 +940,7 @@ async def upsert_products(rows: Sequence[ProductChanges]) -> list[ProductDetails
         default_website = await _default_website_id()
         ids = [await _write(plan, default_website) for plan in planned]
         await rule_index.reindex_products(ids)
+        await rewrites.refresh_products(ids)
         touch(Topic.SEGMENTS)
     products = {p.entity_id: p for p in await CatalogProductEntity.filter(entity_id__in=ids)}
     return await product_details([products[i] for i in ids])
@@ -914,6 +965,45 @@ class CategoryChanges:
     url_key: str | Keep | None = KEEP
     is_active: bool | Keep = KEEP
     include_in_menu: bool | Keep = KEEP
+    # Display columns: None clears one; `display_mode` is PRODUCTS, PAGE or PRODUCTS_AND_PAGE.
+    description: str | Keep | None = KEEP
+    image: str | Keep | None = KEEP
+    display_mode: str | Keep = KEEP
+    meta_title: str | Keep | None = KEEP
+    meta_keywords: str | Keep | None = KEEP
+    meta_description: str | Keep | None = KEEP
+    landing_page: int | Keep | None = KEEP
+
+
+DISPLAY_MODES = ("PRODUCTS", "PAGE", "PRODUCTS_AND_PAGE")
+DISPLAY_COLUMNS = (
+    "description",
+    "image",
+    "display_mode",
+    "meta_title",
+    "meta_keywords",
+    "meta_description",
+    "landing_page",
+)
+
+
+def _display_problems(changes: CategoryChanges) -> list[Problem]:
+    if isinstance(changes.display_mode, str) and changes.display_mode not in DISPLAY_MODES:
+        return [
+            Problem(
+                ProblemCode.INVALID,
+                f"The display mode must be one of {', '.join(DISPLAY_MODES)}.",
+                "input.display_mode",
+            )
+        ]
+    return []
+
+
+def _apply_display(row: CatalogCategoryEntity, changes: CategoryChanges) -> None:
+    for column in DISPLAY_COLUMNS:
+        value = getattr(changes, column)
+        if value is not KEEP:
+            setattr(row, column, value)
 
 
 def category_not_found(category_id: int, path: str = "uid") -> NoSuchEntity:
@@ -1038,6 +1128,7 @@ async def _next_position(parent_id: int) -> int:
 async def create_category(changes: CategoryChanges) -> CatalogCategoryEntity:
     async with in_transaction():
         parent, url_key, problems = await _validate_category(changes, None)
+        problems.items.extend(_display_problems(changes))
         problems.raise_if_any()
         assert parent is not None
         assert isinstance(changes.name, str)
@@ -1055,8 +1146,11 @@ async def create_category(changes: CategoryChanges) -> CatalogCategoryEntity:
             else True,
         )
         row.path = f"{parent.path}/{row.entity_id}"
-        await row.save(update_fields=["path"])
+        row.display_mode = "PRODUCTS"
+        _apply_display(row, changes)
+        await row.save(update_fields=["path", *DISPLAY_COLUMNS])
         await _adjust_children_count(parent.path, 1)
+        await rewrites.refresh_categories([row.entity_id])
         touch(Topic.SEGMENTS)  # category conditions read the tree
     return await get_category(row.entity_id)
 
@@ -1069,7 +1163,9 @@ async def update_category(category_id: int, changes: CategoryChanges) -> Catalog
         if row.entity_id == ROOT_CATEGORY_ID and changes.parent_id is not KEEP:
             raise InputInvalid(Problem(ProblemCode.PROTECTED, MOVE_INTO_CHILD, "input.parent_uid"))
         parent, url_key, problems = await _validate_category(changes, row)
+        problems.items.extend(_display_problems(changes))
         problems.raise_if_any()
+        _apply_display(row, changes)
         if isinstance(changes.name, str):
             row.name = changes.name.strip()
         row.url_key = url_key
@@ -1099,6 +1195,7 @@ async def update_category(category_id: int, changes: CategoryChanges) -> Catalog
                 else await _next_position(row.parent_id)
             )
         await row.save()
+        await rewrites.refresh_categories([category_id])  # its subtree's URLs move with it
         touch(Topic.SEGMENTS)
     return await get_category(category_id)
 
@@ -1122,6 +1219,7 @@ async def delete_category(category_id: int) -> list[int]:
             .values_list("product_id", flat=True)
         )
         await CatalogCategoryEntity.filter(entity_id__in=ids).delete()
+        await rewrites.remove(UrlEntityType.CATEGORY, ids)
         await rule_index.reindex_products(linked)  # catalog rules on categories
         await _adjust_children_count(row.path.rsplit("/", 1)[0], -len(ids))
         touch(Topic.SEGMENTS)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 from engine.cache import Cache
 from engine.clock import Clock, SystemClock
+from engine.media.storage import MediaStorage
 from engine.passwords import PasswordHasher
 
 
@@ -17,3 +19,5 @@ class Services:
     customer_token_lifetime: timedelta
     # What time it is for everything that depends on "now" (tests pass a ManualClock).
     clock: Clock = field(default_factory=SystemClock)
+    # Where product images are written and the URL they are served under.
+    media: MediaStorage = field(default_factory=lambda: MediaStorage(Path("var/media")))

@@ -41,6 +41,8 @@ class StoreView:
     is_default_store: bool
     is_default_group: bool
     website: WebsiteView
+    # The store group's root category (Default Category, 2, when it names none).
+    root_category_id: int = 2
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,7 @@ async def _load_snapshot() -> StoresSnapshot:
                 is_default_store=group.default_store_id == s.store_id,
                 is_default_group=default_group_of[website.website_id] == group.group_id,
                 website=website,
+                root_category_id=group.root_category_id or 2,
             )
         )
     config = tuple(((c.scope, c.scope_id, c.path), c.value) for c in await CoreConfigData.all())

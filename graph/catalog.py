@@ -15,10 +15,14 @@ import strawberry
 from strawberry.dataloader import DataLoader
 
 from engine import catalog, prices
+from engine.cms import blocks as cms_blocks
+from engine.config import ConfigPath
+from engine.navigation import aggregations as navigation
 from engine.pagination import Page, PageRequest
 from engine.pricing import final as final_pricing
 from graph import permissions
 from graph.attributes import AttributeValueInput, AttributeValueInterface, values_to_graph
+from graph.cms import CmsBlock
 from graph.common import (
     FilterEqualTypeInput,
     FilterMatchTypeInput,
@@ -29,6 +33,21 @@ from graph.common import (
 )
 from graph.context import Context, Info
 from graph.errors import UserError
+from graph.media import (
+    MediaGalleryEntry,
+    MediaGalleryInterface,
+    ProductImage,
+    media_gallery,
+    media_gallery_entries,
+    product_image,
+)
+from graph.navigation import (
+    Aggregation,
+    AggregationsFilterInput,
+    SearchScope,
+    SortFields,
+)
+from graph.routing import RoutableInterface, RouteHit, UrlRewriteEntityTypeEnum
 from graph.uids import encode_uid
 from models import CatalogCategoryEntity, CataloginventoryStockItem, CatalogProductEntity
 from models.catalog import ProductStatus, ProductType, Visibility
@@ -55,6 +74,9 @@ class CatalogLoaders:
             load_fn=catalog.load_all_children
         )
         self.product_count: DataLoader[int, int] = DataLoader(load_fn=catalog.load_product_counts)
+        self.category: DataLoader[int, CatalogCategoryEntity | None] = DataLoader(
+            load_fn=catalog.load_categories
+        )
         self.pricing: DataLoader[CatalogProductEntity, final_pricing.ProductPricing] = DataLoader(
             load_fn=lambda rows: _load_pricing(context, rows),
             cache_key_fn=lambda row: row.entity_id,
@@ -259,9 +281,73 @@ async def _stock_status(root: ProductInterface, info: Info) -> ProductStockStatu
     )
 
 
+async def _image(root: ProductInterface, info: Info) -> ProductImage | None:
+    return await product_image(info, root.row, "image")
+
+
+async def _small_image(root: ProductInterface, info: Info) -> ProductImage | None:
+    return await product_image(info, root.row, "small_image")
+
+
+async def _thumbnail(root: ProductInterface, info: Info) -> ProductImage | None:
+    return await product_image(info, root.row, "thumbnail")
+
+
+async def _media_gallery(
+    root: ProductInterface, info: Info
+) -> list[MediaGalleryInterface | None] | None:
+    return list(await media_gallery(info, root.row))
+
+
+async def _media_gallery_entries(
+    root: ProductInterface, info: Info
+) -> list[MediaGalleryEntry | None] | None:
+    return list(await media_gallery_entries(info, root.row))
+
+
+async def show_out_of_stock(info: Info) -> bool:
+    """`cataloginventory/options/show_out_of_stock` for the store view (off: listings leave
+    out-of-stock products out, as Magento)."""
+    stores = await info.context.stores()
+    return stores.config_flag(ConfigPath.SHOW_OUT_OF_STOCK, await info.context.store())
+
+
+def _rating_summary() -> float:
+    """Magento's `rating_summary` of a product without reviews."""
+    return 0.0
+
+
+async def url_suffix(info: Info, path: ConfigPath) -> str:
+    """The store view's product or category URL suffix (`.html`)."""
+    return (await info.context.stores()).config_value(path, await info.context.store())
+
+
+async def _product_url_suffix(root: ProductInterface, info: Info) -> str | None:
+    return await url_suffix(info, ConfigPath.PRODUCT_URL_SUFFIX)
+
+
+async def _product_relative_url(root: ProductInterface, info: Info) -> str | None:
+    """The URL `route` answered with, else the product's own: its URL key and suffix."""
+    if root.route_hit is not None:
+        return root.route_hit.relative_url
+    if not root.row.url_key:
+        return None
+    return root.row.url_key + await url_suffix(info, ConfigPath.PRODUCT_URL_SUFFIX)
+
+
+def _product_redirect_code(root: ProductInterface) -> int:
+    return 0 if root.route_hit is None else root.route_hit.redirect_code
+
+
+def _product_type() -> UrlRewriteEntityTypeEnum | None:
+    return UrlRewriteEntityTypeEnum.PRODUCT
+
+
 @strawberry.interface(description="Contains fields that are common to all types of products.")
 class ProductInterface:
     row: strawberry.Private[CatalogProductEntity]
+    # How `route(url)` reached the product (None when it was not asked for through `route`).
+    route_hit: strawberry.Private[RouteHit | None]
     categories: (
         list[Annotated[CategoryInterface, strawberry.lazy("graph.catalog")] | None] | None
     ) = strawberry.field(
@@ -270,6 +356,17 @@ class ProductInterface:
     id: int | None = strawberry.field(
         description="The ID number assigned to the product.",
         deprecation_reason="Use the `uid` field instead.",
+    )
+    image: ProductImage | None = strawberry.field(
+        resolver=_image, description="The relative path to the main image on the product page."
+    )
+    media_gallery: list[MediaGalleryInterface | None] | None = strawberry.field(
+        resolver=_media_gallery, description="An array of media gallery objects."
+    )
+    media_gallery_entries: list[MediaGalleryEntry | None] | None = strawberry.field(
+        resolver=_media_gallery_entries,
+        description="An array of MediaGalleryEntry objects.",
+        deprecation_reason="Use `media_gallery` instead.",
     )
     name: str | None = strawberry.field(
         description="The product name. Customers use this name to identify the product."
@@ -280,9 +377,18 @@ class ProductInterface:
     price_tiers: list[TierPrice | None] | None = strawberry.field(
         resolver=_price_tiers, description="An array of `TierPrice` objects."
     )
+    rating_summary: float = strawberry.field(
+        resolver=_rating_summary,
+        description="The average of all the ratings given to the product (0 without reviews; "
+        "mageseg keeps no reviews).",
+    )
     sku: str | None = strawberry.field(
         description="A number or code assigned to a product to identify the product, options, "
         "price, and manufacturer."
+    )
+    small_image: ProductImage | None = strawberry.field(
+        resolver=_small_image,
+        description="The relative path to the small image, which is used on catalog pages.",
     )
     special_from_date: str | None = strawberry.field(
         description="The beginning date that a product has a special price.",
@@ -297,6 +403,9 @@ class ProductInterface:
     stock_status: ProductStockStatus | None = strawberry.field(
         resolver=_stock_status, description="Stock status of the product"
     )
+    thumbnail: ProductImage | None = strawberry.field(
+        resolver=_thumbnail, description="The relative path to the product's thumbnail image."
+    )
     type_id: str | None = strawberry.field(
         description="One of simple, virtual, bundle, downloadable, grouped, or configurable.",
         deprecation_reason="Use `__typename` instead.",
@@ -307,13 +416,35 @@ class ProductInterface:
     url_key: str | None = strawberry.field(
         description="The part of the URL that identifies the product"
     )
+    url_suffix: str | None = strawberry.field(
+        resolver=_product_url_suffix,
+        description="The part of the product URL that is appended after the url key",
+    )
+
+
+@strawberry.type(description="A product page reached through `route` (`RoutableInterface`).")
+class RoutableProduct(RoutableInterface):
+    """The `RoutableInterface` fields of a product type (put it after `ProductInterface` in the
+    bases of a product type that Magento makes routable)."""
+
+    redirect_code: int = strawberry.field(
+        resolver=_product_redirect_code, description="Contains 0 when there is no redirect error."
+    )
+    relative_url: str | None = strawberry.field(
+        resolver=_product_relative_url,
+        description="The internal relative URL. If the specified URL is a redirect, the query "
+        "returns the redirected URL, not the original.",
+    )
+    type: UrlRewriteEntityTypeEnum | None = strawberry.field(
+        resolver=_product_type, description="One of PRODUCT, CATEGORY, or CMS_PAGE."
+    )
 
 
 @strawberry.type(
     description="Defines a simple product, which is tangible and is usually sold in single units "
     "or in fixed quantities."
 )
-class SimpleProduct(ProductInterface):
+class SimpleProduct(ProductInterface, RoutableProduct):
     pass
 
 
@@ -321,15 +452,17 @@ class SimpleProduct(ProductInterface):
     description="Defines a virtual product, which is a non-tangible product that does not "
     "require shipping and is not kept in inventory."
 )
-class VirtualProduct(ProductInterface):
+class VirtualProduct(ProductInterface, RoutableProduct):
     pass
 
 
-def product_of(row: CatalogProductEntity) -> ProductInterface:
-    """The storefront type presenting a product row (`SimpleProduct` or `VirtualProduct`)."""
+def product_of(row: CatalogProductEntity, route_hit: RouteHit | None = None) -> ProductInterface:
+    """The storefront type presenting a product row (`SimpleProduct` or `VirtualProduct`);
+    `route_hit` when `route(url)` reached it."""
     kind = VirtualProduct if row.type_id == ProductType.VIRTUAL else SimpleProduct
     return kind(
         row=row,
+        route_hit=route_hit,
         id=row.entity_id,
         name=row.name,
         sku=row.sku,
@@ -341,8 +474,50 @@ def product_of(row: CatalogProductEntity) -> ProductInterface:
     )
 
 
+async def _aggregations(
+    root: Products, info: Info, filter: AggregationsFilterInput | None = None
+) -> list[Aggregation | None] | None:
+    """Layered navigation over every product the query matched (not only this page)."""
+    scope = root.scope
+    if scope is None:
+        return []
+    query, _ = await catalog.product_query(
+        scope.website_id,
+        scope.criteria,
+        scope.today,
+        scope.group_id,
+        scope.access,
+        show_out_of_stock=scope.show_out_of_stock,
+        with_price=True,
+    )
+    category_root = await info.context.loaders_for(CatalogLoaders).category.load(
+        scope.root_category_id
+    )
+    if category_root is None:
+        return []
+    direct = bool(filter and filter.category and filter.category.includeDirectChildrenOnly)
+    found = await navigation.aggregate(
+        query, category_root, scope.criteria.category_ids or (), direct
+    )
+    return [Aggregation.of(a) for a in found]
+
+
+def _sort_fields(root: Products) -> SortFields | None:
+    return SortFields.of(bool(root.scope and root.scope.criteria.search))
+
+
 @strawberry.type(description="Contains the results of a `products` query.")
 class Products:
+    scope: strawberry.Private[SearchScope | None]
+    aggregations: list[Aggregation | None] | None = strawberry.field(
+        resolver=_aggregations,
+        description="A bucket that contains the attribute code and label for each filterable "
+        "option.",
+    )
+    sort_fields: SortFields | None = strawberry.field(
+        resolver=_sort_fields,
+        description="An object that includes the default sort field and all available sort fields.",
+    )
     items: list[ProductInterface | None] | None = strawberry.field(
         description="An array of products that match the specified search criteria."
     )
@@ -356,8 +531,9 @@ class Products:
     )
 
     @classmethod
-    def of(cls, page: Page[CatalogProductEntity]) -> Products:
+    def of(cls, page: Page[CatalogProductEntity], scope: SearchScope | None = None) -> Products:
         return cls(
+            scope=scope,
             items=[product_of(row) for row in page.items],
             page_info=SearchResultPageInfo.of(page),
             total_count=page.total_count,
@@ -464,6 +640,7 @@ async def _category_products(
         day,
         group_id,
         await permissions.catalog_access(info),
+        show_out_of_stock=await show_out_of_stock(info),
     )
     return CategoryProducts(
         items=[product_of(row) for row in page.items],
@@ -472,11 +649,65 @@ async def _category_products(
     )
 
 
+@strawberry.type(
+    description="Contains details about an individual category that comprises a breadcrumb."
+)
+class Breadcrumb:
+    category_id: int | None = strawberry.field(
+        description="The ID of the category.", deprecation_reason="Use `category_uid` instead."
+    )
+    category_level: int | None = strawberry.field(description="The category level.")
+    category_name: str | None = strawberry.field(description="The display name of the category.")
+    category_uid: strawberry.ID = strawberry.field(
+        description="The unique ID for a `Breadcrumb` object."
+    )
+    category_url_key: str | None = strawberry.field(
+        description="The url key assigned to the category."
+    )
+    category_url_path: str | None = strawberry.field(description="The URL path of the category.")
+
+
+async def _ancestors(info: Info, row: CatalogCategoryEntity) -> list[CatalogCategoryEntity]:
+    """The category's ancestors below the tree's root categories (level 2 and down), top first."""
+    ids = [int(i) for i in row.path.split("/")][2:-1]
+    loaded = await info.context.loaders_for(CatalogLoaders).category.load_many(ids)
+    return [c for c in loaded if c is not None]
+
+
+def _url_path(chain: list[CatalogCategoryEntity]) -> str | None:
+    keys = [c.url_key for c in chain]
+    return "/".join(k for k in keys if k) if keys and all(keys) else None
+
+
+async def _breadcrumbs(root: CategoryInterface, info: Info) -> list[Breadcrumb | None] | None:
+    """The active ancestors from the top down, without the category itself; null for a
+    top-level category, as Magento."""
+    ancestors = await _ancestors(info, root.row)
+    crumbs: list[Breadcrumb | None] = []
+    for index, category in enumerate(ancestors):
+        if not category.is_active:
+            continue
+        crumbs.append(
+            Breadcrumb(
+                category_id=category.entity_id,
+                category_level=category.level,
+                category_name=category.name,
+                category_uid=strawberry.ID(encode_uid(category.entity_id)),
+                category_url_key=category.url_key,
+                category_url_path=_url_path(ancestors[: index + 1]),
+            )
+        )
+    return crumbs or None
+
+
 @strawberry.interface(
     description="Contains the full set of attributes that can be returned in a category search."
 )
 class CategoryInterface:
     row: strawberry.Private[CatalogCategoryEntity]
+    breadcrumbs: list[Breadcrumb | None] | None = strawberry.field(
+        resolver=_breadcrumbs, description="An array of breadcrumb items."
+    )
     id: int | None = strawberry.field(
         description="An ID that uniquely identifies the category.",
         deprecation_reason="Use `uid` instead.",
@@ -501,22 +732,116 @@ async def _children(root: CategoryTree, info: Info) -> list[CategoryTree | None]
     return [CategoryTree.of(row) for row in await permissions.browsable(info, rows)]
 
 
+async def _category_url_path(root: CategoryTree, info: Info) -> str | None:
+    if not root.row.url_key or root.row.level < 2:
+        return None
+    return _url_path([*await _ancestors(info, root.row), root.row])
+
+
+async def _category_url_suffix(root: CategoryTree, info: Info) -> str | None:
+    return await url_suffix(info, ConfigPath.CATEGORY_URL_SUFFIX)
+
+
+async def _category_relative_url(root: CategoryTree, info: Info) -> str | None:
+    if root.route_hit is not None:
+        return root.route_hit.relative_url
+    path = await _category_url_path(root, info)
+    return None if path is None else path + await url_suffix(info, ConfigPath.CATEGORY_URL_SUFFIX)
+
+
+def _category_redirect_code(root: CategoryTree) -> int:
+    return 0 if root.route_hit is None else root.route_hit.redirect_code
+
+
+def _category_type() -> UrlRewriteEntityTypeEnum | None:
+    return UrlRewriteEntityTypeEnum.CATEGORY
+
+
+def _category_image(root: CategoryTree, info: Info) -> str | None:
+    """The category image's URL under the media folder (`catalog/category/<file>`)."""
+    if not root.row.image:
+        return None
+    if root.row.image.startswith(("http://", "https://", "/")):
+        return root.row.image
+    base = info.context.services.media.base_url
+    return f"{base if base.endswith('/') else base + '/'}catalog/category/{root.row.image}"
+
+
+async def _cms_block(root: CategoryTree, info: Info) -> CmsBlock | None:
+    """The category's landing-page CMS block, when it is active in the store view."""
+    if root.row.landing_page is None:
+        return None
+    store = await info.context.store()
+    block = await cms_blocks.block_for_store(str(root.row.landing_page), store.store_id)
+    return None if block is None else CmsBlock.of(block)
+
+
 @strawberry.type(description="Contains the hierarchy of categories.")
-class CategoryTree(CategoryInterface):
+class CategoryTree(CategoryInterface, RoutableInterface):
+    # How `route(url)` reached the category (None when it was not asked for through `route`).
+    route_hit: strawberry.Private[RouteHit | None]
     children: list[CategoryTree | None] | None = strawberry.field(
         resolver=_children, description="A tree of child categories."
     )
     children_count: str | None = strawberry.field(
         description="The number of categories below this one, at any depth."
     )
+    cms_block: CmsBlock | None = strawberry.field(
+        resolver=_cms_block, description="Contains a category CMS block."
+    )
+    description: str | None = strawberry.field(
+        description="An optional description of the category."
+    )
+    display_mode: str | None = strawberry.field(
+        description="What the category page shows: PRODUCTS, PAGE (its CMS block) or "
+        "PRODUCTS_AND_PAGE."
+    )
+    image: str | None = strawberry.field(
+        resolver=_category_image, description="The URL of the category image."
+    )
+    include_in_menu: int | None = strawberry.field(
+        description="1 when navigation menus show the category, else 0."
+    )
+    meta_description: str | None = strawberry.field(
+        description="A brief description of the category for search results listings."
+    )
+    meta_keywords: str | None = strawberry.field(description="Keywords for search engines.")
+    meta_title: str | None = strawberry.field(
+        description="A page title that is indexed by search engines."
+    )
+    redirect_code: int = strawberry.field(
+        resolver=_category_redirect_code, description="Contains 0 when there is no redirect error."
+    )
+    relative_url: str | None = strawberry.field(
+        resolver=_category_relative_url,
+        description="The internal relative URL. If the specified URL is a redirect, the query "
+        "returns the redirected URL, not the original.",
+    )
+    type: UrlRewriteEntityTypeEnum | None = strawberry.field(
+        resolver=_category_type, description="One of PRODUCT, CATEGORY, or CMS_PAGE."
+    )
     url_key: str | None = strawberry.field(
         description="The part of the URL that identifies the category."
     )
+    url_path: str | None = strawberry.field(
+        resolver=_category_url_path, description="The URL path assigned to the category."
+    )
+    url_suffix: str | None = strawberry.field(
+        resolver=_category_url_suffix,
+        description="The part of the category URL that is appended after the url key",
+    )
 
     @classmethod
-    def of(cls, row: CatalogCategoryEntity) -> CategoryTree:
+    def of(cls, row: CatalogCategoryEntity, route_hit: RouteHit | None = None) -> CategoryTree:
         return cls(
             row=row,
+            route_hit=route_hit,
+            description=row.description,
+            display_mode=row.display_mode,
+            include_in_menu=1 if row.include_in_menu else 0,
+            meta_description=row.meta_description,
+            meta_keywords=row.meta_keywords,
+            meta_title=row.meta_title,
             id=row.entity_id,
             level=row.level,
             name=row.name,
@@ -864,6 +1189,15 @@ class AdminCategory:
     url_key: str | None = strawberry.field(description="The part of the URL naming the category.")
     is_active: bool = strawberry.field(description="Whether the storefront shows it.")
     include_in_menu: bool = strawberry.field(description="Whether navigation menus show it.")
+    description: str | None = strawberry.field(description="The HTML description.")
+    image: str | None = strawberry.field(description="The image file under `catalog/category/`.")
+    display_mode: str = strawberry.field(description="PRODUCTS, PAGE or PRODUCTS_AND_PAGE.")
+    meta_title: str | None = strawberry.field(description="The meta title.")
+    meta_keywords: str | None = strawberry.field(description="The meta keywords.")
+    meta_description: str | None = strawberry.field(description="The meta description.")
+    landing_page_uid: strawberry.ID | None = strawberry.field(
+        description="The CMS block shown on the category page."
+    )
     product_count: int = strawberry.field(
         resolver=_admin_product_count, description="How many products are assigned to it directly."
     )
@@ -886,6 +1220,15 @@ class AdminCategory:
             url_key=row.url_key,
             is_active=row.is_active,
             include_in_menu=row.include_in_menu,
+            description=row.description,
+            image=row.image,
+            display_mode=row.display_mode,
+            meta_title=row.meta_title,
+            meta_keywords=row.meta_keywords,
+            meta_description=row.meta_description,
+            landing_page_uid=None
+            if row.landing_page is None
+            else strawberry.ID(encode_uid(row.landing_page)),
         )
 
 
@@ -903,6 +1246,23 @@ class CategoryCreateInput:
     )
     is_active: bool = strawberry.field(default=True, description="Shown on the storefront.")
     include_in_menu: bool = strawberry.field(default=True, description="Shown in menus.")
+    description: str | None = strawberry.field(
+        default=None, description="The HTML description shown on the category page."
+    )
+    image: str | None = strawberry.field(
+        default=None, description="An image file under the media folder's `catalog/category/`."
+    )
+    display_mode: str = strawberry.field(
+        default="PRODUCTS", description="PRODUCTS, PAGE (its CMS block) or PRODUCTS_AND_PAGE."
+    )
+    meta_title: str | None = strawberry.field(default=None, description="The meta title.")
+    meta_keywords: str | None = strawberry.field(default=None, description="The meta keywords.")
+    meta_description: str | None = strawberry.field(
+        default=None, description="The meta description."
+    )
+    landing_page_uid: strawberry.ID | None = strawberry.field(
+        default=None, description="The CMS block shown on the category page."
+    )
 
 
 @strawberry.input(
@@ -925,6 +1285,27 @@ class CategoryUpdateInput:
     )
     include_in_menu: bool | None = strawberry.field(
         default=strawberry.UNSET, description="Shown in menus."
+    )
+    description: str | None = strawberry.field(
+        default=strawberry.UNSET, description="The HTML description; null removes it."
+    )
+    image: str | None = strawberry.field(
+        default=strawberry.UNSET, description="An image file under `catalog/category/`."
+    )
+    display_mode: str | None = strawberry.field(
+        default=strawberry.UNSET, description="PRODUCTS, PAGE or PRODUCTS_AND_PAGE."
+    )
+    meta_title: str | None = strawberry.field(
+        default=strawberry.UNSET, description="The meta title."
+    )
+    meta_keywords: str | None = strawberry.field(
+        default=strawberry.UNSET, description="The meta keywords."
+    )
+    meta_description: str | None = strawberry.field(
+        default=strawberry.UNSET, description="The meta description."
+    )
+    landing_page_uid: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="The CMS block shown on the category page."
     )
 
 

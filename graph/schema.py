@@ -23,8 +23,10 @@ from strawberry.types import ExecutionContext
 from graph.attributes import AttributeSelectedOption, AttributeSelectedOptions, AttributeValue
 from graph.carts import CART_TYPES
 from graph.catalog import CATALOG_TYPES
+from graph.cms import CmsPage
 from graph.errors import MagentoErrors
 from graph.metrics import OperationMetrics
+from graph.media import ProductImage, ProductVideo
 from graph.operations import OperationTracking
 from graph.orders import ORDER_TYPES
 from graph.wishlists import WISHLIST_TYPES
@@ -51,6 +53,9 @@ DOMAINS = (
     "cart_coupons",
     "explain_cart_rules",
     "dynamic_blocks",
+    "media",
+    "cms",
+    "routing",
 )
 
 
@@ -97,6 +102,9 @@ def build_schema(
             *CART_TYPES,
             *ORDER_TYPES,
             *WISHLIST_TYPES,
+            ProductImage,
+            ProductVideo,
+            CmsPage,
         ],
         query=merge_types("Query", _roots("Query")),
         mutation=merge_types("Mutation", _roots("Mutation")),

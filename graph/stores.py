@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import Enum
+
 import strawberry
 
 from engine.config import ConfigPath
@@ -14,12 +16,18 @@ from graph.uids import encode_uid
 @strawberry.type(description="Contains information about a store's configuration.")
 class StoreConfig:
     base_currency_code: str | None = strawberry.field(description="The base currency code.")
+    category_url_suffix: str | None = strawberry.field(
+        description="The suffix applied to category pages, such as `.htm` or `.html`."
+    )
     code: str | None = strawberry.field(
         description="A code assigned to the store to identify it.",
         deprecation_reason="Use `store_code` instead.",
     )
     default_display_currency_code: str | None = strawberry.field(
         description="The default display currency code."
+    )
+    grid_per_page: int | None = strawberry.field(
+        description="The default number of products per page in Grid View."
     )
     graphql_share_customer_group: bool | None = strawberry.field(
         description="Configuration data from "
@@ -38,6 +46,15 @@ class StoreConfig:
         "the website."
     )
     locale: str | None = strawberry.field(description="The store locale.")
+    product_url_suffix: str | None = strawberry.field(
+        description="The suffix applied to product pages, such as `.htm` or `.html`."
+    )
+    root_category_uid: strawberry.ID | None = strawberry.field(
+        description="The unique ID for a `CategoryInterface` object."
+    )
+    secure_base_media_url: str | None = strawberry.field(
+        description="The secure fully-qualified URL that specifies the location of media files."
+    )
     share_active_segments: bool | None = strawberry.field(
         description="Configuration data from customer/magento_customersegment/share_active_segments"
     )
@@ -67,21 +84,28 @@ class StoreConfig:
     website_name: str | None = strawberry.field(description="The label assigned to the website.")
 
     @classmethod
-    def of(cls, store: StoreView, stores: StoresSnapshot) -> StoreConfig:
+    def of(
+        cls, store: StoreView, stores: StoresSnapshot, media_url: str = "/media/"
+    ) -> StoreConfig:
         def flag(path: ConfigPath) -> bool:
             return stores.config_flag(path, store)
 
         return cls(
             base_currency_code=store.website.base_currency_code,
+            category_url_suffix=stores.config_value(ConfigPath.CATEGORY_URL_SUFFIX, store),
             code=store.code,
             default_display_currency_code=stores.config_value(
                 ConfigPath.DEFAULT_DISPLAY_CURRENCY, store
             ),
+            grid_per_page=stores.config_int(ConfigPath.GRID_PER_PAGE, store),
             graphql_share_customer_group=flag(ConfigPath.SHARE_CUSTOMER_GROUP),
             id=store.store_id,
             is_default_store=store.is_default_store,
             is_default_store_group=store.is_default_group,
             locale=store.locale,
+            product_url_suffix=stores.config_value(ConfigPath.PRODUCT_URL_SUFFIX, store),
+            root_category_uid=strawberry.ID(encode_uid(store.root_category_id)),
+            secure_base_media_url=media_url,
             share_active_segments=flag(ConfigPath.SHARE_ACTIVE_SEGMENTS),
             share_applied_cart_rule=flag(ConfigPath.SHARE_APPLIED_CART_RULE),
             store_code=strawberry.ID(store.code),
@@ -204,3 +228,78 @@ class ConfigValueInput:
 class ConfigValueOutput:
     config: ConfigValue | None = strawberry.field(description="The value now in force.")
     user_errors: list[UserError] = strawberry.field(description="Every problem with the input.")
+
+
+@strawberry.enum(description="The forms a storefront can protect with reCAPTCHA.")
+class ReCaptchaFormEnum(Enum):
+    PLACE_ORDER = strawberry.enum_value("PLACE_ORDER", description="Placing an order.")
+    CONTACT = strawberry.enum_value("CONTACT", description="The contact form.")
+    CUSTOMER_LOGIN = strawberry.enum_value("CUSTOMER_LOGIN", description="Signing in.")
+    CUSTOMER_FORGOT_PASSWORD = strawberry.enum_value(
+        "CUSTOMER_FORGOT_PASSWORD", description="Asking for a password reset."
+    )
+    CUSTOMER_CREATE = strawberry.enum_value("CUSTOMER_CREATE", description="Creating an account.")
+    CUSTOMER_EDIT = strawberry.enum_value("CUSTOMER_EDIT", description="Editing the account.")
+    NEWSLETTER = strawberry.enum_value("NEWSLETTER", description="Subscribing to the newsletter.")
+    PRODUCT_REVIEW = strawberry.enum_value("PRODUCT_REVIEW", description="Writing a review.")
+    SENDFRIEND = strawberry.enum_value("SENDFRIEND", description="Sending a product to a friend.")
+    BRAINTREE = strawberry.enum_value("BRAINTREE", description="Paying with Braintree.")
+    RESEND_CONFIRMATION_EMAIL = strawberry.enum_value(
+        "RESEND_CONFIRMATION_EMAIL", description="Resending the confirmation e-mail."
+    )
+
+
+RECAPTCHA_FORMS: dict[ReCaptchaFormEnum, ConfigPath] = {
+    ReCaptchaFormEnum.PLACE_ORDER: ConfigPath.RECAPTCHA_FOR_PLACE_ORDER,
+    ReCaptchaFormEnum.CONTACT: ConfigPath.RECAPTCHA_FOR_CONTACT,
+    ReCaptchaFormEnum.CUSTOMER_LOGIN: ConfigPath.RECAPTCHA_FOR_CUSTOMER_LOGIN,
+    ReCaptchaFormEnum.CUSTOMER_FORGOT_PASSWORD: ConfigPath.RECAPTCHA_FOR_CUSTOMER_FORGOT_PASSWORD,
+    ReCaptchaFormEnum.CUSTOMER_CREATE: ConfigPath.RECAPTCHA_FOR_CUSTOMER_CREATE,
+    ReCaptchaFormEnum.CUSTOMER_EDIT: ConfigPath.RECAPTCHA_FOR_CUSTOMER_EDIT,
+    ReCaptchaFormEnum.NEWSLETTER: ConfigPath.RECAPTCHA_FOR_NEWSLETTER,
+    ReCaptchaFormEnum.PRODUCT_REVIEW: ConfigPath.RECAPTCHA_FOR_PRODUCT_REVIEW,
+    ReCaptchaFormEnum.SENDFRIEND: ConfigPath.RECAPTCHA_FOR_SENDFRIEND,
+    ReCaptchaFormEnum.BRAINTREE: ConfigPath.RECAPTCHA_FOR_BRAINTREE,
+    ReCaptchaFormEnum.RESEND_CONFIRMATION_EMAIL: ConfigPath.RECAPTCHA_FOR_RESEND_CONFIRMATION,
+}
+
+
+@strawberry.type(description="Contains reCAPTCHA V3-Invisible configuration details.")
+class ReCaptchaConfigurationV3:
+    badge_position: str = strawberry.field(
+        description="The position of the invisible reCAPTCHA badge on each page."
+    )
+    failure_message: str = strawberry.field(
+        description="The message that appears to the user if validation fails."
+    )
+    forms: list[ReCaptchaFormEnum | None] = strawberry.field(
+        description="A list of forms on the storefront that have been configured to use "
+        "reCAPTCHA V3."
+    )
+    is_enabled: bool = strawberry.field(description="Return whether recaptcha is enabled or not")
+    language_code: str | None = strawberry.field(
+        description="A two-character code that specifies the language that is used for Google "
+        "reCAPTCHA text and messaging."
+    )
+    website_key: str = strawberry.field(
+        description="The website key generated when the Google reCAPTCHA account was registered."
+    )
+
+    @classmethod
+    def of(cls, store: StoreView, stores: StoresSnapshot) -> ReCaptchaConfigurationV3:
+        """Magento_ReCaptchaWebapiGraphQl: the forms whose type is `recaptcha_v3`; enabled when
+        a key is set and at least one form uses it."""
+        key = stores.config_value(ConfigPath.RECAPTCHA_V3_PUBLIC_KEY, store)
+        forms = [
+            form
+            for form, path in RECAPTCHA_FORMS.items()
+            if stores.config_value(path, store) == "recaptcha_v3"
+        ]
+        return cls(
+            badge_position=stores.config_value(ConfigPath.RECAPTCHA_V3_POSITION, store),
+            failure_message="reCAPTCHA verification failed.",
+            forms=list(forms),
+            is_enabled=bool(key) and bool(forms),
+            language_code=stores.config_value(ConfigPath.RECAPTCHA_V3_LANGUAGE, store) or None,
+            website_key=key,
+        )

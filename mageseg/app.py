@@ -8,6 +8,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -20,6 +21,7 @@ from tortoise.context import TortoiseContext
 from engine.cache import Cache
 from engine.clock import Clock, SystemClock
 from engine.invalidation import tracking
+from engine.media.storage import MediaStorage
 from engine.passwords import PasswordHasher
 from engine.pricing.rule_runner import RuleRunner
 from engine.segments.timeline import TimeRunner
@@ -28,6 +30,7 @@ from graph.context import Context
 from graph.errors import AUTH_CATEGORIES
 from graph.schema import build_schema
 from mageseg import metrics
+from mageseg import graphiql
 from mageseg.database import migrate, tortoise_config
 from mageseg.exports import add_routes as add_export_routes
 from mageseg.response_cache import HEADER as CACHE_HEADER
@@ -51,6 +54,9 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
         passwords=PasswordHasher(settings.password_time_cost, settings.password_memory_kib),
         customer_token_lifetime=timedelta(hours=settings.customer_token_lifetime_hours),
         clock=clock or SystemClock(),
+        media=MediaStorage(
+            Path(settings.media_path), settings.media_url, settings.media_max_upload_bytes
+        ),
     )
 
 
@@ -70,9 +76,10 @@ def _bearer(header: str | None) -> str | None:
 
 
 class MagesegView(GraphQLView[Context, None]):
-    def __init__(self, services: Services, **kwargs: Any) -> None:
+    def __init__(self, services: Services, offline_ide: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.services = services
+        self.offline_ide = offline_ide
         self.responses = ResponseCache(services.cache, services.clock)
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
@@ -102,6 +109,12 @@ class MagesegView(GraphQLView[Context, None]):
                 await self.responses.store(key, tracker, context, response.status, response.body)
         response.headers[CACHE_HEADER] = "MISS"
         return response
+
+    async def render_graphql_ide(self, request: web.Request) -> web.Response:
+        """GraphiQL from mageseg's own pinned assets when they were fetched (no CDN)."""
+        if self.offline_ide is None:
+            return await super().render_graphql_ide(request)
+        return web.Response(text=self.offline_ide, content_type="text/html")
 
     async def get_context(
         self, request: web.Request, response: web.Response | web.WebSocketResponse
@@ -267,8 +280,13 @@ def create_app(
         max_aliases=settings.max_query_aliases,
         debug=settings.debug,
     )
+    assets = Path(settings.graphiql_assets_path)
+    offline = settings.graphiql and graphiql.available(assets)
+    if offline:
+        app.router.add_static("/graphiql", assets, follow_symlinks=False)
     view = MagesegView(
         services,
+        offline_ide=graphiql.page() if offline else None,
         schema=schema,
         graphql_ide="graphiql" if settings.graphiql else None,
         # Subscriptions speak graphql-transport-ws only (the legacy graphql-ws is not offered).
@@ -278,4 +296,14 @@ def create_app(
     app.router.add_get("/healthz", healthz)
     add_export_routes(app)
     metrics.add_routes(app)
+    add_media_route(app, settings)
     return app
+
+
+def add_media_route(app: web.Application, settings: Settings) -> None:
+    """Serve the media folder: at `media_url`'s path when it is one (`/media/`), else at
+    `/media/` for a CDN in front to pull from."""
+    prefix = settings.media_url if settings.media_url.startswith("/") else "/media/"
+    folder = Path(settings.media_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    app.router.add_static(prefix.rstrip("/") or "/media", folder, follow_symlinks=False)

@@ -28,6 +28,7 @@ from engine import auth
 from engine.cache import Cache
 from engine.errors import AlreadyExists, AuthenticationFailed, DomainError
 from engine.invalidation import current_cache, tracking
+from engine.media.storage import MediaStorage
 from engine.stores import invalidate_stores
 from mageseg import preflight
 from mageseg.database import migrate, tortoise_config
@@ -85,6 +86,10 @@ async def _forget_cached_stores(settings: Settings) -> None:
         await cache.close()
 
 
+def _media(settings: Settings) -> MediaStorage:
+    return MediaStorage(Path(settings.media_path), settings.media_url)
+
+
 def demo_token_file(settings: Settings) -> Path:
     """Where the demo admin token's clear value is kept for the next start, one file per
     database (only its SHA-256 is in the database, as for every token)."""
@@ -131,7 +136,7 @@ async def _prepare_demo(settings: Settings, seed: bool) -> tuple[str, str | None
 
     async def work() -> tuple[str, str | None]:
         if seed and await is_empty():
-            print(await load(DEMO_SIZE, progress=_on_terminal()), flush=True)
+            print(await load(DEMO_SIZE, progress=_on_terminal(), media=_media(settings)), flush=True)
             await _forget_cached_stores(settings)
         return await demo_admin_token(settings), await demo_credentials()
 
@@ -212,7 +217,9 @@ def cmd_seed(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return None
-        summary = await load(size, seed=args.seed, progress=_on_terminal())
+        summary = await load(
+            size, seed=args.seed, progress=_on_terminal(), media=_media(settings)
+        )
         await _forget_cached_stores(settings)
         return summary
 

@@ -43,6 +43,8 @@ class Settings:
     # Unmasked exception messages in GraphQL errors; never in production.
     debug: bool = False
     graphiql: bool = True
+    # Where `make` puts GraphiQL's pinned scripts (`mageseg/graphiql.py`); served at /graphiql/.
+    graphiql_assets_path: str = "var/graphiql"
     max_query_depth: int = 12
     max_query_tokens: int = 2000
     max_query_aliases: int = 30
@@ -73,6 +75,13 @@ class Settings:
     webhook_backoff_max_seconds: float = 3600.0
     # Subscriptions wake on NOTIFY (PostgreSQL) or in-process announcements, else on this poll.
     feed_poll_seconds: float = 1.0
+    # Product media: files live under `media_path` (Magento's pub/media) and clients fetch them
+    # from `media_url`: mageseg serves the folder at /media/ itself, or set a CDN's URL
+    # (https://cdn.example.com/media/) and let the CDN pull from it. Uploads larger than
+    # `media_max_upload_bytes` are refused.
+    media_path: str = "var/media"
+    media_url: str = "/media/"
+    media_max_upload_bytes: int = 2 * 1024 * 1024
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

@@ -45,8 +45,15 @@ from models.catalog import (
     ProductType,
     Visibility,
 )
+from models.cms import CmsBlock, CmsBlockStore, CmsPage, CmsPageStore
 from models.customers import CustomerAddressEntity, CustomerEntity, DirectoryCountryRegion
+from models.directory import DirectoryCountry
 from models.groups import CustomerGroup, CustomerGroupExcludedWebsite, TaxClass
+from models.media import (
+    CatalogProductEntityMediaGallery,
+    CatalogProductEntityMediaGalleryValue,
+    CatalogProductEntityMediaGalleryValueToEntity,
+)
 from models.newsletter import NewsletterSubscriber, SubscriberStatus
 from models.orders import (
     OrderState,
@@ -104,6 +111,7 @@ from models.segments import (
 )
 from models.stores import CoreConfigData, Store, StoreGroup, StoreWebsite
 from models.tax import TaxCalculation, TaxCalculationRate
+from models.url_rewrite import UrlEntityType, UrlRewrite
 from models.visitors import CustomerVisitor, ReportViewedProductIndex
 from models.wishlists import Wishlist, WishlistItem
 
@@ -120,6 +128,9 @@ __all__ = [
     "CatalogProductEntityDatetime",
     "CatalogProductEntityDecimal",
     "CatalogProductEntityInt",
+    "CatalogProductEntityMediaGallery",
+    "CatalogProductEntityMediaGalleryValue",
+    "CatalogProductEntityMediaGalleryValueToEntity",
     "CatalogProductEntityText",
     "CatalogProductEntityTierPrice",
     "CatalogProductEntityVarchar",
@@ -132,6 +143,10 @@ __all__ = [
     "CatalogruleProduct",
     "CatalogruleProductPrice",
     "CatalogruleWebsite",
+    "CmsBlock",
+    "CmsBlockStore",
+    "CmsPage",
+    "CmsPageStore",
     "CoreConfigData",
     "CouponCreationType",
     "CouponType",
@@ -152,6 +167,7 @@ __all__ = [
     "CustomerGroupExcludedWebsite",
     "CustomerVisitor",
     "DeliveryStatus",
+    "DirectoryCountry",
     "DirectoryCountryRegion",
     "EavAttribute",
     "EavAttributeOption",
@@ -214,6 +230,8 @@ __all__ = [
     "TaxCalculation",
     "TaxCalculationRate",
     "TaxClass",
+    "UrlEntityType",
+    "UrlRewrite",
     "UserType",
     "Visibility",
     "Wishlist",

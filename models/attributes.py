@@ -31,6 +31,8 @@ class BackendType(StrEnum):
     DECIMAL = "decimal"
     DATETIME = "datetime"
     TEXT = "text"
+    # Columns of the entity table itself (`media_gallery` keeps its rows in its own tables).
+    STATIC = "static"
 
 
 class FrontendInput(StrEnum):
@@ -43,6 +45,9 @@ class FrontendInput(StrEnum):
     BOOLEAN = "boolean"
     DATE = "date"
     DATETIME = "datetime"
+    # System product attributes (not user-defined): image roles and the gallery.
+    MEDIA_IMAGE = "media_image"
+    GALLERY = "gallery"
 
 
 class EavAttribute(Model):

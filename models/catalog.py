@@ -131,6 +131,15 @@ class CatalogCategoryEntity(Model):
     url_key = fields.CharField(max_length=255, null=True)
     is_active = fields.BooleanField(db_default=True)
     include_in_menu = fields.BooleanField(db_default=True)
+    # Display attributes (EAV in Magento): what a category page shows above its products.
+    description = fields.TextField(null=True)
+    image = fields.CharField(max_length=255, null=True)
+    display_mode = fields.CharField(max_length=32, db_default="PRODUCTS")
+    meta_title = fields.CharField(max_length=255, null=True)
+    meta_keywords = fields.TextField(null=True)
+    meta_description = fields.TextField(null=True)
+    # The CMS block shown on the category page (`cms_block.block_id`, Magento's `landing_page`).
+    landing_page = fields.IntField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

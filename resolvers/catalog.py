@@ -33,11 +33,13 @@ from graph.catalog import (
     ProductUpsertInput,
     UpsertProductsOutput,
     pricing_scope,
+    show_out_of_stock,
     sort_of,
 )
 from graph.common import FilterEqualTypeInput, FilterRangeTypeInput, SearchResultPageInfo
 from graph.context import Info
 from graph.errors import UserError
+from graph.navigation import SearchScope
 from graph.permissions import catalog_access
 from graph.uids import decode_uid, encode_uid
 from models.catalog import ROOT_CATEGORY_ID, ProductStatus, ProductType, Visibility
@@ -258,10 +260,20 @@ def _category_changes(
         value = getattr(input, name)
         if _given(value) and not (isinstance(input, CategoryCreateInput) and value is None):
             values[name] = value
-    for name in ("is_active", "include_in_menu"):
+    for name in ("is_active", "include_in_menu", "display_mode"):
         value = getattr(input, name)
         if _given(value) and value is not None:
             values[name] = value
+    for name in ("description", "image", "meta_title", "meta_keywords", "meta_description"):
+        value = getattr(input, name)
+        if _given(value):
+            values[name] = value
+    if _given(input.landing_page_uid):
+        values["landing_page"] = (
+            None
+            if input.landing_page_uid is None
+            else decode_uid(input.landing_page_uid, "input.landing_page_uid")
+        )
     return catalog.CategoryChanges(**values)  # type: ignore[arg-type]
 
 
@@ -307,18 +319,34 @@ class Query:
     ) -> Products | None:
         # Read the caller now: a bad token is refused, and prices depend on the group.
         website_id, group_id, day = await pricing_scope(info.context)
+        criteria = await _product_search(info, search, filter)
+        access = await catalog_access(info)
+        with_out_of_stock = await show_out_of_stock(info)
         page = await catalog.search_products(
             website_id,
-            await _product_search(info, search, filter),
+            criteria,
             sort_of(sort),
             PageRequest(
                 20 if pageSize is None else pageSize, 1 if currentPage is None else currentPage
             ),
             day,
             group_id,
-            await catalog_access(info),
+            access,
+            show_out_of_stock=with_out_of_stock,
         )
-        return Products.of(page)
+        store = await info.context.store()
+        return Products.of(
+            page,
+            SearchScope(
+                website_id=website_id,
+                criteria=criteria,
+                today=day,
+                group_id=group_id,
+                access=access,
+                show_out_of_stock=with_out_of_stock,
+                root_category_id=store.root_category_id,
+            ),
+        )
 
     @strawberry.field(description="Return a list of categories that match the specified filter.")
     async def categories(

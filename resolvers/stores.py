@@ -1,4 +1,5 @@
-"""`storeConfig` for the storefront; websites and configuration for admins."""
+"""`storeConfig`, `availableStores`, `currency`, `recaptchaV3Config` and the directory
+(`countries`, `country`) for the storefront; websites and configuration for admins."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ from typing import Any, cast
 
 import strawberry
 
-from engine import websites
+from engine import directory, websites
 from engine.config import ConfigPath
 from engine.errors import DomainError
 from engine.stores import StoresSnapshot, snapshot
 from graph.context import Info
+from graph.directory import Country, Currency
 from graph.errors import UserError
 from graph.iso_codes import CURRENCY_CODES
 from graph.stores import (
@@ -18,6 +20,7 @@ from graph.stores import (
     ConfigValue,
     ConfigValueInput,
     ConfigValueOutput,
+    ReCaptchaConfigurationV3,
     StoreConfig,
     Website,
     WebsiteCreateInput,
@@ -46,7 +49,61 @@ def _config_value(stores: StoresSnapshot, path: ConfigPath, website_id: int | No
 class Query:
     @strawberry.field(description="Return details about the store's configuration.")
     async def storeConfig(self, info: Info) -> StoreConfig | None:
-        return StoreConfig.of(await info.context.store(), await info.context.stores())
+        return StoreConfig.of(
+            await info.context.store(),
+            await info.context.stores(),
+            info.context.services.media.base_url,
+        )
+
+    @strawberry.field(
+        description="Return a list of available store views and their config information."
+    )
+    async def availableStores(
+        self, info: Info, useCurrentGroup: bool | None = None
+    ) -> list[StoreConfig | None] | None:
+        """The active store views of the caller's website (of its store group only with
+        `useCurrentGroup`), as Magento's `AvailableStoresResolver`."""
+        store = await info.context.store()
+        stores = await info.context.stores()
+        return [
+            StoreConfig.of(view, stores, info.context.services.media.base_url)
+            for view in stores.stores
+            if view.is_active
+            and view.website.website_id == store.website.website_id
+            and (not useCurrentGroup or view.group_id == store.group_id)
+        ]
+
+    @strawberry.field(description="Return information about the store's currency.")
+    async def currency(self, info: Info) -> Currency | None:
+        store = await info.context.store()
+        stores = await info.context.stores()
+        allowed = stores.config_value(ConfigPath.CURRENCIES_ALLOWED, store)
+        return Currency(
+            available_currency_codes=[c for c in allowed.split(",") if c],
+            base_currency_code=store.website.base_currency_code,
+            default_display_currency_code=stores.config_value(
+                ConfigPath.DEFAULT_DISPLAY_CURRENCY, store
+            ),
+        )
+
+    @strawberry.field(
+        description="Returns details about Google reCAPTCHA V3-Invisible configuration."
+    )
+    async def recaptchaV3Config(self, info: Info) -> ReCaptchaConfigurationV3 | None:
+        return ReCaptchaConfigurationV3.of(await info.context.store(), await info.context.stores())
+
+    @strawberry.field(description="The countries query provides information for all countries.")
+    async def countries(self, info: Info) -> list[Country | None] | None:
+        store = await info.context.store()
+        allowed = (await info.context.stores()).config_value(ConfigPath.COUNTRIES_ALLOWED, store)
+        rows = await directory.countries(allowed.split(","), store.locale)
+        return [Country.of(row) for row in rows]
+
+    @strawberry.field(description="The countries query provides information for a single country.")
+    async def country(self, info: Info, id: str | None = None) -> Country | None:
+        store = await info.context.store()
+        allowed = (await info.context.stores()).config_value(ConfigPath.COUNTRIES_ALLOWED, store)
+        return Country.of(await directory.country(allowed.split(","), store.locale, id or ""))
 
     @strawberry.field(description="All websites with their store views (admin token required).")
     async def adminWebsites(self, info: Info) -> list[Website]:

@@ -13,15 +13,18 @@ from __future__ import annotations
 import time
 from collections import Counter
 from datetime import UTC, datetime
+from pathlib import Path
 
 from tqdm import tqdm
 
+from engine.media.storage import MediaStorage
 from engine.passwords import PasswordHasher
 from mageseg.settings import Settings
 from models import CustomerEntity, Store, StoreGroup, StoreWebsite
 from seeds import tables
 from seeds.generate import Generator
 from seeds.shop import CatalogReport, ensure_shop
+from seeds.storefront import ensure_storefront
 from seeds.structure import ensure_structure
 from seeds.writers import analyze, next_ids, writer
 
@@ -63,6 +66,9 @@ async def demo_credentials() -> str | None:
     if not who:
         return None
     return f"Demo customers: {' or '.join(who)}; every demo password is {DEMO_PASSWORD!r}."
+def _media() -> MediaStorage:
+    settings = Settings.from_env()
+    return MediaStorage(Path(settings.media_path), settings.media_url)
 
 
 def _hasher() -> PasswordHasher:
@@ -77,6 +83,7 @@ async def load(
     progress: bool = True,
     hasher: PasswordHasher | None = None,
     batch_size: int = BATCH_SIZE,
+    media: MediaStorage | None = None,
 ) -> str:
     """Insert `size` customers with their rows; returns a one-paragraph summary."""
     if size < 0:
@@ -85,6 +92,8 @@ async def load(
     catalog = await ensure_structure()
     now = datetime.now(UTC)
     shop, report = await ensure_shop(seed, catalog, today=now.date(), loaded_at=now)
+    if report.created:
+        await ensure_storefront(media or _media())
     generator = Generator(
         seed,
         catalog,

@@ -335,6 +335,16 @@ CATEGORIES = Table(
         "updated_at",
     ),
     assigned_key="entity_id",
+    # Display columns: `seeds.storefront` fills those of the departments.
+    left_to_default=(
+        "description",
+        "image",
+        "display_mode",
+        "meta_title",
+        "meta_keywords",
+        "meta_description",
+        "landing_page",
+    ),
 )
 PRODUCTS = Table(
     CatalogProductEntity,

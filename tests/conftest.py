@@ -124,6 +124,14 @@ class PostgresDatabases:
             await conn.close()
 
 
+@pytest.fixture(autouse=True)
+def media_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Media files (the demo seed's images, uploads) go to the test's own folder."""
+    folder = tmp_path / "media"
+    monkeypatch.setenv("MAGESEG_MEDIA_PATH", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def template_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if PG_URL is None:
@@ -180,8 +188,9 @@ async def db(database_url: str) -> AsyncIterator[TortoiseContext]:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
+def settings(database_url: str, media_folder: Path) -> Settings:
     return Settings(
+        media_path=str(media_folder),
         database_url=database_url,
         redis_url=REDIS_URL,
         cache_namespace=f"test-{uuid.uuid4().hex[:12]}",

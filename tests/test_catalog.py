@@ -8,8 +8,9 @@ from typing import Any
 
 from engine import catalog, prices
 from engine.catalog import CategoryChanges, ProductChanges
+from engine.stores import invalidate_stores
 from graph.uids import encode_uid
-from models import CatalogCategoryEntity
+from models import CatalogCategoryEntity, CoreConfigData
 from models.catalog import ProductStatus, ProductType, Visibility
 from tests.graphql import gql
 
@@ -248,10 +249,18 @@ async def test_category_filter_includes_subcategories_in_position_order(client: 
     assert await skus(client, filter={"category_id": {"in": [str(other.entity_id)]}}) == ["p3"]
 
 
-async def test_stock_status_follows_the_stock_item(client: Any) -> None:
+async def test_stock_status_follows_the_stock_item(client: Any, services: Any) -> None:
     await make_product("none-left", qty=Decimal(0))
     await make_product("plenty", qty=Decimal(3))
-    response = await gql(client, "{ products(sort: {name: ASC}) { items { sku stock_status } } }")
+    query = "{ products(sort: {name: ASC}) { items { sku stock_status } } }"
+    # cataloginventory/options/show_out_of_stock is off by default: listings leave it out.
+    response = await gql(client, query)
+    assert response.data == {"products": {"items": [{"sku": "plenty", "stock_status": "IN_STOCK"}]}}
+    await CoreConfigData.create(
+        scope="default", scope_id=0, path="cataloginventory/options/show_out_of_stock", value="1"
+    )
+    await invalidate_stores(services.cache)
+    response = await gql(client, query)
     assert response.data == {
         "products": {
             "items": [

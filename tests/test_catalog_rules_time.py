@@ -97,7 +97,9 @@ async def test_rules_end_and_start_at_each_websites_midnight(
     await Store.create(store_id=2, code="tokyo_ja", website_id=2, group_id=2, name="Tokyo JA")
     with using(clock):
         await catalog.create_product(
-            ProductChanges(sku="tee", name="Tee", price=Decimal(100), website_ids=(1, 2))
+            ProductChanges(
+                sku="tee", name="Tee", price=Decimal(100), qty=Decimal(10), website_ids=(1, 2)
+            )
         )
     websites = [encode_uid(1), encode_uid(2)]
     await create_rule(

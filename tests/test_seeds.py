@@ -416,7 +416,10 @@ async def test_demo_seed_creates_one_promotion_of_each_kind(db: Any) -> None:
         "Welcome coupon",
     ]
     assert await SalesruleCoupon.all().values_list("code", flat=True) == ["WELCOME5"]
-    assert await MagentoBanner.all().values_list("name", flat=True) == ["Welcome coupon applied"]
+    assert await MagentoBanner.all().order_by("banner_id").values_list("name", flat=True) == [
+        "Welcome coupon applied",
+        "Subscriber offer",  # seeds.storefront: shown on the home page to newsletter subscribers
+    ]
 
 
 async def test_carts_are_consistent(db: Any) -> None:
@@ -541,7 +544,9 @@ async def test_catalog_tree_products_and_attributes_are_consistent(db: Any) -> N
     assert all(p.special_price is not None and p.special_price < p.price for p in specials)
     assert any(p.special_to_date and p.special_to_date < date.today() for p in specials)
 
-    attributes = await EavAttribute.filter(entity_type_id=EntityType.CATALOG_PRODUCT)
+    attributes = await EavAttribute.filter(
+        entity_type_id=EntityType.CATALOG_PRODUCT, is_user_defined=True
+    )
     assert sorted(a.attribute_code for a in attributes) == ["brand", "color"]
     promo: list[Any] = await CatalogEavAttribute.filter(is_used_for_promo_rules=True).values_list(
         "attribute__attribute_code", flat=True
@@ -629,7 +634,11 @@ async def test_loading_again_appends_customers_not_structure(db: Any) -> None:
         assert twice[table.name] == once[table.name], table.name
     for table in tables.TABLES:
         assert twice[table.name] == 2 * once[table.name], table.name
-    assert await EavAttribute.filter(entity_type_id=EntityType.CATALOG_PRODUCT).count() == 2
+    assert (
+        await EavAttribute.filter(
+            entity_type_id=EntityType.CATALOG_PRODUCT, is_user_defined=True
+        ).count()
+    ) == 2
     assert await TaxCalculation.all().count() == 2
     assert (await CatalogCategoryEntity.get(entity_id=2)).children_count == 22
     numbers: list[Any] = await SalesOrder.all().values_list("increment_id", flat=True)

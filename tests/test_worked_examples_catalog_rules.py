@@ -164,6 +164,7 @@ async def test_worked_example(client: Any, admin_token: str, name: str) -> None:
             sku="item",
             name="Item",
             price=Decimal(example.price),
+            qty=Decimal(10),
             special_price=None if example.special is None else Decimal(example.special),
         )
     )
