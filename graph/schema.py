@@ -25,8 +25,8 @@ from graph.carts import CART_TYPES
 from graph.catalog import CATALOG_TYPES
 from graph.cms import CmsPage
 from graph.errors import MagentoErrors
-from graph.metrics import OperationMetrics
 from graph.media import ProductImage, ProductVideo
+from graph.metrics import OperationMetrics
 from graph.operations import OperationTracking
 from graph.orders import ORDER_TYPES
 from graph.wishlists import WISHLIST_TYPES

@@ -29,8 +29,7 @@ from engine.services import Services
 from graph.context import Context
 from graph.errors import AUTH_CATEGORIES
 from graph.schema import build_schema
-from mageseg import metrics
-from mageseg import graphiql
+from mageseg import graphiql, metrics
 from mageseg.database import migrate, tortoise_config
 from mageseg.exports import add_routes as add_export_routes
 from mageseg.response_cache import HEADER as CACHE_HEADER

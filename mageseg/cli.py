@@ -136,7 +136,9 @@ async def _prepare_demo(settings: Settings, seed: bool) -> tuple[str, str | None
 
     async def work() -> tuple[str, str | None]:
         if seed and await is_empty():
-            print(await load(DEMO_SIZE, progress=_on_terminal(), media=_media(settings)), flush=True)
+            print(
+                await load(DEMO_SIZE, progress=_on_terminal(), media=_media(settings)), flush=True
+            )
             await _forget_cached_stores(settings)
         return await demo_admin_token(settings), await demo_credentials()
 
@@ -217,9 +219,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return None
-        summary = await load(
-            size, seed=args.seed, progress=_on_terminal(), media=_media(settings)
-        )
+        summary = await load(size, seed=args.seed, progress=_on_terminal(), media=_media(settings))
         await _forget_cached_stores(settings)
         return summary
 

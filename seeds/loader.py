@@ -66,6 +66,8 @@ async def demo_credentials() -> str | None:
     if not who:
         return None
     return f"Demo customers: {' or '.join(who)}; every demo password is {DEMO_PASSWORD!r}."
+
+
 def _media() -> MediaStorage:
     settings = Settings.from_env()
     return MediaStorage(Path(settings.media_path), settings.media_url)
