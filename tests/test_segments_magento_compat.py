@@ -243,9 +243,9 @@ def accepted_cases(s: Shop) -> list[tuple[str, str, list[str]]]:
         ("price does not contain", root(viewed(product("price", "!{}", '"00.0"'))), [BOB, CY]),
         ("price as a float", root(viewed(product("price", ">=", "50.5"))), [ANN]),
         (
-            "category contains (every one)",
+            "category contains (one of them)",
             root(viewed(product("category_ids", "{}", f'"{s.c1}, {s.c2}"'))),
-            [ANN],
+            [ANN, BOB],
         ),
         (
             "category does not contain",

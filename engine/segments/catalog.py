@@ -130,7 +130,8 @@ CATEGORY_OPERATORS: tuple[Operator, ...] = (
     Op.ONE_OF,
     Op.NOT_ONE_OF,
 )
-"""Magento's "category" input: `{}` = in every given category, `()` = in one of them."""
+"""Magento's "category" input: `==`, `{}` and `()` = in one of the categories (as its price rules),
+the negative ones = in none."""
 DEFAULT_ADDRESS_EXISTS = "is_exists"
 DEFAULT_ADDRESS_NOT_EXISTS = "is_not_exists"
 

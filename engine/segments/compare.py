@@ -5,8 +5,9 @@ is the value read from the database (None for NULL), `expected` the condition's 
 
 1. NULL. A NULL `actual` satisfies `<=>` (is undefined) and nothing else: not the negative
    operators `!=`, `!{}`, `!()`, `![]` either (Magento's SQL: a comparison with NULL is never
-   true). `<=>` also holds for an empty text ('' stored as text). A non-NULL value satisfies `<=>`
-   never.
+   true). Price rules, which Magento checks in PHP, pass `null_passes_negatives=True`: there a
+   NULL satisfies the negative operators. `<=>` also holds for an empty text ('' stored as
+   text). A non-NULL value satisfies `<=>` never.
 2. Domain by storage. Values are compared in the domain of the column that stores them:
    INT, DECIMAL and BOOL columns as numbers (Decimal; booleans are 1/0; an option value such as
    "3" is read as the number 3, and a text that is not a number matches no `==`/`()` and every
@@ -51,7 +52,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from engine.segments.catalog_types import Storage
-from engine.segments.tree import InputType, Operator, Value
+from engine.segments.tree import NEGATIVE_OPERATORS, InputType, Operator, Value
 
 NOT_A_VALUE = object()
 """A text that cannot be read in the column's domain (e.g. "abc" as a number)."""
@@ -223,12 +224,17 @@ def compare(
     expected: Value,
     *,
     timezone: str,
+    null_passes_negatives: bool = False,
 ) -> bool:
-    """Whether `actual <operator> expected` holds (see the module docstring)."""
+    """Whether `actual <operator> expected` holds (see the module docstring).
+
+    `null_passes_negatives`: price rules, which Magento checks in PHP (`validateAttribute`), where
+    a missing value does satisfy `!=`, `!{}`, `!()`; segments, checked by SQL, leave it False."""
+    missing = null_passes_negatives and operator in NEGATIVE_OPERATORS
     if operator is Operator.UNDEFINED:
         return is_undefined(storage, actual)
     if actual is None:
-        return False
+        return missing
 
     if input_type is InputType.MULTISELECT:
         have = _option_ids(actual)
@@ -253,7 +259,7 @@ def compare(
         if numeric_domain(storage, input_type):
             text = number_text(storage, actual)
             if text is None:
-                return False
+                return missing
         else:
             text = _text(actual)
         found = _text(expected) in text
@@ -262,7 +268,7 @@ def compare(
     have_value = _in_domain(storage, input_type, actual, timezone)
     if have_value is NOT_A_VALUE:
         # A value that cannot be read in the domain (a text that is not a number) is NULL.
-        return False
+        return missing
 
     if isinstance(expected, tuple) or operator in (Operator.ONE_OF, Operator.NOT_ONE_OF):
         wanted = {_in_domain(storage, input_type, item, timezone) for item in _items(expected)}

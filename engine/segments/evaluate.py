@@ -289,13 +289,10 @@ class _Evaluator:
                 int(str(v))
                 for v in (node.value if isinstance(node.value, tuple) else (node.value,))
             }
-            if node.operator in (Operator.CONTAINS, Operator.NOT_CONTAINS):
-                every = wanted <= linked
-                return every if node.operator is Operator.CONTAINS else not every
             found = bool(linked & wanted)
-            if node.operator in (Operator.IS, Operator.ONE_OF):
+            if node.operator in (Operator.IS, Operator.ONE_OF, Operator.CONTAINS):
                 return found
-            if node.operator in (Operator.IS_NOT, Operator.NOT_ONE_OF):
+            if node.operator in (Operator.IS_NOT, Operator.NOT_ONE_OF, Operator.NOT_CONTAINS):
                 return not found
             raise ValueError(f"{node.operator.value} does not apply to categories")
         actual = self._read(spec, product.record if product is not None else None)

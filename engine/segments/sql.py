@@ -588,16 +588,7 @@ class _Compiler:
                 )
                 if operator is Operator.UNDEFINED:
                     return f"NOT EXISTS ({base})"
-                if operator in (Operator.CONTAINS, Operator.NOT_CONTAINS):
-                    every = []
-                    for i in ids:
-                        one = self.alias("ccp")
-                        every.append(
-                            f"EXISTS (SELECT 1 FROM catalog_category_product {one} WHERE "
-                            f"{one}.product_id = {owner} AND {one}.category_id = {self.p(i)})"
-                        )
-                    linked = _join(every, "AND", FALSE_SQL)
-                elif not ids:
+                if not ids:
                     linked = FALSE_SQL
                 else:
                     linked = (
