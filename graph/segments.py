@@ -180,6 +180,12 @@ class SegmentRefreshStatus(Enum):
     FAILED = strawberry.enum_value(
         RefreshStatus.FAILED.value, description="Failed; the previous members are kept."
     )
+    VISITORS_ONLY = strawberry.enum_value(
+        RefreshStatus.VISITORS_ONLY.value,
+        description="Nothing to refresh, and final: the segment applies to visitors only, whose "
+        "membership is evaluated live on their cart and views and never stored, so it has no "
+        "members to list.",
+    )
 
 
 @strawberry.enum(description="How a report combines several segments (Magento's view modes).")

@@ -30,6 +30,8 @@ class RefreshStatus(StrEnum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+    VISITORS_ONLY = "visitors_only"
+    """Terminal: the segment applies to visitors only, whose membership is never stored."""
 
 
 class MagentoCustomersegmentSegment(Model):

@@ -8,10 +8,14 @@ demo catalog.
   Wholesale on both websites.
 - Cart rule "Spend 100, save 10%": no coupon, subtotal of at least 100.
 - Cart rule "WELCOME5": 5 off the cart with the coupon WELCOME5, once per customer.
-- A dynamic block shown while WELCOME5 applies."""
+- A dynamic block shown while WELCOME5 applies.
+- The demo segments (`seeds/segments.py`), each put to use: coupon VIP15 (15% off) only for
+  High-value shoppers, coupon COMEBACK20 (20% off) only for Dormant customers, and dynamic blocks
+  for New customers (header), Frequent shoppers (content) and Shoppers with a cart (footer)."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from engine import dynamic_blocks
@@ -23,6 +27,7 @@ from models import CatalogCategoryEntity, CatalogProductEntity, CustomerGroup
 from models.pricing import CatalogRuleAction
 from models.salesrules import CartRuleAction, CouponType
 from seeds import catalog as demo
+from seeds.segments import DemoSegments, ensure_segments
 from seeds.structure import Catalog
 
 T = RuleConditionType
@@ -34,9 +39,10 @@ def _all_of(*conditions: RuleConditionDraft) -> RuleConditionDraft:
     return RuleConditionDraft(type=T.COMBINE, aggregator="all", value="1", conditions=conditions)
 
 
-async def ensure_promotions(catalog: Catalog) -> None:
+async def ensure_promotions(catalog: Catalog, today: date) -> None:
     """Create the demo promotions (call once, right after the demo catalog is created)."""
     websites = (catalog.base.website_id, catalog.wholesale.website_id)
+    segments = await ensure_segments(websites, today)
     groups = tuple(group.customer_group_id for group in await CustomerGroup.all())
     first = await CatalogProductEntity.get(sku=demo.sku(0))
     await tier_prices.set_product_tiers(
@@ -121,3 +127,65 @@ async def ensure_promotions(catalog: Catalog) -> None:
         ),
         await load_snapshot(),
     )
+    await _segment_promotions(segments, websites, groups)
+
+
+async def _segment_promotions(
+    segments: DemoSegments, websites: tuple[int, ...], groups: tuple[int, ...]
+) -> None:
+    """A coupon rule gated by a segment each (no effect on carts without the coupon), and a
+    dynamic block per segment for the others."""
+    for name, code, percent, segment_id, order in (
+        ("VIP 15% off", "VIP15", 15, segments.high_value, 30),
+        ("We miss you: 20% off", "COMEBACK20", 20, segments.dormant, 40),
+    ):
+        await cart_rules.create(
+            cart_rules.CartRuleChanges(
+                name=name,
+                is_active=True,
+                website_ids=websites,
+                customer_group_ids=groups,
+                sort_order=order,
+                stop_rules_processing=False,
+                simple_action=CartRuleAction.BY_PERCENT,
+                discount_amount=Decimal(percent),
+                coupon_type=CouponType.SPECIFIC_COUPON,
+                coupon_code=code,
+                labels=[cart_rules.LabelChange(store_id=0, label=name)],
+                conditions=_all_of(
+                    RuleConditionDraft(
+                        type=T.CUSTOMER_SEGMENT, operator="==", value=str(segment_id)
+                    )
+                ),
+            )
+        )
+    stores = await load_snapshot()
+    for name, location, html, segment_id in (
+        (
+            "Welcome, new customer",
+            dynamic_blocks.Location.HEADER,
+            "<p>New here? WELCOME5 takes 5 off your first order.</p>",
+            segments.new_customers,
+        ),
+        (
+            "Thanks for coming back",
+            dynamic_blocks.Location.CONTENT,
+            "<p>Thank you for shopping with us so often.</p>",
+            segments.frequent,
+        ),
+        (
+            "Your cart is waiting",
+            dynamic_blocks.Location.FOOTER,
+            "<p>Your cart is waiting: spend 100 and save 10%.</p>",
+            segments.with_cart,
+        ),
+    ):
+        await dynamic_blocks.create(
+            dynamic_blocks.BlockChanges(
+                name=name,
+                locations=(location,),
+                contents=(dynamic_blocks.ContentDraft(store_id=0, html=html),),
+                segment_ids=(segment_id,),
+            ),
+            stores,
+        )

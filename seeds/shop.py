@@ -215,7 +215,7 @@ async def ensure_shop(
             await _product_attribute(spec)
         await _tax_rule()
     if created:
-        await ensure_promotions(catalog)
+        await ensure_promotions(catalog, today)
     statuses = await SalesOrderStatusState.filter(is_default=True).values_list("state", "status_id")
     shop = Shop(
         products=await _products(),

@@ -14,7 +14,9 @@ from typing import Any
 from tortoise.context import TortoiseContext
 
 from engine.passwords import PasswordHasher
+from engine.uids import encode_uid
 from models import (
+    ApplyTo,
     CatalogCategoryEntity,
     CatalogCategoryProduct,
     CatalogEavAttribute,
@@ -39,6 +41,8 @@ from models import (
     MagentoBanner,
     MagentoCustomerbalance,
     MagentoCustomerbalanceHistory,
+    MagentoCustomersegmentCustomer,
+    MagentoCustomersegmentSegment,
     NewsletterSubscriber,
     OrderState,
     Quote,
@@ -66,6 +70,7 @@ from seeds.loader import DEMO_PASSWORD, is_empty, load
 from seeds.structure import Catalog, Region, WebsiteSlot
 from tests.factories import make_customer
 from tests.graphql import gql
+from tests.test_segments_support import wait_refreshed
 
 SIZE = 40
 CHEAP = PasswordHasher(time_cost=1, memory_kib=1024)
@@ -413,12 +418,21 @@ async def test_demo_seed_creates_one_promotion_of_each_kind(db: Any) -> None:
     assert await CatalogruleProduct.all().count() == in_electronics * 2 * 2
     assert sorted(await Salesrule.all().values_list("name", flat=True)) == [
         "Spend 100, save 10%",
+        "VIP 15% off",
+        "We miss you: 20% off",
         "Welcome coupon",
     ]
-    assert await SalesruleCoupon.all().values_list("code", flat=True) == ["WELCOME5"]
-    assert await MagentoBanner.all().order_by("banner_id").values_list("name", flat=True) == [
-        "Welcome coupon applied",
+    assert sorted(await SalesruleCoupon.all().values_list("code", flat=True)) == [
+        "COMEBACK20",
+        "VIP15",
+        "WELCOME5",
+    ]
+    assert sorted(await MagentoBanner.all().values_list("name", flat=True)) == [
         "Subscriber offer",  # seeds.storefront: shown on the home page to newsletter subscribers
+        "Thanks for coming back",
+        "Welcome coupon applied",
+        "Welcome, new customer",
+        "Your cart is waiting",
     ]
 
 
@@ -691,3 +705,80 @@ async def test_printed_demo_customers_sign_in_over_http(client: Any) -> None:
     customer = await CustomerEntity.get(email=base_email)
     group_id = str(customer.group_id).encode()  # type: ignore[attr-defined]
     assert group.data == {"customerGroup": {"uid": base64.b64encode(group_id).decode()}}
+
+
+DEMO_SEGMENTS = """
+query { adminSegments(pageSize: 10) { items { name apply_to refresh { status matched_count } } } }
+"""
+REFRESH_ALL = "mutation { adminRefreshSegments(all: true) { user_errors { code } } }"
+CUSTOMER_CART = "{ customerCart { id } }"
+SEGMENTS_OF = "query ($cart: String!) { customerSegments(cartId: $cart) { uid } }"
+
+
+async def test_demo_segments_have_members_and_answer_customer_segments(
+    client: Any, admin_token: str
+) -> None:
+    await load(SIZE, seed=7, progress=False, hasher=CHEAP)
+    # Queued at creation; the server's runner refreshes them at its first start. (Here the
+    # runner was already up while the customers were written, so refresh once more.)
+    stored = await MagentoCustomersegmentSegment.all().order_by("segment_id")
+    assert [(s.name, s.apply_to) for s in stored] == [
+        ("New customers", ApplyTo.REGISTERED),
+        ("High-value shoppers", ApplyTo.REGISTERED),
+        ("Frequent shoppers", ApplyTo.REGISTERED),
+        ("Dormant customers", ApplyTo.REGISTERED),
+        ("Shoppers with a cart", ApplyTo.BOTH),
+    ]
+    assert (await gql(client, REFRESH_ALL, token=admin_token)).errors == []
+    for segment in stored:
+        await wait_refreshed(client, admin_token, encode_uid(segment.segment_id))
+    listed = await gql(client, DEMO_SEGMENTS, token=admin_token)
+    since = datetime.now(UTC).date() - timedelta(days=30)
+    new_customers = sum(
+        1
+        for at in await CustomerEntity.all().values_list("created_at", flat=True)
+        if at.date() >= since  # type: ignore[union-attr]
+    )
+    assert listed.data == {
+        "adminSegments": {
+            "items": [
+                {
+                    "name": name,
+                    "apply_to": apply_to,
+                    "refresh": {"status": "DONE", "matched_count": n},
+                }
+                for name, apply_to, n in (
+                    ("New customers", "REGISTERED", new_customers),
+                    ("High-value shoppers", "REGISTERED", 10),
+                    ("Frequent shoppers", "REGISTERED", 13),
+                    ("Dormant customers", "REGISTERED", 3),
+                    ("Shoppers with a cart", "BOTH", 6),
+                )
+            ]
+        }
+    }
+
+    # A high-value shopper of the default website signs in: customerSegments, evaluated live,
+    # names the segments the refresh stored for them.
+    high_value = stored[1].segment_id
+    member = (
+        await MagentoCustomersegmentCustomer.filter(segment_id=high_value, website_id=1)
+        .order_by("customer_id")
+        .first()
+    )
+    assert member is not None
+    customer = await CustomerEntity.get(entity_id=member.customer_id)  # type: ignore[attr-defined]
+    signed_in = await gql(client, SIGN_IN, {"email": customer.email, "password": DEMO_PASSWORD})
+    token = signed_in.data["generateCustomerToken"]["token"]  # type: ignore[index]
+    cart = await gql(client, CUSTOMER_CART, token=token)
+    cart_id = cart.data["customerCart"]["id"]  # type: ignore[index]
+    answer = await gql(client, SEGMENTS_OF, {"cart": cart_id}, token=token)
+    expected = (
+        await MagentoCustomersegmentCustomer.filter(customer_id=customer.entity_id, website_id=1)
+        .order_by("segment_id")
+        .values_list("segment_id", flat=True)
+    )
+    assert high_value in expected
+    assert answer.data == {
+        "customerSegments": [{"uid": encode_uid(int(i))} for i in expected]  # type: ignore[arg-type]
+    }

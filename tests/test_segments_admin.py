@@ -897,6 +897,7 @@ async def test_condition_catalog_describes_every_type(client: Any, admin_token: 
         "ADDRESS_DEFAULT",
         "ADDRESS_ATTRIBUTE",
         "ADDRESS_REGION",
+        "CUSTOMER_ADDRESS",  # nested, as Magento's form offers
     ]
 
 
@@ -1051,9 +1052,9 @@ README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encodi
 async def test_readme_segment_examples_run(client: Any, admin_token: str) -> None:
     section = README.split("## Customer segments", 1)[1].split("\n## ", 1)[0]
     documents = re.findall(r"```graphql\n(.*?)```", section, re.S)
-    assert len(documents) == 4
+    assert len(documents) == 5
     await three_customers()
-    create, preview, explain, reports = documents
+    create, preview, explain, reports, pasted = documents
 
     response = await gql(client, create, token=admin_token)
     assert response.errors == []
@@ -1067,6 +1068,11 @@ async def test_readme_segment_examples_run(client: Any, admin_token: str) -> Non
         {"segment_uid": "MQ==", "name": "Recent big spenders", "customer_count": 0},
         {"segment_uid": "Mg==", "name": "Test segment", "customer_count": 2},
     ]
+    # An Adobe Commerce tree with `false` fields, as its admin stores it, reads back unchanged.
+    response = await gql(client, pasted, token=admin_token)
+    output = response.data["adminCreateSegment"]  # type: ignore[index]
+    assert output["user_errors"] == []
+    assert '"attribute":false,"operator":false' in output["segment"]["conditions_serialized"]
 
 
 async def test_changing_a_segment_requeues_the_segments_naming_it(

@@ -85,13 +85,21 @@ def test_static_entries() -> None:
     )
     categories = catalog.attribute(Subject.PRODUCT, "category_ids")
     assert categories is not None
-    assert categories.operators == (Op.IS, Op.IS_NOT, Op.ONE_OF, Op.NOT_ONE_OF)
+    # Magento's "category" input of product conditions.
+    assert categories.operators == (
+        Op.IS, Op.IS_NOT, Op.CONTAINS, Op.NOT_CONTAINS, Op.ONE_OF, Op.NOT_ONE_OF
+    )  # fmt: skip
     price = catalog.attribute(Subject.PRODUCT, "price")
     assert price is not None
     assert (price.input_type, price.source) == (
         InputType.NUMERIC,
         StaticColumn("price", Storage.DECIMAL),
     )
+    # A product number is Magento's "string" input there: `{}` and `()` too.
+    assert price.operators == (
+        Op.IS, Op.IS_NOT, Op.GREATER_OR_EQUAL, Op.GREATER, Op.LESS_OR_EQUAL, Op.LESS,
+        Op.CONTAINS, Op.NOT_CONTAINS, Op.ONE_OF, Op.NOT_ONE_OF,
+    )  # fmt: skip
 
 
 def test_guest_availability() -> None:
@@ -215,7 +223,11 @@ async def test_load_catalog_reads_options_and_flagged_attributes(db: Any) -> Non
         "catalog_product_entity_varchar", brand.attribute_id, Storage.TEXT
     )
     assert brands.options == (Option(acme, "Acme"),)
-    assert brands.operators == OPERATORS_BY_INPUT[InputType.MULTISELECT]
+    # Magento's product multiselect: `{} !{} () !()`, and the segment table's as well.
+    assert brands.operators == (
+        Op.CONTAINS, Op.NOT_CONTAINS, Op.ONE_OF, Op.NOT_ONE_OF,
+        *OPERATORS_BY_INPUT[InputType.MULTISELECT],
+    )  # fmt: skip
     assert catalog.attribute(Subject.PRODUCT, "secret") is None
 
     group = catalog.attribute(Subject.CUSTOMER, "group_id")

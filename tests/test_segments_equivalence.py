@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -100,13 +101,21 @@ SKUS = ("red-shirt", "blue-mug", "Green-Hat")
 STATUSES = ("complete", "canceled", "pending")
 MONEY = (D("0"), D("10.10"), D("20.20"), D("30.30"), D("5"), D("99.99"))
 
+# Hypothesis builds the reprs of nested strategies eagerly and warns past 30 kB; the tree strategy
+# is that large by nature (every node type, with the catalogue's choices).
+pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
 
-@dataclass
+
+@dataclass(repr=False)
 class Population:
     scope: Scope
     customers: list[int]
     tier_options: tuple[str, ...]
     categories: tuple[str, ...]
+
+    def __repr__(self) -> str:
+        # Hypothesis builds strategies' reprs eagerly: the whole catalogue would exceed its limit.
+        return f"Population(customers={self.customers})"
 
 
 def _moment(rng: random.Random) -> datetime:
@@ -155,6 +164,11 @@ async def build_population(seed: int) -> Population:
     color = await _attribute(
         "color", BackendType.VARCHAR, FrontendInput.TEXT, EntityType.CATALOG_PRODUCT
     )
+    material = await _attribute(
+        "material", BackendType.VARCHAR, FrontendInput.MULTISELECT, EntityType.CATALOG_PRODUCT
+    )
+    for _ in range(3):
+        await EavAttributeOption.create(attribute=material)
 
     categories = [
         await CatalogCategoryEntity.create(path=f"1/2/{n}", level=2, parent_id=2, name=n)
@@ -172,6 +186,10 @@ async def build_population(seed: int) -> Population:
         if i != 2:
             await CatalogProductEntityVarchar.create(
                 attribute=color, entity=product, store_id=0, value=rng.choice(("Red", "blue", ""))
+            )
+        if i != 1:
+            await CatalogProductEntityVarchar.create(
+                attribute=material, entity=product, store_id=0, value=rng.choice(("1", "2,3", ""))
             )
 
     customers: list[int] = []
@@ -318,6 +336,9 @@ ops_string = st.sampled_from(
 ops_select = st.sampled_from([Op.IS, Op.IS_NOT, Op.UNDEFINED, Op.ONE_OF, Op.NOT_ONE_OF])
 ops_date = st.sampled_from([Op.IS, Op.GREATER_OR_EQUAL, Op.LESS_OR_EQUAL])
 ops_multi = st.sampled_from([Op.IS, Op.IS_NOT, Op.MULTI_CONTAINS, Op.MULTI_NOT_CONTAINS])
+ops_product_multi = st.sampled_from(
+    [Op.CONTAINS, Op.NOT_CONTAINS, Op.ONE_OF, Op.NOT_ONE_OF, Op.MULTI_CONTAINS, Op.IS]
+)
 money = st.sampled_from([*MONEY, D("15.15"), D("40.40"), D("1")])
 days = st.sampled_from([NOW.date() - timedelta(days=n) for n in (0, 1, 2, 5, 10, 30)])
 aggregators = st.sampled_from([Aggregator.ALL, Aggregator.ANY])
@@ -402,8 +423,14 @@ def customer_attribute(draw: Any, pop: Population) -> CustomerAttribute:
 
 
 @st.composite
-def address_child(draw: Any) -> Any:
-    kind = draw(st.sampled_from(["default", "city", "region_id", "has_region"]))
+def address_child(draw: Any, nested: bool = True) -> Any:
+    kinds = ["default", "city", "region_id", "has_region"] + (["address"] if nested else [])
+    kind = draw(st.sampled_from(kinds))
+    if kind == "address":
+        return CustomerAddress(
+            draw(aggregators),
+            tuple(draw(st.lists(address_child(nested=False), min_size=1, max_size=2))),
+        )
     if kind == "default":
         return DefaultAddress(
             draw(st.sampled_from([Op.IS, Op.IS_NOT])),
@@ -436,17 +463,44 @@ def date_child(draw: Any) -> Any:
 def product_child(pop: Population) -> Any:
     @st.composite
     def attribute(draw: Any) -> Any:
-        kind = draw(st.sampled_from(["sku", "category_ids", "price", "color", "attribute_set_id"]))
+        kind = draw(
+            st.sampled_from(
+                ["sku", "category_ids", "price", "color", "attribute_set_id", "material"]
+            )
+        )
+        if kind == "material":
+            values = draw(
+                st.lists(st.sampled_from(["1", "2", "3"]), min_size=1, max_size=2, unique=True)
+            )
+            return ProductAttribute(kind, draw(ops_product_multi), tuple(values))
         if kind in ("sku", "color"):
             op, value = draw(_string_value(SKUS if kind == "sku" else ("red", "Blue")))
             return ProductAttribute(kind, op, value)
         if kind == "category_ids":
-            op = draw(st.sampled_from([Op.IS, Op.IS_NOT, Op.ONE_OF, Op.NOT_ONE_OF]))
+            op = draw(
+                st.sampled_from(
+                    [Op.IS, Op.IS_NOT, Op.ONE_OF, Op.NOT_ONE_OF, Op.CONTAINS, Op.NOT_CONTAINS]
+                )
+            )
+            if op in (Op.CONTAINS, Op.NOT_CONTAINS):
+                return ProductAttribute(
+                    kind,
+                    op,
+                    tuple(draw(st.lists(st.sampled_from(pop.categories), min_size=1, max_size=2))),
+                )
             value = draw(st.sampled_from(pop.categories))
             return ProductAttribute(
                 kind, op, (value,) if op in (Op.ONE_OF, Op.NOT_ONE_OF) else value
             )
         if kind == "price":
+            if draw(st.booleans()):
+                op = draw(st.sampled_from([Op.CONTAINS, Op.NOT_CONTAINS]))
+                return ProductAttribute(kind, op, draw(st.sampled_from(["5", "0.5", ".00", "15"])))
+            if draw(st.booleans()):
+                op = draw(st.sampled_from([Op.ONE_OF, Op.NOT_ONE_OF]))
+                return ProductAttribute(
+                    kind, op, tuple(draw(st.lists(money, min_size=1, max_size=2)))
+                )
             return ProductAttribute(kind, draw(ops_numeric), draw(money))
         return ProductAttribute(kind, draw(st.sampled_from([Op.IS, Op.IS_NOT])), "4")
 

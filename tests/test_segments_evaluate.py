@@ -133,7 +133,7 @@ COMPARE_CASES: list[tuple[Storage, InputType, Operator, Any, Any, bool]] = [
     (INT, NUM, Op.IS, 3, D("3"), True),
     (TXT, NUM, Op.GREATER, "12.5", D("9"), True),  # a number kept as text compares as a number
     (TXT, NUM, Op.GREATER, "abc", D("9"), False),  # ... and a non-number is NULL
-    (TXT, NUM, Op.IS_NOT, "abc", D("9"), True),
+    (TXT, NUM, Op.IS_NOT, "abc", D("9"), False),  # NULL fails the negative operators too
     # string: case-insensitive
     (TXT, STR, Op.IS, "Ann@Example.com", "ann@example.COM", True),
     (TXT, STR, Op.IS, "ann", "anne", False),
@@ -171,6 +171,19 @@ COMPARE_CASES: list[tuple[Storage, InputType, Operator, Any, Any, bool]] = [
     (TXT, MUL, Op.MULTI_NOT_CONTAINS, "1,3,5", ("1", "5"), False),
     (TXT, MUL, Op.MULTI_CONTAINS, "11,3", ("1",), False),  # whole ids, not substrings
     (TXT, MUL, Op.IS_NOT, "", ("1",), True),
+    # product multiselects (Magento's `{} !{} () !()`): `{}` every id, `()` one of them
+    (TXT, MUL, Op.CONTAINS, "1,3,5", ("1", "5"), True),
+    (TXT, MUL, Op.CONTAINS, "1,3", ("1", "5"), False),
+    (TXT, MUL, Op.NOT_CONTAINS, "1,3", ("1", "5"), True),
+    (TXT, MUL, Op.ONE_OF, "1,3", ("5", "3"), True),
+    (TXT, MUL, Op.NOT_ONE_OF, "1,3", ("5", "3"), False),
+    (TXT, MUL, Op.NOT_ONE_OF, "1,3", ("5",), True),
+    # a product number's `{}`: the text of decimal(20,6), as Magento's LIKE reads it
+    (DEC, NUM, Op.CONTAINS, D("100"), "10", True),
+    (DEC, NUM, Op.CONTAINS, D("99.5"), ".50", True),
+    (DEC, NUM, Op.NOT_CONTAINS, D("99.5"), "8", True),
+    (DEC, NUM, Op.NOT_CONTAINS, D("100"), "0.0", False),
+    (DEC, NUM, Op.ONE_OF, D("10.10"), (D("5"), D("10.1")), True),
     # date column
     (DAY, DAT, Op.IS, date(1990, 5, 1), date(1990, 5, 1), True),
     (DAY, DAT, Op.IS, date(1990, 5, 2), date(1990, 5, 1), False),
@@ -196,30 +209,31 @@ COMPARE_CASES: list[tuple[Storage, InputType, Operator, Any, Any, bool]] = [
 ]
 
 NULL_CASES: list[tuple[Storage, InputType, Operator, Any, bool]] = [
+    # NULL never matches, negative operators included (Magento's SQL); only <=> holds.
     (DEC, NUM, Op.IS, D(1), False),
-    (DEC, NUM, Op.IS_NOT, D(1), True),
+    (DEC, NUM, Op.IS_NOT, D(1), False),
     (DEC, NUM, Op.GREATER_OR_EQUAL, D(1), False),
     (DEC, NUM, Op.LESS_OR_EQUAL, D(1), False),
     (DEC, NUM, Op.GREATER, D(1), False),
     (DEC, NUM, Op.LESS, D(1), False),
     (TXT, STR, Op.IS, "a", False),
-    (TXT, STR, Op.IS_NOT, "a", True),
+    (TXT, STR, Op.IS_NOT, "a", False),
     (TXT, STR, Op.CONTAINS, "a", False),
-    (TXT, STR, Op.NOT_CONTAINS, "a", True),
+    (TXT, STR, Op.NOT_CONTAINS, "a", False),
     (TXT, STR, Op.ONE_OF, ("a",), False),
-    (TXT, STR, Op.NOT_ONE_OF, ("a",), True),
+    (TXT, STR, Op.NOT_ONE_OF, ("a",), False),
     (INT, SEL, Op.IS, "1", False),
-    (INT, SEL, Op.IS_NOT, "1", True),
+    (INT, SEL, Op.IS_NOT, "1", False),
     (INT, SEL, Op.UNDEFINED, None, True),
     (TXT, MUL, Op.IS, ("1",), False),
-    (TXT, MUL, Op.IS_NOT, ("1",), True),
+    (TXT, MUL, Op.IS_NOT, ("1",), False),
     (TXT, MUL, Op.MULTI_CONTAINS, ("1",), False),
-    (TXT, MUL, Op.MULTI_NOT_CONTAINS, ("1",), True),
+    (TXT, MUL, Op.MULTI_NOT_CONTAINS, ("1",), False),
     (DAY, DAT, Op.IS, date(2026, 1, 1), False),
     (TS, DAT, Op.GREATER_OR_EQUAL, date(2026, 1, 1), False),
     (TS, DAT, Op.LESS_OR_EQUAL, date(2026, 1, 1), False),
     (BOOL, BOO, Op.IS, "1", False),
-    (BOOL, BOO, Op.IS_NOT, "1", True),
+    (BOOL, BOO, Op.IS_NOT, "1", False),
 ]
 
 
@@ -238,7 +252,7 @@ def test_compare(
 
 
 @pytest.mark.parametrize(("storage", "input_type", "operator", "expected", "result"), NULL_CASES)
-def test_compare_null_is_false_except_negative_and_undefined(
+def test_compare_null_is_false_except_undefined(
     storage: Storage, input_type: InputType, operator: Operator, expected: Any, result: bool
 ) -> None:
     assert compare(storage, input_type, operator, None, expected, timezone=TZ) is result
@@ -246,7 +260,7 @@ def test_compare_null_is_false_except_negative_and_undefined(
 
 def test_compare_refuses_combinations_the_catalogue_never_offers() -> None:
     with pytest.raises(ValueError, match="applies to text only"):
-        compare(DEC, NUM, Op.CONTAINS, D(1), D(1), timezone=TZ)
+        compare(DAY, DAT, Op.CONTAINS, date(2026, 1, 1), "2026", timezone=TZ)
     with pytest.raises(ValueError, match="does not apply to a multiselect"):
         compare(TXT, MUL, Op.GREATER, "1", ("1",), timezone=TZ)
 
@@ -466,7 +480,8 @@ async def test_customer_conditions(world: dict[str, int]) -> None:
         "firstname is not": (False, True, False),
         "gender is female": (True, False, False),
         "gender undefined": (False, True, False),
-        "gender is not female": (False, True, False),
+        # Bob's gender is NULL: NULL never matches, negative operators included.
+        "gender is not female": (False, False, False),
         "group one of": (True, True, False),
         "dob is": (True, False, False),
         "dob after": (False, False, False),
@@ -475,12 +490,12 @@ async def test_customer_conditions(world: dict[str, int]) -> None:
         "default billing exists": (True, False, False),
         "default shipping missing": (True, True, False),
         "loyalty contains gold": (True, False, False),
-        "loyalty does not contain gold": (False, True, False),
+        "loyalty does not contain gold": (False, False, False),  # Bob has no value row
         "subscribed": (True, False, False),
         "not subscribed": (False, True, False),
         "store credit >= 25": (True, False, False),
-        # Bob has no balance row: NULL, so only the negative operator holds.
-        "store credit != 1": (True, True, False),
+        # Bob has no balance row on the website: no store-credit condition holds.
+        "store credit != 1": (True, False, False),
         "store credit < 1": (False, False, False),
     }
 
@@ -696,6 +711,8 @@ async def test_sales_conditions(world: dict[str, int]) -> None:
         "total sales 150": SalesAmount(SalesFunction.TOTAL, Op.IS, D("150")),
         "average sales 75": SalesAmount(SalesFunction.AVERAGE, Op.IS, D("75")),
         "total sales != 5": SalesAmount(SalesFunction.TOTAL, Op.IS_NOT, D("5")),
+        "total sales < 100": SalesAmount(SalesFunction.TOTAL, Op.LESS, D("100")),
+        "average sales <= 0": SalesAmount(SalesFunction.AVERAGE, Op.LESS_OR_EQUAL, D("0")),
         "total qty >= 3": PurchasedQuantity(SalesFunction.TOTAL, Op.GREATER_OR_EQUAL, D("3")),
         "average qty < 2": PurchasedQuantity(SalesFunction.AVERAGE, Op.LESS, D("2")),
         "ordered 90+ days ago": OrdersNumber(
@@ -719,7 +736,8 @@ async def test_sales_conditions(world: dict[str, int]) -> None:
             Aggregator.ALL, (OrderAddressAttribute("email", Op.UNDEFINED, None),)
         ),
     }
-    # Bob: COUNT over no orders is 0, SUM/AVG over none are NULL, so even `!=` fails.
+    # Bob: COUNT over no orders is 0, the sales amount over none is 0 (Magento's real-time
+    # check), the purchased quantity over none is NULL, so even `!=` fails there.
     assert await results(world, cases) == {
         "2 orders": (True, False, False),
         "no orders": (False, True, False),
@@ -729,7 +747,9 @@ async def test_sales_conditions(world: dict[str, int]) -> None:
         "status any": (True, False, False),
         "total sales 150": (True, False, False),
         "average sales 75": (True, False, False),
-        "total sales != 5": (True, False, False),
+        "total sales != 5": (True, True, False),
+        "total sales < 100": (False, True, False),
+        "average sales <= 0": (False, True, False),
         "total qty >= 3": (True, False, False),
         "average qty < 2": (True, False, False),
         "ordered 90+ days ago": (True, False, False),

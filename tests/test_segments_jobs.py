@@ -58,7 +58,8 @@ async def test_mark_queued_queues_in_the_callers_transaction(db: Any) -> None:
         await jobs.mark_queued([both.segment_id, visitors.segment_id], now=T1)
     stored = await MagentoCustomersegmentSegment.get(segment_id=both.segment_id)
     assert (stored.refresh_status, stored.refresh_queued_at) == (RefreshStatus.QUEUED, T1)
-    assert await status_of(visitors.segment_id) is RefreshStatus.NEVER
+    # Nothing to run for a visitors-only segment: it ends at once, in a status that says why.
+    assert await status_of(visitors.segment_id) is RefreshStatus.VISITORS_ONLY
 
 
 async def test_a_job_committed_before_a_crash_is_run_by_the_next_runner(db: Any) -> None:

@@ -173,11 +173,11 @@ async def test_visitor_segments_hold_no_members_and_are_skipped(db: Any) -> None
     result = await refresh.refresh_segment(segment.segment_id, now=T1)
 
     assert result.skipped
-    assert result.status is RefreshStatus.DONE
+    assert result.status is RefreshStatus.VISITORS_ONLY
     assert result.matched_count == 0
     assert await members(segment.segment_id) == {}
     stored = await MagentoCustomersegmentSegment.get(segment_id=segment.segment_id)
-    assert (stored.refresh_status, stored.matched_count) == (RefreshStatus.DONE, 0)
+    assert (stored.refresh_status, stored.matched_count) == (RefreshStatus.VISITORS_ONLY, 0)
 
 
 async def test_inactive_segments_are_refreshed_as_magento_does(db: Any) -> None:

@@ -1,7 +1,8 @@
 """Evaluate catalog- and cart-rule condition trees (`engine/rules/tree.py`) against loaded facts.
 
-Every leaf comparison is `engine/segments/compare.py`'s, so NULLs and operators mean what they
-mean in segments. What is Magento's own here:
+Every leaf comparison is `engine/segments/compare.py`'s, so operators mean what they mean in
+segments; a NULL, though, satisfies the negative operators here (Magento checks rules in PHP,
+where `!=` of a missing value holds; segments follow its SQL). What is Magento's own here:
 
 - A combination with no children holds whatever its aggregator and value
   (`Rule\\Model\\Condition\\Combine::_isValid` returns true before looking at them); so does an
@@ -83,7 +84,15 @@ def _compare(
         if isinstance(actual, frozenset):
             actual = ",".join(sorted(str(item) for item in actual))
     try:
-        return cmp.compare(storage, input_type, operator, actual, value, timezone=TIMEZONE)
+        return cmp.compare(
+            storage,
+            input_type,
+            operator,
+            actual,
+            value,
+            timezone=TIMEZONE,
+            null_passes_negatives=True,
+        )
     except ValueError:  # a combination validation never lets through: hold nothing
         return False
 

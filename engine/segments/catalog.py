@@ -100,7 +100,38 @@ UP_TO_DATE_LABELS: Mapping[Operator, str] = {
     Op.LESS: "greater than",
 }
 
-CATEGORY_OPERATORS: tuple[Operator, ...] = (Op.IS, Op.IS_NOT, Op.ONE_OF, Op.NOT_ONE_OF)
+PRODUCT_OPERATORS_BY_INPUT: Mapping[InputType, tuple[Operator, ...]] = {
+    **OPERATORS_BY_INPUT,
+    # Product conditions are Magento\Rule's AbstractProduct: a text or number attribute is its
+    # "string" input (`== != >= > <= < {} !{} () !()`; ordering of text is not offered), a
+    # multiselect `{} !{} () !()` (`== != [] ![]` kept from the segment table as well).
+    InputType.NUMERIC: (
+        *OPERATORS_BY_INPUT[InputType.NUMERIC],
+        Op.CONTAINS,
+        Op.NOT_CONTAINS,
+        Op.ONE_OF,
+        Op.NOT_ONE_OF,
+    ),
+    InputType.MULTISELECT: (
+        Op.CONTAINS,
+        Op.NOT_CONTAINS,
+        Op.ONE_OF,
+        Op.NOT_ONE_OF,
+        *OPERATORS_BY_INPUT[InputType.MULTISELECT],
+    ),
+}
+"""Operators of product attributes (inside Product List / Product History)."""
+
+CATEGORY_OPERATORS: tuple[Operator, ...] = (
+    Op.IS,
+    Op.IS_NOT,
+    Op.CONTAINS,
+    Op.NOT_CONTAINS,
+    Op.ONE_OF,
+    Op.NOT_ONE_OF,
+)
+"""Magento's "category" input: `==`, `{}` and `()` = in one of the categories (as its price rules),
+the negative ones = in none."""
 DEFAULT_ADDRESS_EXISTS = "is_exists"
 DEFAULT_ADDRESS_NOT_EXISTS = "is_not_exists"
 
@@ -135,7 +166,13 @@ def _spec(
         label=label,
         input_type=input_type,
         source=source,
-        operators=OPERATORS_BY_INPUT[input_type] if operators is None else operators,
+        operators=(
+            (PRODUCT_OPERATORS_BY_INPUT if subject is Subject.PRODUCT else OPERATORS_BY_INPUT)[
+                input_type
+            ]
+            if operators is None
+            else operators
+        ),
         options=options,
     )
 
@@ -439,7 +476,7 @@ NODE_TYPES: tuple[ConditionType, ...] = (
 )
 """Types allowed in the root and in a Conditions Combination (tree.Node)."""
 
-ADDRESS_TYPES = (T.ADDRESS_DEFAULT, T.ADDRESS_ATTRIBUTE, T.ADDRESS_REGION)
+ADDRESS_TYPES = (T.ADDRESS_DEFAULT, T.ADDRESS_ATTRIBUTE, T.ADDRESS_REGION, T.CUSTOMER_ADDRESS)
 PRODUCT_TYPES = (T.PRODUCT_ATTRIBUTE, T.PRODUCT_COMBINE, T.UP_TO_DATE, T.DATE_RANGE)
 ORDER_FILTER_TYPES = (T.ORDER_STATUS, T.UP_TO_DATE, T.DATE_RANGE)
 ORDER_ADDRESS_TYPES = (T.ORDER_ADDRESS_TYPE, T.ORDER_ADDRESS_ATTRIBUTE)

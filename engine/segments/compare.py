@@ -3,9 +3,11 @@
 `compare(storage, input_type, operator, actual, expected, timezone=...)` answers one leaf: `actual`
 is the value read from the database (None for NULL), `expected` the condition's typed value.
 
-1. NULL. A NULL `actual` satisfies `<=>` (is undefined) and the negative operators `!=`, `!{}`,
-   `!()`, `![]`; nothing else. `<=>` also holds for an empty text ('' stored as text). A non-NULL
-   value satisfies `<=>` never.
+1. NULL. A NULL `actual` satisfies `<=>` (is undefined) and nothing else: not the negative
+   operators `!=`, `!{}`, `!()`, `![]` either (Magento's SQL: a comparison with NULL is never
+   true). Price rules, which Magento checks in PHP, pass `null_passes_negatives=True`: there a
+   NULL satisfies the negative operators. `<=>` also holds for an empty text ('' stored as
+   text). A non-NULL value satisfies `<=>` never.
 2. Domain by storage. Values are compared in the domain of the column that stores them:
    INT, DECIMAL and BOOL columns as numbers (Decimal; booleans are 1/0; an option value such as
    "3" is read as the number 3, and a text that is not a number matches no `==`/`()` and every
@@ -13,6 +15,9 @@ is the value read from the database (None for NULL), `expected` the condition's 
    DATE columns as dates, DATETIME columns as instants read in the website's timezone.
    A TEXT column under a numeric input type (a number kept as text) is compared as a number
    (SQL: CAST); a text that is not a number there is treated as NULL.
+   A number's `{}` / `!{}` (product conditions, Magento's LIKE on the stored value) read the
+   number as text: decimals with 6 places as `decimal(20,6)` stores them ("100.000000"),
+   integers plainly.
 3. Operators.
    - `==` / `!=`: equal / not equal in the domain. With a tuple value they act as `()` / `!()`.
    - `>=`, `<=`, `>`, `<`: ordering in the domain (numbers, dates, lowered strings).
@@ -21,8 +26,9 @@ is the value read from the database (None for NULL), `expected` the condition's 
    - `()` / `!()`: in / not in the set of values (each converted to the domain).
    - `[]` / `![]` (multiselect): the stored text is a comma-separated list of option ids;
      `[]` = it holds every given id, `![]` = not `[]`. For multiselects `==` = the same set of
-     ids and `!=` = not the same set. Ids are compared as trimmed, lowered strings; empty items
-     are ignored, so '' is the empty set.
+     ids and `!=` = not the same set; `{}` / `!{}` (product multiselects) = `[]` / `![]`;
+     `()` = it holds one of the given ids, `!()` = none of them. Ids are compared as trimmed,
+     lowered strings; empty items are ignored, so '' is the empty set.
 4. Dates. A DATE column compares as a date. A DATETIME column compared with a day `d` (the
    condition value is a date) is read as its local calendar day in the website's timezone, which is
    the same as comparing the instant with day boundaries:
@@ -155,6 +161,22 @@ def to_date(value: object) -> date | object:
     return NOT_A_VALUE
 
 
+DECIMAL_PLACES = Decimal("0.000001")
+"""Magento's `decimal(20,6)` value columns: a number's text for `{}` has 6 places."""
+
+
+def number_text(storage: Storage, actual: object) -> str | None:
+    """A number as the text Magento's LIKE reads (None when it is not a number)."""
+    number = _number(actual)
+    if not isinstance(number, Decimal):
+        return None
+    if storage is Storage.DECIMAL:
+        return format(number.quantize(DECIMAL_PLACES), "f")
+    if storage is Storage.TEXT:
+        return _text(actual)
+    return format(number.to_integral_value(), "f")
+
+
 def numeric_domain(storage: Storage, input_type: InputType) -> bool:
     """Whether values of this storage and input type compare as numbers (the SQL side casts)."""
     if storage in (Storage.INT, Storage.DECIMAL, Storage.BOOL):
@@ -202,12 +224,17 @@ def compare(
     expected: Value,
     *,
     timezone: str,
+    null_passes_negatives: bool = False,
 ) -> bool:
-    """Whether `actual <operator> expected` holds (see the module docstring)."""
+    """Whether `actual <operator> expected` holds (see the module docstring).
+
+    `null_passes_negatives`: price rules, which Magento checks in PHP (`validateAttribute`), where
+    a missing value does satisfy `!=`, `!{}`, `!()`; segments, checked by SQL, leave it False."""
+    missing = null_passes_negatives and operator in NEGATIVE_OPERATORS
     if operator is Operator.UNDEFINED:
         return is_undefined(storage, actual)
     if actual is None:
-        return operator in NEGATIVE_OPERATORS
+        return missing
 
     if input_type is InputType.MULTISELECT:
         have = _option_ids(actual)
@@ -216,9 +243,9 @@ def compare(
             return have == want
         if operator is Operator.IS_NOT:
             return have != want
-        if operator is Operator.MULTI_CONTAINS:
+        if operator in (Operator.MULTI_CONTAINS, Operator.CONTAINS):
             return want <= have
-        if operator is Operator.MULTI_NOT_CONTAINS:
+        if operator in (Operator.MULTI_NOT_CONTAINS, Operator.NOT_CONTAINS):
             return not want <= have
         if operator is Operator.ONE_OF:
             return bool(have & want)
@@ -227,15 +254,21 @@ def compare(
         raise ValueError(f"{operator.value} does not apply to a multiselect")
 
     if operator in (Operator.CONTAINS, Operator.NOT_CONTAINS):
-        if numeric_domain(storage, input_type) or storage in (Storage.DATE, Storage.DATETIME):
+        if storage in (Storage.DATE, Storage.DATETIME):
             raise ValueError(f"{operator.value} applies to text only")
-        found = _text(expected) in _text(actual)
+        if numeric_domain(storage, input_type):
+            text = number_text(storage, actual)
+            if text is None:
+                return missing
+        else:
+            text = _text(actual)
+        found = _text(expected) in text
         return found if operator is Operator.CONTAINS else not found
 
     have_value = _in_domain(storage, input_type, actual, timezone)
     if have_value is NOT_A_VALUE:
         # A value that cannot be read in the domain (a text that is not a number) is NULL.
-        return operator in NEGATIVE_OPERATORS
+        return missing
 
     if isinstance(expected, tuple) or operator in (Operator.ONE_OF, Operator.NOT_ONE_OF):
         wanted = {_in_domain(storage, input_type, item, timezone) for item in _items(expected)}

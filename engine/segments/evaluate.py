@@ -19,10 +19,12 @@ reference the SQL compiler matches. Beyond `tree.py` and `compare.py`, the rules
   was deleted reads every product attribute as NULL.
 - Default address (customer attribute `default_billing`/`default_shipping`): "exists" when the
   customer's column is set. Address "is default billing": the address id equals the customer's
-  `default_billing`. Address has State/Province: `region_id` set or `region` a non-empty text.
+  `default_billing`. Address has State/Province: `region_id` or `region` set (an empty text
+  counts). A Customer Address nested in one is evaluated on the whole address book again.
 - Order status `any` passes every order; otherwise exact status code equality.
-- Sales aggregates: over the customer's orders that pass the filter; COUNT over none is 0,
-  SUM/AVG over none is NULL and then nothing holds (not even `!=`).
+- Sales aggregates: over the customer's orders that pass the filter; COUNT over none is 0, the
+  sales amount (SUM/AVG) over none is 0, purchased quantity over none is NULL and then nothing
+  holds (not even `!=`).
 - Period (UpToDate): `row date <op> threshold` with Magento's stored operator
   (`compare.up_to_date_threshold`); Date range: `compare.in_date_range`, `!=` negated.
 - Segment membership: the referenced tree evaluated on the same facts; a referenced segment that
@@ -288,9 +290,9 @@ class _Evaluator:
                 for v in (node.value if isinstance(node.value, tuple) else (node.value,))
             }
             found = bool(linked & wanted)
-            if node.operator in (Operator.IS, Operator.ONE_OF):
+            if node.operator in (Operator.IS, Operator.ONE_OF, Operator.CONTAINS):
                 return found
-            if node.operator in (Operator.IS_NOT, Operator.NOT_ONE_OF):
+            if node.operator in (Operator.IS_NOT, Operator.NOT_ONE_OF, Operator.NOT_CONTAINS):
                 return not found
             raise ValueError(f"{node.operator.value} does not apply to categories")
         actual = self._read(spec, product.record if product is not None else None)
@@ -323,6 +325,9 @@ class _Evaluator:
         assert_never(node)
 
     def address_node(self, node: AddressNode, address: Record) -> bool:
+        if isinstance(node, CustomerAddress):
+            # Its own "some address of this customer matches", not tied to `address`.
+            return bool(self.matching_addresses(node))
         if isinstance(node, DefaultAddress):
             customer = self.facts.customer
             column = (
@@ -334,7 +339,8 @@ class _Evaluator:
             spec = self._spec(Subject.ADDRESS, node.attribute)
             return self._attribute(spec, node.operator, node.value, self._read(spec, address))
         if isinstance(node, AddressHasRegion):
-            has = address.row.get("region_id") is not None or bool(address.row.get("region"))
+            # An empty region text counts as specified (Magento tests IS NOT NULL).
+            has = address.row.get("region_id") is not None or address.row.get("region") is not None
             return has == node.has_region
         assert_never(node)
 
@@ -440,7 +446,7 @@ class _Evaluator:
         if isinstance(node, OrdersNumber):
             return Decimal(len(orders))
         if not orders:
-            return None
+            return Decimal(0) if isinstance(node, SalesAmount) else None
         amounts = [
             o.base_grand_total if isinstance(node, SalesAmount) else o.total_qty_ordered
             for o in orders
@@ -708,6 +714,8 @@ class _Explainer:
         return ExplainedNode(path, kind, sentence, bool(matched), (("holds for", _join(matched)),))
 
     def address_child(self, node: AddressNode, path: str) -> ExplainedNode:
+        if isinstance(node, CustomerAddress):
+            return self.node(node, path)
         if isinstance(node, DefaultAddress):
             kind = "Billing" if node.kind is DefaultAddressKind.BILLING else "Shipping"
             sentence = f"Customer Address {OPERATOR_LABELS[node.operator]} Default {kind} Address"

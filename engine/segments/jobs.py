@@ -57,11 +57,20 @@ def _is_postgres(conn: Any) -> bool:
 async def mark_queued(segment_ids: Iterable[int], *, now: datetime | None = None) -> None:
     """Queue a full refresh of these segments. Call it INSIDE the mutation's transaction. A
     segment being refreshed stays `running` but gets a newer `refresh_queued_at`, so it is queued
-    again when that refresh ends. VISITORS segments hold no members and are not queued."""
+    again when that refresh ends. VISITORS segments hold no members and are not queued: their
+    status becomes `visitors_only` at once, a terminal status a waiting client can stop on."""
     ids = sorted(set(segment_ids))
     if not ids:
         return
     moment = now or datetime.now(UTC)
+    await MagentoCustomersegmentSegment.filter(
+        segment_id__in=ids, apply_to=ApplyTo.VISITORS
+    ).update(
+        refresh_status=RefreshStatus.VISITORS_ONLY,
+        refresh_queued_at=None,
+        matched_count=0,
+        refresh_error=None,
+    )
     queued = MagentoCustomersegmentSegment.filter(segment_id__in=ids).exclude(
         apply_to=ApplyTo.VISITORS
     )

@@ -7,8 +7,11 @@ and shape, compact and with PHP's `json_encode` escaping (`\\/`, `\\uXXXX`), so 
 in comes back out the same once normalized: numbers written as strings, a combination's
 `is_value_processed` null and a leaf's false, `()` / `!()` lists joined by ", ", multiselect
 lists as JSON arrays, and `validate.build_tree`'s own rewrites (`==` with several values becomes
-`()`). `loads` takes `type` as a string and nested `conditions` arrays, ignores unknown keys, and
-reports every unknown class or malformed field with its path."""
+`()`). `loads` takes `type` as a string and nested `conditions` arrays, reads `false` in
+`attribute`, `operator` and `aggregator` as not given (as Magento's admin writes them), numbers
+where strings are expected as their text, ignores unknown keys, and reports every unknown class
+or malformed field with its path. The text pasted is what is stored, so it comes back
+byte-identical."""
 
 from __future__ import annotations
 
@@ -99,6 +102,13 @@ def json_value(raw: Any, path: str, problems: Problems) -> str | tuple[str, ...]
     return json_text(raw, path, problems)
 
 
+def _unset(raw: Any) -> Any:
+    """Magento writes `false` for a field its form does not post (the `attribute` of Newsletter,
+    Has State/Province and Default Address nodes, their `operator` when the form shows none):
+    for `attribute`, `operator` and `aggregator` that is "not given", as null is."""
+    return None if raw is False else raw
+
+
 def _node(raw: Any, path: str, problems: Problems) -> ConditionDraft | None:
     if not isinstance(raw, dict):
         problems.add(ProblemCode.INVALID, "A condition must be a JSON object.", path)
@@ -113,10 +123,10 @@ def _node(raw: Any, path: str, problems: Problems) -> ConditionDraft | None:
             problems.add(
                 ProblemCode.UNKNOWN_CONDITION, f"Unknown condition class '{php}'.", f"{path}.type"
             )
-    attribute = json_text(raw.get("attribute"), f"{path}.attribute", problems)
-    operator = json_text(raw.get("operator"), f"{path}.operator", problems)
+    attribute = json_text(_unset(raw.get("attribute")), f"{path}.attribute", problems)
+    operator = json_text(_unset(raw.get("operator")), f"{path}.operator", problems)
     value = json_value(raw.get("value"), f"{path}.value", problems)
-    aggregator = json_text(raw.get("aggregator"), f"{path}.aggregator", problems)
+    aggregator = json_text(_unset(raw.get("aggregator")), f"{path}.aggregator", problems)
     children_raw = raw.get("conditions")
     children: list[ConditionDraft] = []
     if children_raw is None:

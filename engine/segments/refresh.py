@@ -16,8 +16,8 @@ deliverers. The time-driven re-evaluation (`timeline.py`) uses the same staging 
 restricted to one website.
 
 Decisions kept from Magento:
-- Segments that apply to VISITORS only hold no stored members: they are skipped (status `done`,
-  matched count 0, rows of the segment left as they are, which is none).
+- Segments that apply to VISITORS only hold no stored members: they are skipped (status
+  `visitors_only`, terminal, matched count 0, rows of the segment left as they are, which is none).
 - Inactive segments are refreshed like active ones (Magento's `matchCustomers` does not look at
   `is_active`; only the per-event processing does).
 - `matched_count` is the number of stored rows, one per (customer, website).
@@ -101,7 +101,7 @@ class RefreshProgress:
 class RefreshResult:
     segment_id: int
     status: RefreshStatus
-    """`done` or `failed`; `done` with `skipped` for VISITORS segments."""
+    """`done` or `failed`; `visitors_only` with `skipped` for VISITORS segments."""
     matched_count: int
     duration_ms: int
     matched_by_website: dict[int, int] = field(default_factory=dict)
@@ -209,10 +209,11 @@ async def _run(
                 )
             duration_ms = int((time.monotonic() - clock) * 1000)
             total = sum(matched.values())
+            status = RefreshStatus.VISITORS_ONLY if skipped else RefreshStatus.DONE
             await _finish(
                 segment_id,
                 started,
-                RefreshStatus.DONE,
+                status,
                 matched_count=total,
                 refresh_duration_ms=duration_ms,
                 refresh_error=None,
@@ -238,7 +239,7 @@ async def _run(
         await feed.announce()
     return RefreshResult(
         segment_id,
-        RefreshStatus.DONE,
+        status,
         total,
         duration_ms,
         matched_by_website=matched,

@@ -4,8 +4,9 @@ the tree holds, for whole-population refreshes, counts and previews.
 The meaning of every leaf is `compare.py`'s; this module only writes it in SQL that SQLite and
 PostgreSQL both run. Principles:
 - Every predicate is two-valued (never NULL), so `NOT` and FALSE combinations negate exactly:
-  a leaf is written `(actual IS NOT NULL AND core)` for positive operators and
-  `NOT (actual IS NOT NULL AND core)` for the negative ones and `<=>`.
+  a leaf is written `(actual IS NOT NULL AND core)` for positive operators,
+  `(actual IS NOT NULL AND NOT core)` for the negative ones (NULL never matches) and
+  `NOT (actual IS NOT NULL AND actual <> '')` for `<=>`.
 - Sub-selections (addresses, carts, wish lists, views, ordered items, order addresses) are
   correlated `EXISTS`; sales aggregates are `[NOT] EXISTS (SELECT 1 FROM (SELECT customer_id ...
   GROUP BY customer_id HAVING ...) g WHERE g.customer_id = c.entity_id)`, which PostgreSQL runs
@@ -284,6 +285,16 @@ class _Compiler:
             return f"CAST({expr} AS NUMERIC)"
         return expr
 
+    def number_text(self, expr: str, storage: Storage) -> str:
+        """A number as the text Magento's LIKE reads (`compare.number_text`)."""
+        if storage is Storage.TEXT:
+            return f"LOWER({expr})"
+        if storage is Storage.DECIMAL:
+            if self.dialect is Dialect.SQLITE:
+                return f"printf('%.6f', {expr})"
+            return f"CAST(CAST({expr} AS NUMERIC(20,6)) AS TEXT)"
+        return f"CAST({expr} AS TEXT)"
+
     def num_value(self, value: Decimal) -> str:
         if self.dialect is Dialect.SQLITE:
             scaled = value * SCALE
@@ -397,6 +408,8 @@ class _Compiler:
         if input_type is InputType.MULTISELECT:
             return self.multiselect(expr, operator, value)
         if operator is Operator.CONTAINS:
+            if numeric_domain(storage, input_type):
+                return self.contains(self.number_text(expr, storage), self.p(_text(value)))
             return self.contains(f"LOWER({expr})", self.p(_text(value)))
         if numeric_domain(storage, input_type):
             left = self.num_expr(expr, storage)
@@ -456,7 +469,7 @@ class _Compiler:
         def has(item: str) -> str:
             return self.contains(listed, self.p(f",{item},"))
 
-        if operator is Operator.MULTI_CONTAINS:
+        if operator in (Operator.MULTI_CONTAINS, Operator.CONTAINS):
             return _join([has(w) for w in wanted], "AND", TRUE_SQL)
         if operator is Operator.ONE_OF:
             return _join([has(w) for w in wanted], "OR", FALSE_SQL)
@@ -480,9 +493,9 @@ class _Compiler:
     ) -> str:
         """A leaf over a scalar expression that may be NULL."""
 
-        def holds(op: Operator) -> str:
+        def holds(op: Operator, negated: bool) -> str:
             core = self.core_or_defined(expr, storage, input_type, op, value)
-            return f"({expr} IS NOT NULL AND {core})"
+            return f"({expr} IS NOT NULL AND {_not(core) if negated else core})"
 
         return self.wrap(operator, holds)
 
@@ -499,8 +512,10 @@ class _Compiler:
         """A leaf over the value of at most one row (an EAV value, a store-credit balance):
         no row is NULL."""
 
-        def holds(op: Operator) -> str:
+        def holds(op: Operator, negated: bool) -> str:
             core = self.core_or_defined(expr, storage, input_type, op, value)
+            if negated:
+                core = _not(core)
             return f"EXISTS (SELECT 1 FROM {table} WHERE {where} AND {expr} IS NOT NULL AND {core})"
 
         return self.wrap(operator, holds)
@@ -512,12 +527,14 @@ class _Compiler:
             return f"{expr} <> ''" if storage is Storage.TEXT else TRUE_SQL
         return self.core(expr, storage, input_type, op, value)
 
-    def wrap(self, operator: Operator, holds: Callable[[Operator], str]) -> str:
+    def wrap(self, operator: Operator, holds: Callable[[Operator, bool], str]) -> str:
+        """`<=>`: no defined value; a negative operator: a value for which the positive one
+        does not hold (NULL matches neither); a positive one: a value for which it holds."""
         if operator is Operator.UNDEFINED:
-            return _not(holds(Operator.UNDEFINED))
+            return _not(holds(Operator.UNDEFINED, False))
         if operator in NEGATIVE_OPERATORS:
-            return _not(holds(_POSITIVE_OF[operator]))
-        return holds(operator)
+            return holds(_POSITIVE_OF[operator], True)
+        return holds(operator, False)
 
     def attribute(
         self,
@@ -597,6 +614,9 @@ class _Compiler:
     # --- addresses -----------------------------------------------------------------------------
 
     def address(self, node: AddressNode, a: str, customer: str) -> str:
+        if isinstance(node, CustomerAddress):
+            # Its own "some address of this customer matches", not tied to `a`.
+            return self.node(node, customer)
         if isinstance(node, DefaultAddress):
             column = (
                 "default_billing" if node.kind.value == "default_billing" else "default_shipping"
@@ -607,7 +627,8 @@ class _Compiler:
             spec = self.spec(Subject.ADDRESS, node.attribute)
             return self.attribute(spec, a, f"{a}.entity_id", node.operator, node.value)
         if isinstance(node, AddressHasRegion):
-            has = f"({a}.region_id IS NOT NULL OR ({a}.region IS NOT NULL AND {a}.region <> ''))"
+            # An empty region text counts as specified (Magento tests IS NOT NULL).
+            has = f"({a}.region_id IS NOT NULL OR {a}.region IS NOT NULL)"
             return has if node.has_region else _not(has)
         assert_never(node)
 
@@ -789,6 +810,11 @@ class _Compiler:
                 return f"{total} {comparison} {value}"
             return f"{total} {comparison} {value} * COUNT(*)"
 
+        if isinstance(node, SalesAmount) and _holds_for_zero(node.operator, node.value):
+            # No matching order is an amount of 0, which holds: every customer but those whose
+            # matching orders fail it.
+            inner = self.orders_of(node.aggregator, node.conditions, lambda o: _not(having(o)))
+            return _not(self.grouped(customer, inner))
         return self.grouped(customer, self.orders_of(node.aggregator, node.conditions, having))
 
     def orders_number(self, node: OrdersNumber, customer: str) -> str:

@@ -12,11 +12,12 @@ Semantics kept from Magento, each with a test:
 - Sub-selections (`ProductList`, `ProductHistory`, `CustomerAddress`, `OrderAddress` and the sales
   aggregates) filter rows with their children combined by `aggregator` (always as TRUE); with no
   children every row passes.
-- A leaf comparing a missing value (NULL) is false for every operator except `IS_NOT`,
-  `NOT_CONTAINS`, `NOT_ONE_OF` and `MULTI_NOT_CONTAINS`, which are true, and `UNDEFINED`, which is
-  true exactly then.
-- Sales totals and averages over no orders are NULL, so no comparison holds (Magento's HAVING over
-  an empty set); the number of orders over no orders is 0 and compares normally.
+- A leaf comparing a missing value (NULL column, no EAV row, no store-credit row) is false for
+  every operator, the negative ones (`!=`, `!{}`, `!()`, `![]`) included, as SQL's comparisons
+  with NULL in Magento; only `UNDEFINED` holds, exactly then.
+- Sales Amount (total and average) over no matching order is 0 (Magento's real-time check), so
+  "total is less than 100" holds for a customer without orders; Purchased Quantity over none is
+  NULL and nothing holds; the number of orders over none is 0 and compares normally.
 """
 
 from __future__ import annotations
@@ -357,7 +358,9 @@ class SegmentMembership:
     segment_id: int
 
 
-AddressNode = DefaultAddress | AddressAttribute | AddressHasRegion
+AddressNode = DefaultAddress | AddressAttribute | AddressHasRegion | CustomerAddress
+"""A nested Customer Address (Magento's form offers it) is its own "some address of this customer
+matches", not tied to the address the outer one is looking at (as Magento's SQL)."""
 ProductNode = ProductAttribute | ProductCombine | UpToDate | DateRange
 OrderFilterNode = OrderStatus | UpToDate | DateRange
 OrderAddressNode = OrderAddressType | OrderAddressAttribute

@@ -7,11 +7,12 @@ Fields each node type reads from its draft (the rest are ignored):
 | COMBINE, PRODUCT_COMBINE | | | "1" TRUE / "0" FALSE (none = "1") | yes |
 | *_ATTRIBUTE | catalog code | per attribute | per attribute | |
 | CUSTOMER_NEWSLETTER, ADDRESS_REGION | | `==` or none | "1" / "0" | |
+| ADDRESS_DEFAULT | | `==`, `!=` or none (`==`) | kind | |
 | CUSTOMER_STORE_CREDIT, CART_PRODUCTS_QUANTITY | | numeric | number | |
 | CART_LINE_ITEMS | | numeric | whole number >= 0 | |
 | CART_AMOUNT | `CartAmountKind` | numeric | number | |
 | CUSTOMER_ADDRESS, ORDER_ADDRESS | | | | yes |
-| ADDRESS_DEFAULT, ORDER_ADDRESS_TYPE, ORDER_STATUS, SEGMENT | | `==`, `!=` | kind, status, id | |
+| ORDER_ADDRESS_TYPE, ORDER_STATUS, SEGMENT | | `==`, `!=` | kind, status, id | |
 | PRODUCT_LIST, PRODUCT_HISTORY | | `==` found / `!=` not | source / action | yes |
 | UP_TO_DATE | | `>= <= > <` | days, whole number >= 0 | |
 | DATE_RANGE | | `==` / `!=` | `YYYY-MM-DD...YYYY-MM-DD` | |
@@ -21,8 +22,11 @@ Fields each node type reads from its draft (the rest are ignored):
 Attribute values (Magento's `createConditionSql` quirks kept): for strings and selects, a value
 holding commas is a list; `==` / `!=` with several values become `()` / `!()`; `()` / `!()` always
 hold a tuple. Multiselect values are always tuples. `<=>` (is undefined) ignores the value.
-Numbers are `Decimal`, dates `date`, the rest `str`; int-backed options are normalized (`"07"`
-becomes `"7"`). String comparison values are kept as sent."""
+Numbers are `Decimal`, dates `date` (a time after the day, as Magento's date picker may post,
+is dropped), the rest `str`; int-backed options are normalized (`"07"` becomes `"7"`). String
+comparison values are kept as sent; a number's `{}` / `!{}` value is a text. Category values are
+always tuples (`{}` / `!{}` too). An empty `attribute` / `operator` (Magento's `false`) is not
+given."""
 
 from __future__ import annotations
 
@@ -105,6 +109,7 @@ _E = TypeVar("_E", bound=str)
 _R = TypeVar("_R")
 _INTEGER = re.compile(r"^\d+$")
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
+_DATE_TIME = re.compile(r"(?<=^\d{4}-\d{2}-\d{2})[ T]\d{2}:\d{2}(:\d{2})?$")
 DATE_RANGE_SEPARATOR = "..."
 
 _ATTRIBUTE_SUBJECT: Mapping[ConditionType, Subject] = {
@@ -252,7 +257,9 @@ class _Builder(DraftReader):
                 return CustomerAddress(aggregator, children)  # type: ignore[arg-type]
             return OrderAddress(aggregator, children)  # type: ignore[arg-type]
         if t == T.ADDRESS_DEFAULT:
-            op = self.collect(lambda: self.is_op(d, op_path))
+            op = self.collect(
+                lambda: self.operator(d.operator, IS_OPERATORS, op_path, default=Operator.IS)
+            )
             default_kind = self.choice(d.value, DefaultAddressKind, "default address", value_path)
             if op is None:
                 raise Invalid()
@@ -447,11 +454,21 @@ class _Builder(DraftReader):
         op = self.operator(raw_op, spec.operators, op_path, default=None)
         if op == Operator.UNDEFINED:
             return op, None
-        listable = spec.input_type in (InputType.STRING, InputType.SELECT) and op in (
-            Operator.IS,
-            Operator.IS_NOT,
-            Operator.ONE_OF,
-            Operator.NOT_ONE_OF,
+        if spec.input_type == InputType.NUMERIC and op in (
+            Operator.CONTAINS,
+            Operator.NOT_CONTAINS,
+        ):
+            # A product number "contains" a text (Magento's LIKE on the stored decimal).
+            return op, self.scalar(raw, value_path).strip()
+        is_category = (
+            isinstance(spec.source, Derived) and spec.source.kind == DerivedKind.CATEGORY_IDS
+        )
+        listable = is_category or (
+            (
+                spec.input_type in (InputType.STRING, InputType.SELECT)
+                or (spec.input_type == InputType.NUMERIC and Operator.ONE_OF in spec.operators)
+            )
+            and op in (Operator.IS, Operator.IS_NOT, Operator.ONE_OF, Operator.NOT_ONE_OF)
         )
         if spec.input_type == InputType.MULTISELECT or listable:
             items = _split(raw)
@@ -462,7 +479,12 @@ class _Builder(DraftReader):
             )
             if spec.input_type == InputType.MULTISELECT:
                 return op, converted
-            if op in (Operator.ONE_OF, Operator.NOT_ONE_OF):
+            if op in (
+                Operator.ONE_OF,
+                Operator.NOT_ONE_OF,
+                Operator.CONTAINS,
+                Operator.NOT_CONTAINS,
+            ):
                 return op, converted
             if len(converted) > 1:
                 if Operator.ONE_OF not in spec.operators:
@@ -478,7 +500,8 @@ class _Builder(DraftReader):
             case InputType.NUMERIC:
                 return self.number(text, path)
             case InputType.DATE:
-                return self.day(text, path)
+                # Magento's date picker may post a time ("1956-07-17 23:59:59"): the day counts.
+                return self.day(_DATE_TIME.sub("", text.strip()), path)
             case InputType.STRING:
                 return text
             case InputType.SELECT | InputType.MULTISELECT | InputType.BOOLEAN:
