@@ -58,6 +58,7 @@ from models import (
     SalesruleCoupon,
     Store,
     StoreWebsite,
+    SubscriberStatus,
     TaxCalculation,
     Wishlist,
     WishlistItem,
@@ -728,6 +729,7 @@ async def test_demo_segments_have_members_and_answer_customer_segments(
         ("Frequent shoppers", ApplyTo.REGISTERED),
         ("Dormant customers", ApplyTo.REGISTERED),
         ("Shoppers with a cart", ApplyTo.BOTH),
+        ("Newsletter subscribers", ApplyTo.REGISTERED),  # seeds.storefront: the home page's block
     ]
     assert (await gql(client, REFRESH_ALL, token=admin_token)).errors == []
     for segment in stored:
@@ -739,6 +741,14 @@ async def test_demo_segments_have_members_and_answer_customer_segments(
         for at in await CustomerEntity.all().values_list("created_at", flat=True)
         if at.date() >= since  # type: ignore[union-attr]
     )
+    subscribers = len(
+        set(
+            await NewsletterSubscriber.filter(
+                subscriber_status=SubscriberStatus.SUBSCRIBED, customer_id__not_isnull=True
+            ).values_list("customer_id", flat=True)
+        )
+    )
+    assert subscribers > 0
     assert listed.data == {
         "adminSegments": {
             "items": [
@@ -753,6 +763,7 @@ async def test_demo_segments_have_members_and_answer_customer_segments(
                     ("Frequent shoppers", "REGISTERED", 13),
                     ("Dormant customers", "REGISTERED", 3),
                     ("Shoppers with a cart", "BOTH", 6),
+                    ("Newsletter subscribers", "REGISTERED", subscribers),
                 )
             ]
         }
