@@ -326,8 +326,15 @@ class VirtualProduct(ProductInterface):
 
 
 def product_of(row: CatalogProductEntity) -> ProductInterface:
-    """The storefront type presenting a product row (`SimpleProduct` or `VirtualProduct`)."""
-    kind = VirtualProduct if row.type_id == ProductType.VIRTUAL else SimpleProduct
+    """The storefront type presenting a product row (`SimpleProduct`, `VirtualProduct` or
+    `ConfigurableProduct`)."""
+    kind: type[ProductInterface] = SimpleProduct
+    if row.type_id == ProductType.VIRTUAL:
+        kind = VirtualProduct
+    elif row.type_id == ProductType.CONFIGURABLE:
+        from graph.configurable import ConfigurableProduct  # it imports this module
+
+        kind = ConfigurableProduct
     return kind(
         row=row,
         id=row.entity_id,
@@ -584,6 +591,10 @@ CATALOG_TYPES: list[type] = [SimpleProduct, VirtualProduct, CategoryTree]
 class ProductTypeEnum(Enum):
     SIMPLE = strawberry.enum_value("simple", description="A tangible product, shipped.")
     VIRTUAL = strawberry.enum_value("virtual", description="A non-tangible product, not shipped.")
+    CONFIGURABLE = strawberry.enum_value(
+        "configurable",
+        description="A parent sold as one of its simple children, chosen by select attributes.",
+    )
 
 
 @strawberry.enum(description="Where a product is shown (Magento's `Product\\Visibility`).")

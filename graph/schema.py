@@ -23,6 +23,7 @@ from strawberry.types import ExecutionContext
 from graph.attributes import AttributeSelectedOption, AttributeSelectedOptions, AttributeValue
 from graph.carts import CART_TYPES
 from graph.catalog import CATALOG_TYPES
+from graph.configurable import CONFIGURABLE_TYPES
 from graph.errors import MagentoErrors
 from graph.operations import OperationTracking
 from graph.orders import ORDER_TYPES
@@ -38,6 +39,7 @@ DOMAINS = (
     "addresses",
     "attributes",
     "catalog",
+    "configurable",
     "tier_prices",
     "catalog_rules",
     "permissions",
@@ -91,6 +93,7 @@ def build_schema(
             AttributeSelectedOptions,
             AttributeSelectedOption,
             *CATALOG_TYPES,
+            *CONFIGURABLE_TYPES,
             *CART_TYPES,
             *ORDER_TYPES,
             *WISHLIST_TYPES,
