@@ -55,8 +55,8 @@ from models import (
     Visibility,
 )
 from tests.factories import make_customer, token_for
-from tests.test_cart_discounts import make_rule
 from tests.graphql import gql
+from tests.test_cart_discounts import make_rule
 from tests.test_catalog_rules_admin import create_rule, in_categories
 from tests.test_orders_support import make_cart
 
@@ -500,7 +500,8 @@ async def test_adding_a_chosen_variant_and_the_configured_line(client: Any, tee:
     first = await gql(client, ADD, {"id": cart, "items": items})
     again = await gql(client, ADD, {"id": cart, "items": items})
 
-    assert first.errors == [] and again.errors == []
+    assert first.errors == []
+    assert again.errors == []
     assert again.data is not None
     out = again.data["addProductsToCart"]
     assert out["user_errors"] == []
