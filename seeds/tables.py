@@ -206,7 +206,7 @@ QUOTE_ITEMS = Table(
         "discount_amount",
         "base_discount_amount",
     ),
-    left_to_default=("discount_percent", "applied_rule_ids", "free_shipping"),
+    left_to_default=("discount_percent", "applied_rule_ids", "free_shipping", "parent_item_id"),
 )
 WISHLISTS = Table(
     Wishlist,
@@ -289,7 +289,7 @@ ORDER_ITEMS = Table(
         "discount_amount",
         "base_discount_amount",
     ),
-    left_to_default=("discount_percent", "applied_rule_ids"),
+    left_to_default=("discount_percent", "applied_rule_ids", "parent_item_id", "product_options"),
 )
 ORDER_ADDRESSES = Table(
     SalesOrderAddress,
