@@ -16,6 +16,9 @@ from models import (
     CataloginventoryStockItem,
     CatalogProductEntity,
     CatalogProductEntityInt,
+    CatalogProductRelation,
+    CatalogProductSuperAttribute,
+    CatalogProductSuperLink,
     CatalogProductWebsite,
     CustomerAddressEntity,
     CustomerAddressEntityVarchar,
@@ -362,6 +365,9 @@ PRODUCT_WEBSITES = Table(CatalogProductWebsite, ("product_id", "website_id"))
 STOCK_ITEMS = Table(CataloginventoryStockItem, ("product_id", "qty", "is_in_stock", "manage_stock"))
 CATEGORY_PRODUCTS = Table(CatalogCategoryProduct, ("category_id", "product_id", "position"))
 PRODUCT_INTS = Table(CatalogProductEntityInt, ("attribute_id", "store_id", "entity_id", "value"))
+SUPER_ATTRIBUTES = Table(CatalogProductSuperAttribute, ("product_id", "attribute_id", "position"))
+SUPER_LINKS = Table(CatalogProductSuperLink, ("product_id", "parent_id"))
+RELATIONS = Table(CatalogProductRelation, ("parent_id", "child_id"))
 
 # Insert order: every table after the tables its rows reference.
 CUSTOMER_TABLES: tuple[Table, ...] = (
@@ -397,4 +403,7 @@ CATALOG_TABLES: tuple[Table, ...] = (
     STOCK_ITEMS,
     CATEGORY_PRODUCTS,
     PRODUCT_INTS,
+    SUPER_ATTRIBUTES,
+    SUPER_LINKS,
+    RELATIONS,
 )
