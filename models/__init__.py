@@ -111,7 +111,7 @@ from models.segments import (
 from models.stores import CoreConfigData, Store, StoreGroup, StoreWebsite
 from models.tax import TaxCalculation, TaxCalculationRate
 from models.visitors import CustomerVisitor, ReportViewedProductIndex
-from models.wishlists import Wishlist, WishlistItem
+from models.wishlists import Wishlist, WishlistItem, WishlistItemOption
 
 __all__ = [
     "AddressType",
@@ -230,4 +230,5 @@ __all__ = [
     "Visibility",
     "Wishlist",
     "WishlistItem",
+    "WishlistItemOption",
 ]

@@ -1017,3 +1017,65 @@ async def test_a_venia_shopper_picks_a_size_and_color_and_edits_the_line(
     assert again.data == {
         "addConfigurableProductsToCart": {"cart": {"id": cart, "total_quantity": 3.0}}
     }
+
+
+# --- wish lists ----------------------------------------------------------------------------------
+
+WISHLIST_ADD = """
+mutation ($items: [WishlistItemInput!]!) {
+  addProductsToWishlist(wishlistId: "0", wishlistItems: $items) {
+    user_errors { code message }
+    wishlist { items_v2 { items {
+      __typename quantity product { sku }
+      ... on ConfigurableWishlistItem { configurable_options { option_label value_label } }
+    } } }
+  }
+}
+"""
+
+
+async def test_a_configurable_wish_list_item_keeps_its_chosen_child(client: Any, tee: Tee) -> None:
+    token = await token_for(await make_customer())
+    response = await gql(
+        client,
+        WISHLIST_ADD,
+        {
+            "items": [
+                {"sku": "MS-TEE", "quantity": 1, "selected_options": tee.option("Blue", "S")},
+                {"sku": "MS-TEE-RED-M", "parent_sku": "MS-TEE", "quantity": 2},
+                {"sku": "MS-TEE", "quantity": 1, "selected_options": tee.option("Blue", "S")},
+                {"sku": "MS-TEE", "quantity": 1},
+            ]
+        },
+        token=token,
+    )
+
+    assert response.errors == []
+    assert response.data is not None
+    out = response.data["addProductsToWishlist"]
+    assert out["user_errors"] == []
+    assert out["wishlist"]["items_v2"]["items"] == [
+        {
+            "__typename": "ConfigurableWishlistItem",
+            "quantity": quantity,
+            "product": {"sku": "MS-TEE"},
+            "configurable_options": options,
+        }
+        for quantity, options in (
+            (
+                2.0,
+                [
+                    {"option_label": "Color", "value_label": "Blue"},
+                    {"option_label": "Size", "value_label": "S"},
+                ],
+            ),
+            (
+                2.0,
+                [
+                    {"option_label": "Color", "value_label": "Red"},
+                    {"option_label": "Size", "value_label": "M"},
+                ],
+            ),
+            (1.0, []),
+        )
+    ]

@@ -66,6 +66,18 @@ class Migration(migrations.Migration):
             options={'table': 'eav_attribute_option_swatch', 'app': 'models', 'unique_together': (('option', 'store_id'),), 'pk_attr': 'swatch_id', 'table_description': '`eav_attribute_option_swatch`: the swatch of an attribute option per store (store 0 is'},
             bases=['Model'],
         ),
+        ops.CreateModel(
+            name='WishlistItemOption',
+            fields=[
+                ('option_id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('wishlist_item', fields.ForeignKeyField('models.WishlistItem', source_field='wishlist_item_id', db_constraint=True, to_field='wishlist_item_id', related_name='options', on_delete=OnDelete.CASCADE)),
+                ('product_id', fields.IntField(null=True)),
+                ('code', fields.CharField(max_length=255)),
+                ('value', fields.TextField(null=True, unique=False)),
+            ],
+            options={'table': 'wishlist_item_option', 'app': 'models', 'indexes': [Index(fields=['wishlist_item_id'])], 'pk_attr': 'option_id', 'table_description': "`wishlist_item_option`: what was chosen for a wish list item. A configurable product's"},
+            bases=['Model'],
+        ),
         ops.AlterField(
             model_name='CatalogProductEntity',
             name='type_id',
