@@ -22,10 +22,13 @@ counts for neither range."""
 from __future__ import annotations
 
 import base64
+import functools
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+import graphql
 import pytest
 
 from engine import catalog, configurable
@@ -915,20 +918,21 @@ VENIA_DOCUMENTS = (
 )
 
 
-@pytest.mark.parametrize("document", VENIA_DOCUMENTS)
-def test_venia_documents_validate_against_magentos_schema_and_ours(document: str) -> None:
-    from pathlib import Path
-
-    import graphql
-
+@functools.cache
+def _schemas() -> tuple[tuple[str, graphql.GraphQLSchema], ...]:
+    """Magento's reference schema (when the shared reference is there) and ours, built once."""
     root = Path(__file__).parent.parent
-    for path in (
+    paths = (
         root.parent.parent / "shared/reference/magento-storefront.graphql",
         root / "schema.graphql",
-    ):
-        if path.exists():
-            schema = graphql.build_schema(path.read_text())
-            assert graphql.validate(schema, graphql.parse(document)) == [], path.name
+    )
+    return tuple((p.name, graphql.build_schema(p.read_text())) for p in paths if p.exists())
+
+
+@pytest.mark.parametrize("document", VENIA_DOCUMENTS)
+def test_venia_documents_validate_against_magentos_schema_and_ours(document: str) -> None:
+    for name, schema in _schemas():
+        assert graphql.validate(schema, graphql.parse(document)) == [], name
 
 
 async def test_a_venia_shopper_picks_a_size_and_color_and_edits_the_line(
