@@ -1083,3 +1083,62 @@ async def test_a_configurable_wish_list_item_keeps_its_chosen_child(client: Any,
             (1.0, []),
         )
     ]
+
+
+# --- segments ------------------------------------------------------------------------------------
+
+
+async def test_segment_cart_conditions_see_the_parent_and_the_child_row(
+    client: Any, tee: Tee
+) -> None:
+    """Magento's Product List condition joins every `quote_item` row: the parent row answers
+    for the category (the children are in none), the child row for the chosen sku and color;
+    the line counts once in "Number of Cart Line Items"."""
+    from engine.segments.catalog import load_catalog
+    from engine.segments.evaluate import evaluate
+    from engine.segments.facts import load_facts
+    from engine.segments.scope_loader import build_scope
+    from engine.segments.tree import (
+        Aggregator,
+        CartLineItems,
+        Combine,
+        Node,
+        ProductAttribute,
+        ProductList,
+        ProductListSource,
+    )
+    from engine.segments.tree import Operator as Op
+
+    customer = await make_customer()
+    token = await token_for(customer)
+    cart = await gql(client, "{ customerCart { id } }", token=token)
+    assert cart.data is not None
+    added = await gql(
+        client,
+        ADD,
+        {
+            "id": cart.data["customerCart"]["id"],
+            "items": [
+                {"sku": "MS-TEE", "quantity": 2, "selected_options": tee.option("Blue", "S")}
+            ],
+        },
+        token=token,
+    )
+    assert added.errors == []
+
+    def in_cart(condition: ProductAttribute) -> ProductList:
+        return ProductList(ProductListSource.CART, True, Aggregator.ALL, (condition,))
+
+    cases: dict[str, tuple[Node, bool]] = {
+        "category": (in_cart(ProductAttribute("category_ids", Op.IS, str(tee.tops))), True),
+        "child sku": (in_cart(ProductAttribute("sku", Op.IS, "MS-TEE-BLUE-S")), True),
+        "other child": (in_cart(ProductAttribute("sku", Op.IS, "MS-TEE-RED-S")), False),
+        "one line": (CartLineItems(Op.IS, Decimal(1)), True),
+    }
+    for name, (node, expected) in cases.items():
+        tree = Combine(Aggregator.ALL, True, (node,))
+        scope = await build_scope(1, tree, catalog=await load_catalog())
+        facts = await load_facts(
+            tree, scope, customer_id=customer.entity_id, quote_id=None, visitor_id=None
+        )
+        assert evaluate(tree, facts, scope) is expected, name
