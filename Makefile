@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format schema bench bench-segments bench-live bench-pricing clean
+.PHONY: run test lint format schema bench bench-segments bench-live bench-pricing bench-configurable clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "mageseg needs Python 3.11 or newer")'
@@ -56,6 +56,10 @@ bench-live: $(VENV)/.dev-installed
 # MAGESEG_BENCH_DATABASE_URL (default: the local server) answers. A few minutes.
 bench-pricing: $(VENV)/.dev-installed
 	$(BIN)/python -m bench pricing
+
+# A cart of 10 configurable lines beside 10 simple lines (SQLite, in process).
+bench-configurable: $(VENV)/.dev-installed
+	$(BIN)/python -m bench.configurable
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
