@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Test processes (pytest-xdist): one per core by default; PYTEST_WORKERS=0 runs in this process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test lint graphiql-assets format schema bench bench-segments bench-live bench-pricing clean
+.PHONY: run test lint graphiql-assets format schema bench bench-segments bench-live bench-pricing bench-configurable clean
 
 # Checked with the shell so that any interpreter (even one too old to run our code) gets the line.
 $(BIN)/python:
@@ -69,6 +69,10 @@ bench-live: $(VENV)/.dev-installed
 # MAGESEG_BENCH_DATABASE_URL (default: the local server) answers. A few minutes.
 bench-pricing: $(VENV)/.dev-installed
 	$(BIN)/python -m bench pricing
+
+# A cart of 10 configurable lines beside 10 simple lines (SQLite, in process).
+bench-configurable: $(VENV)/.dev-installed
+	$(BIN)/python -m bench.configurable
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

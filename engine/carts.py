@@ -26,7 +26,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from engine import addresses as customer_addresses
-from engine import clock, permissions, prices, tax, views
+from engine import clock, configurable, permissions, prices, tax, views
 from engine.auth import Viewer
 from engine.catalog import is_in_stock
 from engine.config import ConfigPath
@@ -122,6 +122,9 @@ QTY_NOT_WHOLE = "You cannot use decimal quantity for this product."
 NOT_SALABLE = "Product that you are trying to add is not available."
 OUT_OF_STOCK = "This product is out of stock"
 QTY_NOT_AVAILABLE = "The requested qty is not available"
+# `addConfigurableProductsToCart` (Magento's `SuperAttributeDataProvider`).
+COULD_NOT_FIND_PRODUCT = "Could not find specified product."
+CHILD_NOT_OF_PARENT = "The child product do not belong to the parent product."
 
 
 # --- visitors and masks -------------------------------------------------------------------------
@@ -314,12 +317,6 @@ async def _locked(ref: CartRef) -> Quote:
 # --- items --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ItemRequest:
-    sku: str
-    quantity: Decimal
-
-
 def _qty_error(qty: Decimal) -> CartItemError | None:
     if qty <= 0:
         return CartItemError(CartErrorCode.INVALID_PARAMETER_VALUE, QTY_NOT_POSITIVE)
@@ -348,58 +345,180 @@ async def _salable(product: CatalogProductEntity, store: StoreView) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class ItemRequest:
+    sku: str
+    quantity: Decimal
+    selected_options: tuple[str, ...] = ()
+    """Option uids (`configurable/<attribute_id>/<value_index>` for a configurable product)."""
+    parent_sku: str | None = None
+    """`addConfigurableProductsToCart`: `sku` is the child of this configurable parent."""
+    path: str = "cartItems"
+
+
+LineKey = tuple[int, int | None]
+"""A cart line's identity: its product and, for a configurable line, the chosen child."""
+
+
+async def _visible_lines(quote_id: int) -> dict[LineKey, QuoteItem]:
+    items = await QuoteItem.filter(quote_id=quote_id).order_by("item_id")
+    children = {
+        i.parent_item_id: i.product_id  # type: ignore[attr-defined]
+        for i in items
+        if i.parent_item_id is not None  # type: ignore[attr-defined]
+    }
+    return {
+        (i.product_id, children.get(i.item_id)): i  # type: ignore[attr-defined]
+        for i in items
+        if i.parent_item_id is None and i.product_id is not None  # type: ignore[attr-defined]
+    }
+
+
+async def _new_line(
+    quote_id: int,
+    product: CatalogProductEntity,
+    variant: CatalogProductEntity | None,
+    qty: Decimal,
+) -> QuoteItem:
+    """A cart line; a configurable one is Magento's two rows: the parent (the child's sku, the
+    parent's name) and the child with `parent_item_id`."""
+    sold = variant or product
+    line = await QuoteItem.create(
+        quote_id=quote_id,
+        product_id=product.entity_id,
+        product_type=product.type_id.value,
+        sku=sold.sku,
+        name=product.name,
+        qty=qty,
+        weight=sold.weight,
+    )
+    if variant is not None:
+        await QuoteItem.create(
+            quote_id=quote_id,
+            product_id=variant.entity_id,
+            parent_item_id=line.item_id,
+            product_type=variant.type_id.value,
+            sku=variant.sku,
+            name=variant.name,
+            qty=qty,
+            weight=variant.weight,
+        )
+    return line
+
+
+class _Refused(Exception):
+    def __init__(self, error: CartItemError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+async def _chosen_variant(
+    request: ItemRequest, product: CatalogProductEntity, store: StoreView
+) -> tuple[CatalogProductEntity, CatalogProductEntity | None]:
+    """(the line's product, its chosen child) for a request; raises `_Refused`."""
+    if request.parent_sku is not None:
+        parent = await CatalogProductEntity.get_or_none(sku=request.parent_sku)
+        if parent is None or parent.type_id != ProductType.CONFIGURABLE:
+            raise _Refused(CartItemError(CartErrorCode.UNDEFINED, COULD_NOT_FIND_PRODUCT))
+        config = await configurable.configuration_of(
+            parent.entity_id, store.store_id, store.website.website_id
+        )
+        if all(v.product.entity_id != product.entity_id for v in config.children):
+            raise _Refused(CartItemError(CartErrorCode.UNDEFINED, CHILD_NOT_OF_PARENT))
+        return parent, product
+    if product.type_id != ProductType.CONFIGURABLE:
+        return product, None
+    chosen: dict[int, int] = {}
+    for index, uid in enumerate(request.selected_options):
+        decoded = configurable.decode_option_uid(uid, f"{request.path}.selected_options.{index}")
+        if decoded is not None:
+            chosen[decoded[0]] = decoded[1]
+    config = await configurable.configuration_of(
+        product.entity_id, store.store_id, store.website.website_id
+    )
+    variant = config.child_for(chosen)
+    if variant is None:
+        raise _Refused(CartItemError(CartErrorCode.UNDEFINED, configurable.CHOOSE_OPTIONS))
+    return product, variant.product
+
+
 async def add_products(
-    ref: CartRef, items: Sequence[ItemRequest], stores: StoresSnapshot
+    ref: CartRef,
+    items: Sequence[ItemRequest],
+    stores: StoresSnapshot,
+    *,
+    strict: bool = False,
 ) -> tuple[Quote, tuple[CartItemError, ...]]:
     """Magento's `addProductsToCart`: each line is checked on its own; refused lines are
-    reported, the others added (a product already in the cart gets its quantity raised)."""
+    reported, the others added (a product already in the cart gets its quantity raised). A
+    configurable product is added as the child its selected options name.
+
+    `strict` is the older `add<Type>ProductsToCart` behaviour: the first refused line fails
+    the whole request with "Could not add the product with SKU ... to the shopping cart: ..."."""
     errors: list[CartItemError] = []
     async with in_transaction():
         quote = await _locked(ref)
-        lines = {i.product_id: i for i in await QuoteItem.filter(quote_id=quote.entity_id)}  # type: ignore[attr-defined]
+        lines = await _visible_lines(quote.entity_id)
         changed = False
         for request in items:
-            problem = _qty_error(request.quantity)
-            if problem is not None:
-                errors.append(problem)
-                continue
-            product = await CatalogProductEntity.get_or_none(sku=request.sku)
-            if product is None:
-                errors.append(
-                    CartItemError(
-                        CartErrorCode.PRODUCT_NOT_FOUND,
-                        f'Could not find a product with SKU "{request.sku}"',
+            try:
+                problem = _qty_error(request.quantity)
+                if problem is not None:
+                    raise _Refused(problem)
+                product = await CatalogProductEntity.get_or_none(sku=request.sku)
+                if product is None:
+                    if strict:
+                        raise NoSuchEntity(
+                            Problem(
+                                ProblemCode.NOT_FOUND,
+                                f'Could not find a product with SKU "{request.sku}"',
+                                request.path,
+                            )
+                        )
+                    raise _Refused(
+                        CartItemError(
+                            CartErrorCode.PRODUCT_NOT_FOUND,
+                            f'Could not find a product with SKU "{request.sku}"',
+                        )
                     )
-                )
-                continue
-            owner: int | None = quote.customer_id  # type: ignore[attr-defined]
-            if not await permissions.may_add_to_cart(stores, ref.store, owner, product.entity_id):
-                errors.append(
-                    CartItemError(
-                        CartErrorCode.PERMISSION_DENIED, permissions.cannot_add_to_cart(request.sku)
-                    )
-                )
-                continue
-            if not await _salable(product, ref.store):
-                errors.append(CartItemError(CartErrorCode.NOT_SALABLE, NOT_SALABLE))
-                continue
-            line = lines.get(product.entity_id)
-            total = request.quantity + (Decimal(line.qty) if line is not None else 0)
-            stock = await CataloginventoryStockItem.get_or_none(product_id=product.entity_id)
-            problem = _stock_error(stock, total) or _qty_error(total)
-            if problem is not None:
-                errors.append(problem)
+                owner: int | None = quote.customer_id  # type: ignore[attr-defined]
+                product, variant = await _chosen_variant(request, product, ref.store)
+                for checked in (product, variant):
+                    if checked is None:
+                        continue
+                    if not await permissions.may_add_to_cart(
+                        stores, ref.store, owner, checked.entity_id
+                    ):
+                        raise _Refused(
+                            CartItemError(
+                                CartErrorCode.PERMISSION_DENIED,
+                                permissions.cannot_add_to_cart(request.sku),
+                            )
+                        )
+                    if not await _salable(checked, ref.store):
+                        raise _Refused(CartItemError(CartErrorCode.NOT_SALABLE, NOT_SALABLE))
+                sold = variant or product
+                key = (product.entity_id, variant.entity_id if variant is not None else None)
+                line = lines.get(key)
+                total = request.quantity + (Decimal(line.qty) if line is not None else 0)
+                stock = await CataloginventoryStockItem.get_or_none(product_id=sold.entity_id)
+                problem = _stock_error(stock, total) or _qty_error(total)
+                if problem is not None:
+                    raise _Refused(problem)
+            except _Refused as refused:
+                if strict:
+                    raise InputInvalid(
+                        Problem(
+                            ProblemCode.INVALID,
+                            f"Could not add the product with SKU {request.sku} to the shopping "
+                            f"cart: {refused.error.message}",
+                            request.path,
+                        )
+                    ) from None
+                errors.append(refused.error)
                 continue
             if line is None:
-                lines[product.entity_id] = await QuoteItem.create(
-                    quote_id=quote.entity_id,
-                    product_id=product.entity_id,
-                    product_type=product.type_id.value,
-                    sku=product.sku,
-                    name=product.name,
-                    qty=total,
-                    weight=product.weight,
-                )
+                lines[key] = await _new_line(quote.entity_id, product, variant, total)
             else:
                 line.qty = total
                 await line.save(update_fields=["qty", "updated_at"])
@@ -428,7 +547,10 @@ async def update_items(
     errors: list[CartItemError] = []
     async with in_transaction():
         quote = await _locked(ref)
-        lines = {i.item_id: i for i in await QuoteItem.filter(quote_id=quote.entity_id)}
+        lines = {
+            i.item_id: i
+            for i in await QuoteItem.filter(quote_id=quote.entity_id, parent_item_id=None)
+        }
         for update in updates:
             if update.item_id is None:
                 raise _input(
@@ -461,7 +583,9 @@ async def update_items(
                 continue
             problem = _qty_error(update.quantity)
             if problem is None:
-                stock = await CataloginventoryStockItem.get_or_none(product_id=line.product_id)  # type: ignore[attr-defined]
+                child = await QuoteItem.get_or_none(parent_item_id=line.item_id)
+                sold = child.product_id if child is not None else line.product_id  # type: ignore[attr-defined]
+                stock = await CataloginventoryStockItem.get_or_none(product_id=sold)
                 problem = _stock_error(stock, update.quantity)
             if problem is not None:
                 errors.append(problem)
@@ -478,7 +602,9 @@ async def update_items(
 async def remove_item(ref: CartRef, item_id: int, stores: StoresSnapshot) -> Quote:
     async with in_transaction():
         quote = await _locked(ref)
-        deleted = await QuoteItem.filter(quote_id=quote.entity_id, item_id=item_id).delete()
+        deleted = await QuoteItem.filter(
+            quote_id=quote.entity_id, item_id=item_id, parent_item_id=None
+        ).delete()
         if not deleted:
             raise NoSuchEntity(
                 Problem(
@@ -925,24 +1051,26 @@ async def merge_carts(
         destination = await _locked(CartRef(destination_masked_id, viewer, store))
         guest = Viewer(viewer.kind)  # the source must be a guest cart: checked as a guest
         source = await _locked(CartRef(source_masked_id, guest, store))
-        lines = {
-            i.product_id: i  # type: ignore[attr-defined]
-            for i in await QuoteItem.filter(quote_id=destination.entity_id)
+        lines = await _visible_lines(destination.entity_id)
+        products = {
+            p.entity_id: p
+            for p in await CatalogProductEntity.filter(
+                entity_id__in=[
+                    i.product_id  # type: ignore[attr-defined]
+                    for i in await QuoteItem.filter(quote_id=source.entity_id)
+                    if i.product_id is not None  # type: ignore[attr-defined]
+                ]
+            )
         }
-        for item in await QuoteItem.filter(quote_id=source.entity_id).order_by("item_id"):
-            product_id = item.product_id  # type: ignore[attr-defined]
-            if product_id is None:
+        for key, item in (await _visible_lines(source.entity_id)).items():
+            product = products.get(key[0])
+            variant = products.get(key[1]) if key[1] is not None else None
+            if product is None or (key[1] is not None and variant is None):
                 continue
-            line = lines.get(product_id)
+            line = lines.get(key)
             if line is None:
-                lines[product_id] = await QuoteItem.create(
-                    quote_id=destination.entity_id,
-                    product_id=product_id,
-                    product_type=item.product_type,
-                    sku=item.sku,
-                    name=item.name,
-                    qty=item.qty,
-                    weight=item.weight,
+                lines[key] = await _new_line(
+                    destination.entity_id, product, variant, Decimal(item.qty)
                 )
             else:
                 line.qty = Decimal(line.qty) + Decimal(item.qty)
@@ -990,6 +1118,13 @@ class LineTotals:
     """Each applied rule's discount on the line, in the order the rules took it."""
     applied_rule_ids: tuple[int, ...] = ()
     free_shipping: bool = False
+    variant: CatalogProductEntity | None = None
+    """The chosen child of a configurable line (`product` is the parent)."""
+
+    @property
+    def sold(self) -> CatalogProductEntity:
+        """The product the line sells: the chosen child of a configurable line."""
+        return self.variant or self.product
 
 
 @dataclass(frozen=True)
@@ -1096,6 +1231,8 @@ class _Priced:
 
     store: StoreView
     present: tuple[tuple[QuoteItem, CatalogProductEntity, Decimal], ...]
+    variants: dict[int, CatalogProductEntity]
+    """The chosen child of each configurable line, by the parent row's item id."""
     shipping: QuoteAddress | None
     billing: QuoteAddress | None
     is_virtual: bool
@@ -1110,6 +1247,28 @@ class _Priced:
         return self.calculation, self.selected.amount if self.selected is not None else ZERO
 
 
+def _variants(
+    items: Sequence[QuoteItem], products: dict[int, CatalogProductEntity]
+) -> dict[int, CatalogProductEntity]:
+    """The child product of each configurable line (parent row item id -> child product)."""
+    found: dict[int, CatalogProductEntity] = {}
+    for item in items:
+        parent_id: int | None = item.parent_item_id  # type: ignore[attr-defined]
+        product = products.get(item.product_id)  # type: ignore[attr-defined]
+        if parent_id is not None and product is not None:
+            found[parent_id] = product
+    return found
+
+
+def _sold(
+    item: QuoteItem,
+    products: dict[int, CatalogProductEntity],
+    variants: dict[int, CatalogProductEntity],
+) -> CatalogProductEntity:
+    """The product a line sells: its chosen child for a configurable line, else its product."""
+    return variants.get(item.item_id) or products[item.product_id]  # type: ignore[attr-defined]
+
+
 async def _priced(quote: Quote, stores: StoresSnapshot, *, every_rule: bool = False) -> _Priced:
     store = store_of(stores, quote.store_id)  # type: ignore[attr-defined]
     items = await QuoteItem.filter(quote_id=quote.entity_id).order_by("item_id")
@@ -1117,6 +1276,7 @@ async def _priced(quote: Quote, stores: StoresSnapshot, *, every_rule: bool = Fa
     products = {
         p.entity_id: p for p in await CatalogProductEntity.filter(entity_id__in=product_ids)
     }
+    variants = _variants(items, products)
     stock = {
         s.product_id: s  # type: ignore[attr-defined]
         for s in await CataloginventoryStockItem.filter(product_id__in=product_ids)
@@ -1124,15 +1284,25 @@ async def _priced(quote: Quote, stores: StoresSnapshot, *, every_rule: bool = Fa
     rows = await QuoteAddress.filter(quote_id=quote.entity_id).order_by("address_id")
     shipping = next((a for a in rows if a.address_type == AddressType.SHIPPING), None)
     billing = next((a for a in rows if a.address_type == AddressType.BILLING), None)
-    present = [i for i in items if i.product_id in products]  # type: ignore[attr-defined]
+    # Visible lines only: a configurable line's child row is read through `variants`.
+    present = [
+        i
+        for i in items
+        if i.parent_item_id is None  # type: ignore[attr-defined]
+        and i.product_id in products  # type: ignore[attr-defined]
+        and (
+            products[i.product_id].type_id != ProductType.CONFIGURABLE  # type: ignore[attr-defined]
+            or i.item_id in variants
+        )
+    ]
     is_virtual = bool(present) and all(
-        products[i.product_id].type_id == ProductType.VIRTUAL  # type: ignore[attr-defined]
-        for i in present
+        _sold(i, products, variants).type_id == ProductType.VIRTUAL for i in present
     )
     group_id, customer_class = await _customer_tax_class(quote)
     today = prices.local_today(store.website.timezone)
+    # A configurable line sells its child at the child's price (Magento's configurable price).
     book = await final_pricing.price_book(
-        [products[i.product_id] for i in present],  # type: ignore[attr-defined]
+        [_sold(i, products, variants) for i in present],
         store.website.website_id,
         group_id,
         today,
@@ -1141,7 +1311,7 @@ async def _priced(quote: Quote, stores: StoresSnapshot, *, every_rule: bool = Fa
     for item in present:
         product = products[item.product_id]  # type: ignore[attr-defined]
         qty = Decimal(item.qty)
-        price = book.final(product, qty)
+        price = book.final(_sold(item, products, variants), qty)
         priced.append((item, product, price))
     calculation = await quote_totals.calculation(
         quote=quote,
@@ -1154,7 +1324,8 @@ async def _priced(quote: Quote, stores: StoresSnapshot, *, every_rule: bool = Fa
                 product,
                 Decimal(item.qty),
                 price,
-                product.type_id == ProductType.VIRTUAL,
+                _sold(item, products, variants).type_id == ProductType.VIRTUAL,
+                variants.get(item.item_id),
             )
             for item, product, price in priced
         ],
@@ -1170,8 +1341,8 @@ async def _priced(quote: Quote, stores: StoresSnapshot, *, every_rule: bool = Fa
         shipped = sum(
             (
                 Decimal(item.qty)
-                for item, product, _ in priced
-                if product.type_id != ProductType.VIRTUAL
+                for item, _, _ in priced
+                if _sold(item, products, variants).type_id != ProductType.VIRTUAL
             ),
             Decimal(0),
         )
@@ -1189,6 +1360,7 @@ async def _priced(quote: Quote, stores: StoresSnapshot, *, every_rule: bool = Fa
     return _Priced(
         store=store,
         present=tuple(priced),
+        variants=variants,
         shipping=shipping,
         billing=billing,
         is_virtual=is_virtual,
@@ -1231,13 +1403,16 @@ async def compute_totals(quote: Quote, stores: StoresSnapshot) -> Totals:
         percent = rate.percent if rate is not None else Decimal(0)
         if rate is not None and row_tax_amount:
             applied[rate.code] = applied.get(rate.code, ZERO) + row_tax_amount
-        short = _stock_error(priced.stock.get(product.entity_id), qty)
+        variant = priced.variants.get(item.item_id)
+        sold = variant or product
+        short = _stock_error(priced.stock.get(sold.entity_id), qty)
         lines.append(
             LineTotals(
                 item=item,
                 product=product,
+                variant=variant,
                 price=price,
-                original_price=prices.round_price(Decimal(product.price)),
+                original_price=prices.round_price(Decimal(sold.price)),
                 price_incl_tax=tax.round_money(price * (1 + percent / 100)),
                 row_total=row_total,
                 row_total_incl_tax=row_total + before,
@@ -1293,7 +1468,7 @@ async def collect_totals(quote: Quote, stores: StoresSnapshot) -> None:
     address (lines whose product was deleted are dropped, as Magento drops them). A shipping
     method that no longer applies is cleared, and so is a coupon whose rule no longer applies
     (Magento's `TotalsCollector::_validateCouponCode`)."""
-    await QuoteItem.filter(quote_id=quote.entity_id, product_id=None).delete()
+    await _drop_orphans(quote)
     totals = await compute_totals(quote, stores)
     group_id, customer_class = await _customer_tax_class(quote)
     for line in totals.lines:
@@ -1310,9 +1485,12 @@ async def collect_totals(quote: Quote, stores: StoresSnapshot) -> None:
         item.applied_rule_ids = _ids(line.applied_rule_ids)  # type: ignore[assignment]
         item.free_shipping = line.free_shipping
         item.name = line.product.name
-        item.weight = line.product.weight
-        item.row_weight = Decimal(line.product.weight or 0) * Decimal(item.qty)
+        item.weight = line.sold.weight
+        item.row_weight = Decimal(line.sold.weight or 0) * Decimal(item.qty)
         await item.save()
+        if line.variant is not None:
+            # The child row follows its parent's quantity; its prices stay 0, as Magento's.
+            await QuoteItem.filter(parent_item_id=item.item_id).update(qty=item.qty)
     shipping = totals.shipping_address
     if shipping is not None:
         shipping.shipping_amount = shipping.base_shipping_amount = totals.shipping_amount
@@ -1348,6 +1526,26 @@ async def collect_totals(quote: Quote, stores: StoresSnapshot) -> None:
     quote.shipping_amount = quote.base_shipping_amount = totals.shipping_amount
     quote.grand_total = quote.base_grand_total = totals.grand_total
     await quote.save()
+
+
+async def _drop_orphans(quote: Quote) -> None:
+    """Drop lines whose product was deleted, and configurable lines that lost their parent or
+    child row (Magento drops them)."""
+    await QuoteItem.filter(quote_id=quote.entity_id, product_id=None).delete()
+    rows = await QuoteItem.filter(quote_id=quote.entity_id).values_list(
+        "item_id", "parent_item_id", "product_type"
+    )
+    ids = {int(r[0]) for r in rows}
+    with_child = {int(r[1]) for r in rows if r[1] is not None}
+    orphans = [
+        int(item_id)
+        for item_id, parent_id, kind in rows
+        if (parent_id is not None and int(parent_id) not in ids)
+        or (kind == ProductType.CONFIGURABLE.value and int(item_id) not in with_child)
+    ]
+    if orphans:
+        await QuoteItem.filter(parent_item_id__in=orphans).delete()
+        await QuoteItem.filter(item_id__in=orphans).delete()
 
 
 async def _keep_applied_coupons(quote: Quote, applied: Sequence[str]) -> None:

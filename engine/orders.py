@@ -17,6 +17,7 @@ table (`ALLOWED_TRANSITIONS`)."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
-from engine import carts
+from engine import carts, configurable
 from engine.errors import (
     AlreadyExists,
     InputInvalid,
@@ -60,6 +61,7 @@ from models import (
     SalesOrderStatusState,
     SequenceOrder,
 )
+from models.catalog import ProductType
 from models.groups import NOT_LOGGED_IN_GROUP_ID
 
 ZERO = Decimal(0)
@@ -210,6 +212,8 @@ async def _claim_stock(items: Sequence[QuoteItem]) -> None:
     product is missing, out of stock, or short (`Some of the products are out of stock.`)."""
     wanted: dict[int, Decimal] = defaultdict(Decimal)
     for item in items:
+        if item.product_type == ProductType.CONFIGURABLE.value:
+            continue  # its child row claims the stock
         product_id: int | None = item.product_id  # type: ignore[attr-defined]
         if product_id is None:
             raise PlaceOrderFailed(OUT_OF_STOCK)
@@ -299,6 +303,64 @@ async def place_order(quote: Quote, stores: StoresSnapshot) -> SalesOrder:
     return order
 
 
+def _order_item(
+    order: SalesOrder, item: QuoteItem, store_id: int, moment: datetime, parent_id: int | None
+) -> SalesOrderItem:
+    return SalesOrderItem(
+        order_id=order.entity_id,
+        parent_item_id=parent_id,
+        product_id=item.product_id,  # type: ignore[attr-defined]
+        store_id=store_id,
+        created_at=moment,
+        product_type=item.product_type,
+        sku=item.sku,
+        name=item.name,
+        qty_ordered=item.qty,
+        price=item.price,
+        base_price=item.base_price,
+        original_price=item.original_price,
+        row_total=item.row_total,
+        base_row_total=item.base_row_total,
+        tax_percent=item.tax_percent,
+        tax_amount=item.tax_amount,
+        base_tax_amount=item.base_tax_amount,
+        discount_amount=item.discount_amount,
+        base_discount_amount=item.base_discount_amount,
+        discount_percent=item.discount_percent,
+        applied_rule_ids=item.applied_rule_ids,
+    )
+
+
+async def _copy_items(
+    order: SalesOrder, items: Sequence[QuoteItem], store_id: int, moment: datetime
+) -> None:
+    """`sales_order_item` rows from the cart's: a configurable line keeps its parent row (the
+    prices, `product_options` with the chosen attributes) and its child row (`parent_item_id`,
+    prices 0), as Magento's `ToOrderItem` converter."""
+    children = {i.parent_item_id: i for i in items if i.parent_item_id is not None}  # type: ignore[attr-defined]
+    simple = [
+        _order_item(order, i, store_id, moment, None)
+        for i in items
+        if i.parent_item_id is None and i.item_id not in children  # type: ignore[attr-defined]
+    ]
+    if simple:
+        await SalesOrderItem.bulk_create(simple)
+    for item in items:
+        child = children.get(item.item_id)
+        if child is None:
+            continue
+        parent = _order_item(order, item, store_id, moment, None)
+        parent.product_options = json.dumps(
+            await configurable.product_options(
+                item.product_id,  # type: ignore[attr-defined]
+                child.product_id,  # type: ignore[attr-defined]
+                store_id,
+            )
+        )
+        await parent.save()
+        await _order_item(order, child, store_id, moment, parent.item_id).save()
+
+
 async def _copy_quote(
     quote: Quote,
     items: Sequence[QuoteItem],
@@ -323,6 +385,7 @@ async def _copy_quote(
     shipping_discount = Decimal(rules_address.shipping_discount_amount or 0)
     discount = sum((Decimal(i.discount_amount) for i in items), ZERO) + shipping_discount
     base_discount = sum((Decimal(i.base_discount_amount) for i in items), ZERO) + shipping_discount
+    visible = [i for i in items if i.parent_item_id is None]  # type: ignore[attr-defined]
     order = await SalesOrder.create(
         increment_id=await _reserve_increment_id(),
         state=OrderState.NEW,
@@ -354,41 +417,15 @@ async def _copy_quote(
         base_shipping_discount_amount=shipping_discount,
         base_grand_total=quote.base_grand_total,
         grand_total=quote.grand_total,
-        total_qty_ordered=sum((Decimal(i.qty) for i in items), ZERO),
-        total_item_count=len(items),
+        total_qty_ordered=sum((Decimal(i.qty) for i in visible), ZERO),
+        total_item_count=len(visible),
         shipping_method=shipping.shipping_method if ships and shipping is not None else None,
         shipping_description=shipping.shipping_description
         if ships and shipping is not None
         else None,
         created_at=moment,
     )
-    await SalesOrderItem.bulk_create(
-        [
-            SalesOrderItem(
-                order_id=order.entity_id,
-                product_id=item.product_id,  # type: ignore[attr-defined]
-                store_id=store_id,
-                created_at=moment,
-                product_type=item.product_type,
-                sku=item.sku,
-                name=item.name,
-                qty_ordered=item.qty,
-                price=item.price,
-                base_price=item.base_price,
-                original_price=item.original_price,
-                row_total=item.row_total,
-                base_row_total=item.base_row_total,
-                tax_percent=item.tax_percent,
-                tax_amount=item.tax_amount,
-                base_tax_amount=item.base_tax_amount,
-                discount_amount=item.discount_amount,
-                base_discount_amount=item.base_discount_amount,
-                discount_percent=item.discount_percent,
-                applied_rule_ids=item.applied_rule_ids,
-            )
-            for item in items
-        ]
-    )
+    await _copy_items(order, items, store_id, moment)
     rows = [
         SalesOrderAddress(
             parent_id=order.entity_id,
@@ -513,9 +550,12 @@ async def get(order_id: int, path: str = "uid") -> SalesOrder:
 
 
 async def load_items(order_ids: Sequence[int]) -> list[list[SalesOrderItem]]:
-    """DataLoader batch: each order's items, in order."""
+    """DataLoader batch: each order's visible items (a configurable line's parent row, not its
+    child, as Magento's order item lists), in order."""
     by_order: dict[int, list[SalesOrderItem]] = {oid: [] for oid in order_ids}
-    for row in await SalesOrderItem.filter(order_id__in=list(order_ids)).order_by("item_id"):
+    for row in await SalesOrderItem.filter(
+        order_id__in=list(order_ids), parent_item_id=None
+    ).order_by("item_id"):
         by_order[row.order_id].append(row)  # type: ignore[attr-defined]
     return [by_order[oid] for oid in order_ids]
 
@@ -1205,7 +1245,8 @@ async def _settle_items(order: SalesOrder, target: OrderState) -> None:
             item.qty_shipped = remaining
         elif target is OrderState.CANCELED:
             canceled = ordered - Decimal(item.qty_invoiced)
-            if item.product_id is not None:  # type: ignore[attr-defined]
+            # A configurable parent row holds no stock: its child row gives it back.
+            if item.product_id is not None and item.product_type != ProductType.CONFIGURABLE:  # type: ignore[attr-defined]
                 returned[item.product_id] += canceled - Decimal(item.qty_canceled)  # type: ignore[attr-defined]
             item.qty_canceled = canceled
         elif target is OrderState.CLOSED:

@@ -35,6 +35,7 @@ from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from engine import configurable
 from engine.errors import InputInvalid, NoSuchEntity, Problem, ProblemCode
 from engine.segments import events, membership
 from models import (
@@ -43,8 +44,9 @@ from models import (
     CustomerEntity,
     Wishlist,
     WishlistItem,
+    WishlistItemOption,
 )
-from models.catalog import ProductStatus, Visibility
+from models.catalog import ProductStatus, ProductType, Visibility
 
 CANNOT_OPERATE = "The current user cannot perform operations on wishlist"
 NOT_FOUND = "The wishlist was not found."
@@ -78,6 +80,8 @@ class ItemRequest:
     sku: str
     quantity: Decimal
     parent_sku: str | None = None
+    selected_options: tuple[str, ...] = ()
+    """Option uids; for a configurable product they choose its child."""
 
 
 @dataclass(frozen=True)
@@ -194,26 +198,64 @@ async def _add_line(
     if line.quantity > MAX_QUANTITY:
         return _too_large(sku)
     quantity = line.quantity.quantize(QUANTITY_SCALE, rounding=ROUND_HALF_UP)
-    item = (
-        await WishlistItem.filter(wishlist_id=wishlist.wishlist_id, product_id=product.entity_id)
-        .order_by("wishlist_item_id")
-        .first()
-    )
+    child_id = await _chosen_child(product, line)
+    same = await WishlistItem.filter(
+        wishlist_id=wishlist.wishlist_id, product_id=product.entity_id
+    ).order_by("wishlist_item_id")
+    chosen = await chosen_children([i.wishlist_item_id for i in same])
+    item = next((i for i in same if chosen.get(i.wishlist_item_id) == child_id), None)
     total = quantity if item is None else item.qty + quantity
     if total > MAX_QUANTITY:
         return _too_large(sku)
     if item is None:
-        await WishlistItem.create(
+        item = await WishlistItem.create(
             wishlist_id=wishlist.wishlist_id,
             product_id=product.entity_id,
             store_id=store_id,
             added_at=at,
             qty=quantity,
         )
+        if child_id is not None:
+            await WishlistItemOption.create(
+                wishlist_item_id=item.wishlist_item_id,
+                product_id=product.entity_id,
+                code=SIMPLE_PRODUCT,
+                value=str(child_id),
+            )
     else:
         item.qty = total
         await item.save(update_fields=["qty"])
     return None
+
+
+SIMPLE_PRODUCT = "simple_product"
+
+
+async def _chosen_child(product: CatalogProductEntity, line: ItemRequest) -> int | None:
+    """The child a configurable item names (its `sku` under `parent_sku`, or its selected
+    options); `None` when it names none: Magento keeps such an item unconfigured."""
+    if product.type_id != ProductType.CONFIGURABLE:
+        return None
+    config = await configurable.configuration_of(product.entity_id, 0, 0)
+    if line.parent_sku is not None and line.sku != line.parent_sku:
+        return next(
+            (v.product.entity_id for v in config.children if v.product.sku == line.sku), None
+        )
+    chosen: dict[int, int] = {}
+    for index, uid in enumerate(line.selected_options):
+        decoded = configurable.decode_option_uid(uid, f"wishlistItems.selected_options.{index}")
+        if decoded is not None:
+            chosen[decoded[0]] = decoded[1]
+    variant = config.child_for(chosen)
+    return variant.product.entity_id if variant is not None else None
+
+
+async def chosen_children(item_ids: Sequence[int]) -> dict[int, int]:
+    """The chosen child of each configurable wish list item among `item_ids`."""
+    rows = await WishlistItemOption.filter(
+        wishlist_item_id__in=list(item_ids), code=SIMPLE_PRODUCT
+    ).values_list("wishlist_item_id", "value")
+    return {int(item_id): int(value) for item_id, value in rows if value}
 
 
 async def add_products(

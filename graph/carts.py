@@ -26,6 +26,7 @@ from engine.tax import SavedRate, round_money
 from graph.attributes import AttributeValueInput, AttributeValueInterface
 from graph.catalog import FixedProductTax, ProductDiscount, ProductInterface, product_of
 from graph.common import Money, SearchResultPageInfo, SortEnum
+from graph.configurable import SelectedConfigurableOption, configuration, selected_options
 from graph.context import Info
 from graph.errors import UserError
 from graph.iso_codes import CountryCodeEnum
@@ -307,9 +308,40 @@ class VirtualCartItem(CartItemInterface):
     pass
 
 
+async def _configurable_options(
+    root: ConfigurableCartItem, info: Info
+) -> list[SelectedConfigurableOption | None]:
+    """The option of every configurable attribute the chosen child carries."""
+    variant = root.line.variant
+    if variant is None:
+        return []
+    config = await configuration(info, root.line.product.entity_id)
+    child = config.child(variant.entity_id)
+    return selected_options(config, dict(child.options) if child is not None else {})
+
+
+async def _configured_variant(root: ConfigurableCartItem, info: Info) -> ProductInterface:
+    return product_of(root.line.sold)
+
+
+@strawberry.type(description="An implementation for configurable product cart items.")
+class ConfigurableCartItem(CartItemInterface):
+    configurable_options: list[SelectedConfigurableOption | None] = strawberry.field(
+        resolver=_configurable_options,
+        description="An array containing the configuranle options the shopper selected.",
+    )
+    configured_variant: ProductInterface = strawberry.field(
+        resolver=_configured_variant, description="Product details of the cart item."
+    )
+
+
 def cart_item_of(state: CartState, line: LineTotals) -> CartItemInterface:
     short = line.available is not None
-    kind = VirtualCartItem if line.item.product_type == "virtual" else SimpleCartItem
+    kind: type[CartItemInterface] = SimpleCartItem
+    if line.variant is not None:
+        kind = ConfigurableCartItem
+    elif line.item.product_type == "virtual":
+        kind = VirtualCartItem
     return kind(
         line=line,
         state=state,
@@ -728,7 +760,7 @@ async def _items_weight(root: ShippingCartAddress) -> float | None:
     totals = await root.state.totals()
     return float(
         sum(
-            (Decimal(x.product.weight or 0) * Decimal(x.item.qty) for x in totals.lines),
+            (Decimal(x.sold.weight or 0) * Decimal(x.item.qty) for x in totals.lines),
             Decimal(0),
         )
     )
@@ -1010,6 +1042,49 @@ class CartItemInput:
         "or `ConfigurableProductOptionsValues`.",
     )
     sku: str = strawberry.field(description="The SKU of the product.")
+
+
+@strawberry.input(description="Defines a customizable option.")
+class CustomizableOptionInput:
+    id: int | None = strawberry.field(
+        default=strawberry.UNSET, description="The customizable option ID of the product."
+    )
+    uid: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="The unique ID for a `CartItemInterface` object."
+    )
+    value_string: str = strawberry.field(description="The string value of the option.")
+
+
+@strawberry.input(description="A configurable product to add: its parent and the chosen child.")
+class ConfigurableProductCartItemInput:
+    customizable_options: list[CustomizableOptionInput | None] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The ID and value of the option (no product here has custom options).",
+    )
+    data: CartItemInput = strawberry.field(
+        description="The quantity and SKU of the configurable product."
+    )
+    parent_sku: str | None = strawberry.field(
+        default=strawberry.UNSET, description="The SKU of the parent configurable product."
+    )
+    variant_sku: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The SKU of the child product.",
+        deprecation_reason="Use `CartItemInput.sku` instead.",
+    )
+
+
+@strawberry.input(description="Defines the configurable products to add to the cart.")
+class AddConfigurableProductsToCartInput:
+    cart_id: str = strawberry.field(description="The ID of the cart.")
+    cart_items: list[ConfigurableProductCartItemInput | None] = strawberry.field(
+        description="An array of configurable products to add."
+    )
+
+
+@strawberry.type(description="Contains details about the cart after adding configurable products.")
+class AddConfigurableProductsToCartOutput:
+    cart: Cart = strawberry.field(description="The cart after adding products.")
 
 
 @strawberry.enum(description="The kinds of problem adding or changing a cart item.")
@@ -1427,6 +1502,7 @@ def page_info(current_page: int, page_size: int, total: int) -> SearchResultPage
 CART_TYPES: list[type] = [
     SimpleCartItem,
     VirtualCartItem,
+    ConfigurableCartItem,
     ShippingCartAddress,
     BillingCartAddress,
     CartUserInputError,

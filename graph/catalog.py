@@ -457,9 +457,15 @@ class VirtualProduct(ProductInterface, RoutableProduct):
 
 
 def product_of(row: CatalogProductEntity, route_hit: RouteHit | None = None) -> ProductInterface:
-    """The storefront type presenting a product row (`SimpleProduct` or `VirtualProduct`);
-    `route_hit` when `route(url)` reached it."""
-    kind = VirtualProduct if row.type_id == ProductType.VIRTUAL else SimpleProduct
+    """The storefront type presenting a product row (`SimpleProduct`, `VirtualProduct` or
+    `ConfigurableProduct`); `route_hit` when `route(url)` reached it."""
+    kind: type[ProductInterface] = SimpleProduct
+    if row.type_id == ProductType.VIRTUAL:
+        kind = VirtualProduct
+    elif row.type_id == ProductType.CONFIGURABLE:
+        from graph.configurable import ConfigurableProduct  # it imports this module
+
+        kind = ConfigurableProduct
     return kind(
         row=row,
         route_hit=route_hit,
@@ -909,6 +915,10 @@ CATALOG_TYPES: list[type] = [SimpleProduct, VirtualProduct, CategoryTree]
 class ProductTypeEnum(Enum):
     SIMPLE = strawberry.enum_value("simple", description="A tangible product, shipped.")
     VIRTUAL = strawberry.enum_value("virtual", description="A non-tangible product, not shipped.")
+    CONFIGURABLE = strawberry.enum_value(
+        "configurable",
+        description="A parent sold as one of its simple children, chosen by select attributes.",
+    )
 
 
 @strawberry.enum(description="Where a product is shown (Magento's `Product\\Visibility`).")

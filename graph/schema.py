@@ -24,6 +24,7 @@ from graph.attributes import AttributeSelectedOption, AttributeSelectedOptions, 
 from graph.carts import CART_TYPES
 from graph.catalog import CATALOG_TYPES
 from graph.cms import CmsPage
+from graph.configurable import CONFIGURABLE_TYPES
 from graph.errors import MagentoErrors
 from graph.media import ProductImage, ProductVideo
 from graph.metrics import OperationMetrics
@@ -41,6 +42,7 @@ DOMAINS = (
     "addresses",
     "attributes",
     "catalog",
+    "configurable",
     "tier_prices",
     "catalog_rules",
     "permissions",
@@ -99,6 +101,7 @@ def build_schema(
             AttributeSelectedOptions,
             AttributeSelectedOption,
             *CATALOG_TYPES,
+            *CONFIGURABLE_TYPES,
             *CART_TYPES,
             *ORDER_TYPES,
             *WISHLIST_TYPES,

@@ -22,6 +22,7 @@ from engine.wishlists import LineError
 from graph.carts import EnteredOptionInput
 from graph.catalog import ProductInterface, product_of
 from graph.common import SearchResultPageInfo
+from graph.configurable import SelectedConfigurableOption, configuration, selected_options
 from graph.context import Info
 from graph.uids import encode_uid
 from models import ReportViewedProductIndex
@@ -100,14 +101,35 @@ class VirtualWishlistItem(WishlistItemInterface):
     pass
 
 
+async def _configurable_options(
+    root: ConfigurableWishlistItem, info: Info
+) -> list[SelectedConfigurableOption | None] | None:
+    """The options of the chosen child; none for an item saved without a choice."""
+    child_id = (await wishlists.chosen_children([root.row.wishlist_item_id])).get(
+        root.row.wishlist_item_id
+    )
+    if child_id is None:
+        return []
+    config = await configuration(info, root.row.product_id)  # type: ignore[attr-defined]
+    child = config.child(child_id)
+    return selected_options(config, dict(child.options) if child is not None else {})
+
+
+@strawberry.type(description="A configurable product wish list item.")
+class ConfigurableWishlistItem(WishlistItemInterface):
+    configurable_options: list[SelectedConfigurableOption | None] | None = strawberry.field(
+        resolver=_configurable_options, description="An array of selected configurable options."
+    )
+
+
 async def item_of(info: Info, row: WishlistItemRow) -> WishlistItemInterface:
     """The storefront type of an item, by its product's type."""
     product = await info.context.loaders.product.load(row.product_id)  # type: ignore[attr-defined]
-    kind = (
-        VirtualWishlistItem
-        if product is not None and product.type_id == ProductType.VIRTUAL
-        else SimpleWishlistItem
-    )
+    kind: type[WishlistItemInterface] = SimpleWishlistItem
+    if product is not None and product.type_id == ProductType.VIRTUAL:
+        kind = VirtualWishlistItem
+    elif product is not None and product.type_id == ProductType.CONFIGURABLE:
+        kind = ConfigurableWishlistItem
     return kind(
         row=row,
         added_at=magento_datetime(row.added_at),
@@ -385,7 +407,7 @@ class AdminViewedProducts:
 
 
 # Implementations reached only through an interface; graph/schema.py must name them.
-WISHLIST_TYPES: list[type] = [SimpleWishlistItem, VirtualWishlistItem]
+WISHLIST_TYPES: list[type] = [SimpleWishlistItem, VirtualWishlistItem, ConfigurableWishlistItem]
 
 
 # --- the guest visitor header -----------------------------------------------------------------

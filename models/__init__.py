@@ -39,10 +39,16 @@ from models.catalog import (
     CatalogProductEntityInt,
     CatalogProductEntityText,
     CatalogProductEntityVarchar,
+    CatalogProductRelation,
+    CatalogProductSuperAttribute,
+    CatalogProductSuperAttributeLabel,
+    CatalogProductSuperLink,
     CatalogProductWebsite,
+    EavAttributeOptionSwatch,
     EavAttributeSet,
     ProductStatus,
     ProductType,
+    SwatchType,
     Visibility,
 )
 from models.cms import CmsBlock, CmsBlockStore, CmsPage, CmsPageStore
@@ -113,7 +119,7 @@ from models.stores import CoreConfigData, Store, StoreGroup, StoreWebsite
 from models.tax import TaxCalculation, TaxCalculationRate
 from models.url_rewrite import UrlEntityType, UrlRewrite
 from models.visitors import CustomerVisitor, ReportViewedProductIndex
-from models.wishlists import Wishlist, WishlistItem
+from models.wishlists import Wishlist, WishlistItem, WishlistItemOption
 
 __all__ = [
     "AddressType",
@@ -134,6 +140,10 @@ __all__ = [
     "CatalogProductEntityText",
     "CatalogProductEntityTierPrice",
     "CatalogProductEntityVarchar",
+    "CatalogProductRelation",
+    "CatalogProductSuperAttribute",
+    "CatalogProductSuperAttributeLabel",
+    "CatalogProductSuperLink",
     "CatalogProductWebsite",
     "CatalogRuleAction",
     "CataloginventoryStockItem",
@@ -171,6 +181,7 @@ __all__ = [
     "DirectoryCountryRegion",
     "EavAttribute",
     "EavAttributeOption",
+    "EavAttributeOptionSwatch",
     "EavAttributeOptionValue",
     "EavAttributeSet",
     "EntityType",
@@ -227,6 +238,7 @@ __all__ = [
     "StoreGroup",
     "StoreWebsite",
     "SubscriberStatus",
+    "SwatchType",
     "TaxCalculation",
     "TaxCalculationRate",
     "TaxClass",
@@ -236,4 +248,5 @@ __all__ = [
     "Visibility",
     "Wishlist",
     "WishlistItem",
+    "WishlistItemOption",
 ]

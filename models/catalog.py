@@ -16,7 +16,7 @@ from tortoise.models import Model
 from models.attributes import EntityType
 
 if TYPE_CHECKING:
-    from models.attributes import EavAttribute
+    from models.attributes import EavAttribute, EavAttributeOption
     from models.groups import TaxClass
     from models.stores import StoreWebsite
 
@@ -28,6 +28,7 @@ DEFAULT_CATEGORY_ID = 2
 class ProductType(StrEnum):
     SIMPLE = "simple"
     VIRTUAL = "virtual"
+    CONFIGURABLE = "configurable"
 
 
 class Visibility(IntEnum):
@@ -237,3 +238,101 @@ class CatalogProductEntityText(_ProductValue):
     class Meta:
         table = "catalog_product_entity_text"
         unique_together = (("entity", "attribute", "store_id"),)
+
+
+class CatalogProductSuperAttribute(Model):
+    """`catalog_product_super_attribute`: an attribute a configurable product is configured by
+    (a select attribute such as color or size), in display order."""
+
+    product_super_attribute_id = fields.IntField(primary_key=True)
+    product: fields.ForeignKeyRelation[CatalogProductEntity] = fields.ForeignKeyField(
+        "models.CatalogProductEntity", related_name="super_attributes", on_delete=fields.CASCADE
+    )
+    attribute: fields.ForeignKeyRelation[EavAttribute] = fields.ForeignKeyField(
+        "models.EavAttribute", related_name=False, on_delete=fields.CASCADE
+    )
+    position = fields.SmallIntField(db_default=0)
+
+    class Meta:
+        table = "catalog_product_super_attribute"
+        unique_together = (("product", "attribute"),)
+
+
+class CatalogProductSuperAttributeLabel(Model):
+    """`catalog_product_super_attribute_label`: the label of a configurable attribute on one
+    product, per store (store 0 is the default), or the attribute's own label with use_default."""
+
+    value_id = fields.IntField(primary_key=True)
+    product_super_attribute: fields.ForeignKeyRelation[CatalogProductSuperAttribute] = (
+        fields.ForeignKeyField(
+            "models.CatalogProductSuperAttribute", related_name="labels", on_delete=fields.CASCADE
+        )
+    )
+    store_id = fields.SmallIntField(db_default=0)
+    use_default = fields.BooleanField(db_default=False)
+    value = fields.CharField(max_length=255, null=True)
+
+    class Meta:
+        table = "catalog_product_super_attribute_label"
+        unique_together = (("product_super_attribute", "store_id"),)
+
+
+class CatalogProductSuperLink(Model):
+    """`catalog_product_super_link`: a simple product (`product_id`) that is a variant of a
+    configurable one (`parent_id`)."""
+
+    link_id = fields.IntField(primary_key=True)
+    product: fields.ForeignKeyRelation[CatalogProductEntity] = fields.ForeignKeyField(
+        "models.CatalogProductEntity", related_name="super_parents", on_delete=fields.CASCADE
+    )
+    parent: fields.ForeignKeyRelation[CatalogProductEntity] = fields.ForeignKeyField(
+        "models.CatalogProductEntity", related_name="super_children", on_delete=fields.CASCADE
+    )
+
+    class Meta:
+        table = "catalog_product_super_link"
+        unique_together = (("product", "parent"),)
+        indexes = (("parent_id",),)
+
+
+class CatalogProductRelation(Model):
+    """`catalog_product_relation`: every parent and child pair of composite products, the table
+    indexers and rule conditions read (kept with `catalog_product_super_link`)."""
+
+    id = fields.IntField(primary_key=True)
+    parent: fields.ForeignKeyRelation[CatalogProductEntity] = fields.ForeignKeyField(
+        "models.CatalogProductEntity", related_name="child_relations", on_delete=fields.CASCADE
+    )
+    child: fields.ForeignKeyRelation[CatalogProductEntity] = fields.ForeignKeyField(
+        "models.CatalogProductEntity", related_name="parent_relations", on_delete=fields.CASCADE
+    )
+
+    class Meta:
+        table = "catalog_product_relation"
+        unique_together = (("parent", "child"),)
+        indexes = (("child_id",),)
+
+
+class SwatchType(IntEnum):
+    """`eav_attribute_option_swatch.type`: how a swatch shows its option."""
+
+    TEXT = 0
+    COLOR = 1
+    IMAGE = 2
+
+
+class EavAttributeOptionSwatch(Model):
+    """`eav_attribute_option_swatch`: the swatch of an attribute option per store (store 0 is
+    the default), a text, a hex color or an image path."""
+
+    swatch_id = fields.IntField(primary_key=True)
+    option: fields.ForeignKeyRelation[EavAttributeOption] = fields.ForeignKeyField(
+        "models.EavAttributeOption", related_name="swatches", on_delete=fields.CASCADE
+    )
+    store_id = fields.SmallIntField(db_default=0)
+    type = fields.IntEnumField(SwatchType, db_default=SwatchType.TEXT)
+    value = fields.CharField(max_length=255, null=True)
+
+    class Meta:
+        table = "eav_attribute_option_swatch"
+        unique_together = (("option", "store_id"),)

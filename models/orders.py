@@ -121,7 +121,9 @@ class SalesOrder(Model):
 
 
 class SalesOrderItem(Model):
-    """`sales_order_item`: a product line as ordered (sku and name copied at order time)."""
+    """`sales_order_item`: a product line as ordered (sku and name copied at order time). A
+    configurable line is a parent row (product_type configurable, prices, `product_options`
+    JSON with the chosen attributes) and a child row with `parent_item_id`, as Magento."""
 
     item_id = fields.IntField(primary_key=True)
     order: fields.ForeignKeyRelation[SalesOrder] = fields.ForeignKeyField(
@@ -133,9 +135,13 @@ class SalesOrderItem(Model):
         null=True,
         on_delete=fields.SET_NULL,
     )
+    parent_item: fields.ForeignKeyNullableRelation[SalesOrderItem] = fields.ForeignKeyField(
+        "models.SalesOrderItem", related_name="children", null=True, on_delete=fields.CASCADE
+    )
     store_id = fields.SmallIntField(null=True)
     created_at = fields.DatetimeField(default=_now)
     product_type = fields.CharField(max_length=32, null=True)
+    product_options = fields.TextField(null=True)
     sku = fields.CharField(max_length=64)
     name = fields.CharField(max_length=255, null=True)
     qty_ordered = fields.DecimalField(max_digits=12, decimal_places=4, db_default=0)

@@ -85,7 +85,9 @@ class QuoteIdMask(Model):
 
 
 class QuoteItem(Model):
-    """`quote_item`: one product line of a cart, with its prices at the cart's last totals."""
+    """`quote_item`: one product line of a cart, with its prices at the cart's last totals. A
+    configurable line is two rows as in Magento, the parent (product_type configurable, the
+    child's sku, the prices) and the chosen variant with `parent_item_id`."""
 
     item_id = fields.IntField(primary_key=True)
     quote: fields.ForeignKeyRelation[Quote] = fields.ForeignKeyField(
@@ -96,6 +98,9 @@ class QuoteItem(Model):
         related_name="quote_items",
         null=True,
         on_delete=fields.SET_NULL,
+    )
+    parent_item: fields.ForeignKeyNullableRelation[QuoteItem] = fields.ForeignKeyField(
+        "models.QuoteItem", related_name="children", null=True, on_delete=fields.CASCADE
     )
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)

@@ -50,3 +50,20 @@ class WishlistItem(Model):
     class Meta:
         table = "wishlist_item"
         indexes = (("product_id",), ("wishlist_id",))
+
+
+class WishlistItemOption(Model):
+    """`wishlist_item_option`: what was chosen for a wish list item. A configurable product's
+    item keeps its chosen child as code `simple_product` (value: the child's id), as Magento."""
+
+    option_id = fields.IntField(primary_key=True)
+    wishlist_item: fields.ForeignKeyRelation[WishlistItem] = fields.ForeignKeyField(
+        "models.WishlistItem", related_name="options", on_delete=fields.CASCADE
+    )
+    product_id = fields.IntField(null=True)
+    code = fields.CharField(max_length=255)
+    value = fields.TextField(null=True)
+
+    class Meta:
+        table = "wishlist_item_option"
+        indexes = (("wishlist_item_id",),)

@@ -17,6 +17,8 @@ from engine.carts import CartRef
 from engine.errors import DomainError, InputInvalid, NotAuthorized, Problem, ProblemCode
 from engine.pagination import PageRequest
 from graph.carts import (
+    AddConfigurableProductsToCartInput,
+    AddConfigurableProductsToCartOutput,
     AddProductsToCartOutput,
     BillingAddressInput,
     Cart,
@@ -221,13 +223,53 @@ class Mutation:
     ) -> AddProductsToCartOutput | None:
         await _shopper(info)
         _check_cart_id(cartId, "cartId")
-        requests = [carts.ItemRequest(i.sku, _decimal(i.quantity)) for i in cartItems]
+        requests = [
+            carts.ItemRequest(
+                i.sku,
+                _decimal(i.quantity),
+                tuple(str(uid) for uid in _given(i.selected_options) or () if uid is not None),
+                path=f"cartItems.{index}",
+            )
+            for index, i in enumerate(cartItems)
+        ]
         quote, errors = await carts.add_products(
             await _ref(info, cartId), requests, await info.context.stores()
         )
         return AddProductsToCartOutput(
             cart=await Cart.of(info, quote), user_errors=errors_of(errors)
         )
+
+    @strawberry.mutation(
+        description="Add one or more configurable products to the specified cart. We recommend "
+        "using `addProductsToCart` instead."
+    )
+    async def addConfigurableProductsToCart(
+        self, info: Info, input: AddConfigurableProductsToCartInput | None = None
+    ) -> AddConfigurableProductsToCartOutput | None:
+        await _shopper(info)
+        if input is None:
+            raise _required('Required parameter "cart_id" is missing', "input.cart_id")
+        _check_cart_id(input.cart_id)
+        requests = []
+        for index, item in enumerate(input.cart_items):
+            path = f"input.cart_items.{index}"
+            if item is None:
+                continue
+            # Without a parent the sku is added as it is (a configurable one then asks for its
+            # options), as Magento's `SuperAttributeDataProvider`.
+            parent_sku = _given(item.parent_sku) or None
+            requests.append(
+                carts.ItemRequest(
+                    item.data.sku,
+                    _decimal(item.data.quantity),
+                    parent_sku=parent_sku,
+                    path=f"{path}.data.sku",
+                )
+            )
+        quote, _ = await carts.add_products(
+            await _ref(info, input.cart_id), requests, await info.context.stores(), strict=True
+        )
+        return AddConfigurableProductsToCartOutput(cart=await Cart.of(info, quote))
 
     @strawberry.mutation(description="Modify items in the cart.")
     async def updateCartItems(

@@ -44,6 +44,14 @@ def _line(item: WishlistItemInput) -> wishlists.ItemRequest:
         sku=item.sku,
         quantity=Decimal(repr(item.quantity)),
         parent_sku=None if parent is strawberry.UNSET or parent is None else parent,
+        selected_options=tuple(
+            str(uid)
+            for uid in (
+                None if item.selected_options is strawberry.UNSET else item.selected_options
+            )
+            or ()
+            if uid is not None
+        ),
     )
 
 

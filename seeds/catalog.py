@@ -1,6 +1,9 @@
 """The demo catalog's rows, with no I/O: a category tree under the Default Category and a few
 hundred products with brand and color, prices, special prices with date windows, stock and
-website links.
+website links. As in a real Magento apparel catalog, most of them are configurable: the products
+of the clothing, shoe, accessory, bag and bedding categories are parents configured by color
+and/or size, each with simple children (`<parent sku>-<COLOR>-<SIZE>`, not visible on their own)
+drawn from a separate random stream, so the parents' rows are the same as before.
 
 SKUs depend on nothing but the product's position (`WT-0001` is the first product, in Women >
 Tops), so a later load, whatever its seed, recognises the catalog and does not write it twice.
@@ -50,6 +53,25 @@ COLORS = (
     "Pink",
     "Brown",
 )
+COLOR_HEX = (
+    "#000000",
+    "#ffffff",
+    "#808080",
+    "#000080",
+    "#1e90ff",
+    "#d32f2f",
+    "#2e7d32",
+    "#fbc02d",
+    "#ef6c00",
+    "#7b1fa2",
+    "#f06292",
+    "#795548",
+)
+SIZES = ("S", "M", "L", "7", "8", "9", "10", "Twin", "Queen", "King")
+# The sizes each configurable leaf offers (by leaf name), and whether it comes in colors.
+APPAREL = ("S", "M", "L")
+SHOES = ("7", "8", "9", "10")
+BEDDING = ("Twin", "Queen", "King")
 STYLES = (
     "Classic",
     "Essential",
@@ -68,6 +90,13 @@ STYLES = (
 class Leaf:
     name: str
     nouns: tuple[str, ...]
+    sizes: tuple[str, ...] = ()
+    """The sizes its products come in; with `colored`, whether they are configurable."""
+    colored: bool = False
+
+    @property
+    def configurable(self) -> bool:
+        return bool(self.sizes) or self.colored
 
 
 @dataclass(frozen=True)
@@ -85,10 +114,10 @@ TREE = (
         1_500,
         12_000,
         (
-            Leaf("Tops", ("Tee", "Tank", "Blouse", "Hoodie", "Cardigan")),
-            Leaf("Bottoms", ("Jeans", "Leggings", "Shorts", "Skirt")),
-            Leaf("Shoes", ("Sneaker", "Sandal", "Boot", "Flat")),
-            Leaf("Accessories", ("Scarf", "Belt", "Hat", "Sunglasses")),
+            Leaf("Tops", ("Tee", "Tank", "Blouse", "Hoodie", "Cardigan"), APPAREL, True),
+            Leaf("Bottoms", ("Jeans", "Leggings", "Shorts", "Skirt"), APPAREL, True),
+            Leaf("Shoes", ("Sneaker", "Sandal", "Boot", "Flat"), SHOES, True),
+            Leaf("Accessories", ("Scarf", "Belt", "Hat", "Sunglasses"), (), True),
         ),
     ),
     Department(
@@ -96,10 +125,10 @@ TREE = (
         1_500,
         12_000,
         (
-            Leaf("Tops", ("Tee", "Polo", "Hoodie", "Jacket", "Sweater")),
-            Leaf("Bottoms", ("Chinos", "Jeans", "Shorts", "Joggers")),
-            Leaf("Shoes", ("Sneaker", "Loafer", "Boot", "Trail Runner")),
-            Leaf("Accessories", ("Wallet", "Belt", "Cap", "Watch Strap")),
+            Leaf("Tops", ("Tee", "Polo", "Hoodie", "Jacket", "Sweater"), APPAREL, True),
+            Leaf("Bottoms", ("Chinos", "Jeans", "Shorts", "Joggers"), APPAREL, True),
+            Leaf("Shoes", ("Sneaker", "Loafer", "Boot", "Trail Runner"), SHOES, True),
+            Leaf("Accessories", ("Wallet", "Belt", "Cap", "Watch Strap"), (), True),
         ),
     ),
     Department(
@@ -107,7 +136,7 @@ TREE = (
         1_000,
         30_000,
         (
-            Leaf("Bags", ("Backpack", "Duffle", "Tote", "Messenger Bag")),
+            Leaf("Bags", ("Backpack", "Duffle", "Tote", "Messenger Bag"), (), True),
             Leaf("Fitness", ("Yoga Mat", "Dumbbell Set", "Resistance Band", "Water Bottle")),
             Leaf("Watches", ("Sport Watch", "Dress Watch", "Smartwatch")),
         ),
@@ -119,7 +148,7 @@ TREE = (
         (
             Leaf("Kitchen", ("Chef Knife", "Cutting Board", "Dutch Oven", "Kettle")),
             Leaf("Decor", ("Throw Pillow", "Vase", "Wall Clock", "Candle")),
-            Leaf("Bedding", ("Duvet Cover", "Sheet Set", "Quilt", "Blanket")),
+            Leaf("Bedding", ("Duvet Cover", "Sheet Set", "Quilt", "Blanket"), BEDDING),
         ),
     ),
     Department(
@@ -166,6 +195,43 @@ class CatalogPlan:
     brand_options: tuple[int, ...]
     color_id: int
     color_options: tuple[int, ...]
+    size_id: int = 0
+    size_options: tuple[int, ...] = ()
+    """The size attribute and its options in `SIZES` order; without them no product is
+    configurable (the catalog is all simple products)."""
+
+
+@dataclass(frozen=True)
+class Child:
+    """A simple child of a configurable demo product."""
+
+    sku: str
+    color: int | None
+    size: int | None
+    extra_cents: int
+
+
+def children_of(parent_sku: str, leaf: Leaf, color: int | None, rng: random.Random) -> list[Child]:
+    """The children of a configurable product of `leaf`: its own color and one more (when the
+    leaf is colored) times the leaf's sizes, larger sizes of bedding and bottoms costing more.
+    The first child is the parent's own color in the smallest size, at the parent's price."""
+    colors: list[int | None] = [None]
+    if leaf.colored:
+        first = color if color is not None else int(rng.random() * len(COLORS))
+        others = [c for c in range(len(COLORS)) if c != first]
+        colors = [first, *rng.sample(others, 1)]
+    sizes: list[int | None] = [SIZES.index(size) for size in leaf.sizes] or [None]
+    step = 200 if leaf.name in ("Bedding", "Bottoms") else 0
+    found = []
+    for c in colors:
+        for position, z in enumerate(sizes):
+            parts = [parent_sku]
+            if c is not None:
+                parts.append(COLORS[c].upper())
+            if z is not None:
+                parts.append(SIZES[z].upper())
+            found.append(Child("-".join(parts), c, z, step * position))
+    return found
 
 
 def _price(rng: random.Random, cheapest: int, dearest: int) -> int:
@@ -235,17 +301,20 @@ def catalog_batch(seed: int, plan: CatalogPlan, *, today: date, loaded_at: datet
     )
     windows = Weighted([("current", 40), ("past", 25), ("open", 20), ("future", 15)])
     positions: dict[int, int] = {}
+    parents: list[tuple[int, int, str, int | None, int, int | None, date | None]] = []
+    parents_to: list[tuple[date | None, Decimal, int, bool]] = []
     for index in range(PRODUCT_COUNT):
         product_id = plan.first_product_id + index
         department, leaf = LEAVES[index % len(LEAVES)]
+        configurable = leaf.configurable and bool(plan.size_options)
         brand = int(rng.random() * len(BRANDS))
         color = int(rng.random() * len(COLORS)) if rng.random() < 0.9 else None
         name = (
             f"{BRANDS[brand]} {STYLES[int(rng.random() * len(STYLES))]} "
             f"{leaf.nouns[int(rng.random() * len(leaf.nouns))]}"
         )
-        if color is not None:
-            name += f" - {COLORS[color]}"
+        if color is not None and not (leaf.configurable and plan.size_options):
+            name += f" - {COLORS[color]}"  # a configurable parent's colors are its children's
         price = _price(rng, department.cheapest, department.dearest)
         special: int | None = None
         special_from: date | None = None
@@ -271,11 +340,14 @@ def catalog_batch(seed: int, plan: CatalogPlan, *, today: date, loaded_at: datet
         status = int(ProductStatus.DISABLED if rng.random() < 0.03 else ProductStatus.ENABLED)
         in_stock = rng.random() >= 0.05
         qty = rng.randrange(1, 500) if in_stock else 0
+        if configurable:
+            parents.append((index, product_id, name, color, price, special, special_from))
+            parents_to.append((special_to, weight, status, in_stock))
         batch.rows[tables.PRODUCTS].append(
             (
                 product_id,
                 DEFAULT_PRODUCT_ATTRIBUTE_SET_ID,
-                ProductType.SIMPLE.value,
+                (ProductType.CONFIGURABLE if configurable else ProductType.SIMPLE).value,
                 SKUS[index],
                 name,
                 f"{slug(name)}-{SKUS[index].lower()}",
@@ -301,8 +373,87 @@ def catalog_batch(seed: int, plan: CatalogPlan, *, today: date, loaded_at: datet
         batch.rows[tables.PRODUCT_INTS].append(
             (plan.brand_id, 0, product_id, plan.brand_options[brand])
         )
-        if color is not None:
+        if color is not None and not configurable:  # a parent's color is its children's
             batch.rows[tables.PRODUCT_INTS].append(
                 (plan.color_id, 0, product_id, plan.color_options[color])
             )
+    _children(batch, plan, parents, parents_to, created_at, loaded_at, seed)
     return batch
+
+
+def _children(
+    batch: Batch,
+    plan: CatalogPlan,
+    parents: list[tuple[int, int, str, int | None, int, int | None, date | None]],
+    parents_to: list[tuple[date | None, Decimal, int, bool]],
+    created_at: datetime,
+    loaded_at: datetime,
+    seed: int,
+) -> None:
+    """The children, super attributes and links of the configurable parents, after every
+    parent (their ids follow the parents'), from their own random stream."""
+    rng = random.Random(f"variants-{seed}")
+    child_id = plan.first_product_id + PRODUCT_COUNT
+    for (index, parent_id, name, color, price, special, special_from), (
+        special_to,
+        weight,
+        status,
+        in_stock,
+    ) in zip(parents, parents_to, strict=True):
+        _, leaf = LEAVES[index % len(LEAVES)]
+        base = name
+        position = 0
+        if leaf.colored:
+            batch.rows[tables.SUPER_ATTRIBUTES].append((parent_id, plan.color_id, position))
+            position += 1
+        if leaf.sizes:
+            batch.rows[tables.SUPER_ATTRIBUTES].append((parent_id, plan.size_id, position))
+        for number, child in enumerate(children_of(SKUS[index], leaf, color, rng)):
+            label = " ".join(
+                part
+                for part in (
+                    COLORS[child.color] if child.color is not None else None,
+                    SIZES[child.size] if child.size is not None else None,
+                )
+                if part
+            )
+            child_name = f"{base} - {label}"
+            # The first child always sells; the others are sometimes sold out.
+            child_in_stock = in_stock if number == 0 else rng.random() >= 0.1
+            batch.rows[tables.PRODUCTS].append(
+                (
+                    child_id,
+                    DEFAULT_PRODUCT_ATTRIBUTE_SET_ID,
+                    ProductType.SIMPLE.value,
+                    child.sku,
+                    child_name,
+                    f"{slug(child_name)}-{child.sku.lower()}",
+                    Decimal(price + child.extra_cents).scaleb(-2),
+                    Decimal(special + child.extra_cents).scaleb(-2)
+                    if special is not None
+                    else None,
+                    special_from,
+                    special_to,
+                    weight,
+                    int(Visibility.NOT_VISIBLE),
+                    status,
+                    TAXABLE_GOODS_CLASS_ID,
+                    created_at,
+                    loaded_at,
+                )
+            )
+            for website_id in plan.website_ids:
+                batch.rows[tables.PRODUCT_WEBSITES].append((child_id, website_id))
+            qty = rng.randrange(1, 200) if child_in_stock else 0
+            batch.rows[tables.STOCK_ITEMS].append((child_id, Decimal(qty), child_in_stock, True))
+            if child.color is not None:
+                batch.rows[tables.PRODUCT_INTS].append(
+                    (plan.color_id, 0, child_id, plan.color_options[child.color])
+                )
+            if child.size is not None:
+                batch.rows[tables.PRODUCT_INTS].append(
+                    (plan.size_id, 0, child_id, plan.size_options[child.size])
+                )
+            batch.rows[tables.SUPER_LINKS].append((child_id, parent_id))
+            batch.rows[tables.RELATIONS].append((parent_id, child_id))
+            child_id += 1

@@ -17,15 +17,18 @@ from models import (
     CatalogCategoryEntity,
     CatalogEavAttribute,
     CatalogProductEntity,
+    CatalogProductSuperLink,
     CatalogProductWebsite,
     CustomerGroup,
     EavAttribute,
     EavAttributeOption,
+    EavAttributeOptionSwatch,
     EavAttributeOptionValue,
     EntityType,
     FrontendInput,
     ProductStatus,
     SalesOrderStatusState,
+    SwatchType,
     TaxCalculation,
     TaxCalculationRate,
     TaxClass,
@@ -50,11 +53,14 @@ class ProductAttributeSpec:
     label: str
     position: int
     options: tuple[str, ...]
+    swatches: tuple[str, ...] = ()
+    """A swatch per option: hex colors are color swatches, anything else text swatches."""
 
 
 PRODUCT_ATTRIBUTES = (
     ProductAttributeSpec("brand", "Brand", 10, demo.BRANDS),
-    ProductAttributeSpec("color", "Color", 20, demo.COLORS),
+    ProductAttributeSpec("color", "Color", 20, demo.COLORS, demo.COLOR_HEX),
+    ProductAttributeSpec("size", "Size", 30, demo.SIZES, demo.SIZES),
 )
 
 
@@ -99,6 +105,14 @@ async def _product_attribute(spec: ProductAttributeSpec) -> tuple[int, tuple[int
             option = await EavAttributeOption.create(attribute=attribute, sort_order=position)
             await EavAttributeOptionValue.create(option=option, store_id=0, value=label)
             by_label[label] = option.option_id
+            if spec.swatches:
+                swatch = spec.swatches[position]
+                await EavAttributeOptionSwatch.create(
+                    option_id=option.option_id,
+                    store_id=0,
+                    type=SwatchType.COLOR if swatch.startswith("#") else SwatchType.TEXT,
+                    value=swatch,
+                )
     return attribute.attribute_id, tuple(by_label[label] for label in spec.options)
 
 
@@ -131,6 +145,7 @@ async def _create_catalog(seed: int, catalog: Catalog, *, today: date, loaded_at
     ).values_list("position", flat=True)  # type: ignore[assignment]
     brand_id, brand_options = await _product_attribute(PRODUCT_ATTRIBUTES[0])
     color_id, color_options = await _product_attribute(PRODUCT_ATTRIBUTES[1])
+    size_id, size_options = await _product_attribute(PRODUCT_ATTRIBUTES[2])
     plan = demo.CatalogPlan(
         first_category_id=await after(tables.CATEGORIES),
         first_product_id=await after(tables.PRODUCTS),
@@ -143,6 +158,8 @@ async def _create_catalog(seed: int, catalog: Catalog, *, today: date, loaded_at
         brand_options=brand_options,
         color_id=color_id,
         color_options=color_options,
+        size_id=size_id,
+        size_options=size_options,
     )
     await writer().write(demo.catalog_batch(seed, plan, today=today, loaded_at=loaded_at))
     # Magento's children_count counts every descendant, so every ancestor grows.
@@ -169,26 +186,43 @@ async def _products() -> dict[int, tuple[Product, ...]]:
         .order_by("product_id")
         .values_list("website_id", "product_id")
     )
-    products = {
-        p.entity_id: Product(
-            product_id=p.entity_id,
-            sku=p.sku,
-            name=p.name,
-            price=_cents(p.price) or 0,
-            special_price=_cents(p.special_price),
-            special_from=p.special_from_date,
-            special_to=p.special_to_date,
-            weight=Decimal(p.weight) if p.weight is not None else None,
-            tax_class_id=p.tax_class_id,  # type: ignore[attr-defined]
-        )
+    # The generated history buys a configurable product as its first child (the parent's own
+    # color in the smallest size, at the parent's price), the simple product a cart line sells.
+    first_child: dict[int, int] = {}
+    for child_id, parent_id in (
+        await CatalogProductSuperLink.all()
+        .order_by("-product_id")
+        .values_list("product_id", "parent_id")
+    ):
+        first_child[int(parent_id)] = int(child_id)
+    wanted = sorted({int(product_id) for _, product_id in links})
+    rows = {
+        p.entity_id: p
         for p in await CatalogProductEntity.filter(
-            entity_id__in=sorted({int(product_id) for _, product_id in links})
+            entity_id__in=wanted + [first_child[w] for w in wanted if w in first_child]
         )
+    }
+    products = {
+        product_id: _product(rows[first_child.get(product_id, product_id)]) for product_id in wanted
     }
     by_website: dict[int, list[Product]] = {}
     for website_id, product_id in links:
         by_website.setdefault(int(website_id), []).append(products[int(product_id)])
     return {website_id: tuple(items) for website_id, items in by_website.items()}
+
+
+def _product(p: CatalogProductEntity) -> Product:
+    return Product(
+        product_id=p.entity_id,
+        sku=p.sku,
+        name=p.name,
+        price=_cents(p.price) or 0,
+        special_price=_cents(p.special_price),
+        special_from=p.special_from_date,
+        special_to=p.special_to_date,
+        weight=Decimal(p.weight) if p.weight is not None else None,
+        tax_class_id=p.tax_class_id,  # type: ignore[attr-defined]
+    )
 
 
 async def _tax_rates() -> dict[tuple[int, int, int], int]:
@@ -230,7 +264,9 @@ async def ensure_shop(
     )
     report = CatalogReport(
         created=created,
-        products=await CatalogProductEntity.all().count(),
+        # Products as a shopper counts them: a configurable's children are not more products.
+        products=await CatalogProductEntity.all().count()
+        - await CatalogProductSuperLink.all().count(),
         categories=await CatalogCategoryEntity.filter(level__gte=2).count(),
     )
     return shop, report

@@ -16,6 +16,9 @@ from models import (
     CataloginventoryStockItem,
     CatalogProductEntity,
     CatalogProductEntityInt,
+    CatalogProductRelation,
+    CatalogProductSuperAttribute,
+    CatalogProductSuperLink,
     CatalogProductWebsite,
     CustomerAddressEntity,
     CustomerAddressEntityVarchar,
@@ -206,7 +209,7 @@ QUOTE_ITEMS = Table(
         "discount_amount",
         "base_discount_amount",
     ),
-    left_to_default=("discount_percent", "applied_rule_ids", "free_shipping"),
+    left_to_default=("discount_percent", "applied_rule_ids", "free_shipping", "parent_item_id"),
 )
 WISHLISTS = Table(
     Wishlist,
@@ -289,7 +292,7 @@ ORDER_ITEMS = Table(
         "discount_amount",
         "base_discount_amount",
     ),
-    left_to_default=("discount_percent", "applied_rule_ids"),
+    left_to_default=("discount_percent", "applied_rule_ids", "parent_item_id", "product_options"),
 )
 ORDER_ADDRESSES = Table(
     SalesOrderAddress,
@@ -372,6 +375,9 @@ PRODUCT_WEBSITES = Table(CatalogProductWebsite, ("product_id", "website_id"))
 STOCK_ITEMS = Table(CataloginventoryStockItem, ("product_id", "qty", "is_in_stock", "manage_stock"))
 CATEGORY_PRODUCTS = Table(CatalogCategoryProduct, ("category_id", "product_id", "position"))
 PRODUCT_INTS = Table(CatalogProductEntityInt, ("attribute_id", "store_id", "entity_id", "value"))
+SUPER_ATTRIBUTES = Table(CatalogProductSuperAttribute, ("product_id", "attribute_id", "position"))
+SUPER_LINKS = Table(CatalogProductSuperLink, ("product_id", "parent_id"))
+RELATIONS = Table(CatalogProductRelation, ("parent_id", "child_id"))
 
 # Insert order: every table after the tables its rows reference.
 CUSTOMER_TABLES: tuple[Table, ...] = (
@@ -407,4 +413,7 @@ CATALOG_TABLES: tuple[Table, ...] = (
     STOCK_ITEMS,
     CATEGORY_PRODUCTS,
     PRODUCT_INTS,
+    SUPER_ATTRIBUTES,
+    SUPER_LINKS,
+    RELATIONS,
 )

@@ -24,6 +24,8 @@ from models import (
     CatalogProductEntity,
     CatalogProductEntityInt,
     CatalogProductEntityTierPrice,
+    CatalogProductRelation,
+    CatalogProductSuperLink,
     CatalogProductWebsite,
     Catalogrule,
     CatalogruleProduct,
@@ -45,6 +47,7 @@ from models import (
     MagentoCustomersegmentSegment,
     NewsletterSubscriber,
     OrderState,
+    ProductType,
     Quote,
     QuoteIdMask,
     QuoteItem,
@@ -60,6 +63,7 @@ from models import (
     StoreWebsite,
     SubscriberStatus,
     TaxCalculation,
+    Visibility,
     Wishlist,
     WishlistItem,
 )
@@ -145,11 +149,15 @@ DEMO_COUNTS = {
     "sales_order_payment": 214,
     # Root and Default Category from the migrations, and the demo tree's 22.
     "catalog_category_entity": 24,
-    "catalog_product_entity": 300,
-    "catalog_product_website": 600,
-    "cataloginventory_stock_item": 300,
+    # 300 products, 179 of them configurable with 879 children between them.
+    "catalog_product_entity": 1179,
+    "catalog_product_website": 2358,
+    "cataloginventory_stock_item": 1179,
     "catalog_category_product": 600,
-    "catalog_product_entity_int": 574,
+    "catalog_product_entity_int": 2009,
+    "catalog_product_super_attribute": 287,
+    "catalog_product_super_link": 879,
+    "catalog_product_relation": 879,
 }
 CENT = Decimal("0.01")
 
@@ -542,18 +550,30 @@ async def test_catalog_tree_products_and_attributes_are_consistent(db: Any) -> N
         ("Electronics", 5),
     ]
 
-    products = await CatalogProductEntity.all()
+    every = await CatalogProductEntity.all()
+    children = set(await CatalogProductSuperLink.all().values_list("product_id", flat=True))
+    products = [p for p in every if p.entity_id not in children]
     assert len(products) == demo.PRODUCT_COUNT
-    assert {p.tax_class_id for p in products} == {2}  # type: ignore[attr-defined]
+    assert {p.tax_class_id for p in every} == {2}  # type: ignore[attr-defined]
     stock: list[Any] = await CataloginventoryStockItem.all().values_list("product_id", flat=True)
-    assert sorted(stock) == sorted(p.entity_id for p in products)
+    assert sorted(stock) == sorted(p.entity_id for p in every)
     websites = Counter(await CatalogProductWebsite.all().values_list("website_id", flat=True))
-    assert websites == {1: demo.PRODUCT_COUNT, 2: demo.PRODUCT_COUNT}
-    links = await CatalogCategoryProduct.all().values_list("category_id", "product_id")
+    assert websites == {1: len(every), 2: len(every)}
+    # Mostly configurable, as an apparel catalog: each parent's children are simple, not
+    # visible on their own, and differ in their color and size.
+    parents = [p for p in products if p.type_id == ProductType.CONFIGURABLE]
+    assert len(parents) > demo.PRODUCT_COUNT / 2
+    assert {(p.type_id, p.visibility) for p in every if p.entity_id in children} == {
+        (ProductType.SIMPLE, Visibility.NOT_VISIBLE)
+    }
+    links = await CatalogProductSuperLink.all().values_list("parent_id", "product_id")
+    assert {int(parent) for parent, _ in links} == {p.entity_id for p in parents}
+    relations = await CatalogProductRelation.all().values_list("parent_id", "child_id")
+    assert sorted(relations) == sorted(links)
+    category_links = await CatalogCategoryProduct.all().values_list("category_id", "product_id")
     leaves = {c.entity_id for c in categories.values() if c.level == 3}
-    assert Counter(product for category, product in links if category in leaves) == dict.fromkeys(
-        (p.entity_id for p in products), 1
-    )
+    in_leaves = Counter(product for category, product in category_links if category in leaves)
+    assert in_leaves == dict.fromkeys((p.entity_id for p in products), 1)
     specials = [p for p in products if p.special_price is not None]
     assert specials
     assert all(p.special_price is not None and p.special_price < p.price for p in specials)
@@ -562,11 +582,11 @@ async def test_catalog_tree_products_and_attributes_are_consistent(db: Any) -> N
     attributes = await EavAttribute.filter(
         entity_type_id=EntityType.CATALOG_PRODUCT, is_user_defined=True
     )
-    assert sorted(a.attribute_code for a in attributes) == ["brand", "color"]
+    assert sorted(a.attribute_code for a in attributes) == ["brand", "color", "size"]
     promo: list[Any] = await CatalogEavAttribute.filter(is_used_for_promo_rules=True).values_list(
         "attribute__attribute_code", flat=True
     )
-    assert sorted(promo) == ["brand", "color"]
+    assert sorted(promo) == ["brand", "color", "size"]
     assert await EavAttributeOption.filter(attribute__attribute_code="brand").count() == 12
     brands = await CatalogProductEntityInt.filter(attribute__attribute_code="brand").count()
     assert brands == demo.PRODUCT_COUNT
@@ -583,6 +603,12 @@ async def test_activity_refers_to_sellable_products_and_the_right_owners(db: Any
     sellable = set(
         await CatalogProductEntity.filter(status=1, visibility__not=1).values_list(
             "entity_id", flat=True
+        )
+    )
+    # A configurable product is bought as one of its children.
+    sellable |= set(
+        await CatalogProductSuperLink.filter(parent_id__in=sorted(sellable)).values_list(
+            "product_id", flat=True
         )
     )
     for model in (QuoteItem, SalesOrderItem, WishlistItem, ReportViewedProductIndex):
@@ -653,7 +679,7 @@ async def test_loading_again_appends_customers_not_structure(db: Any) -> None:
         await EavAttribute.filter(
             entity_type_id=EntityType.CATALOG_PRODUCT, is_user_defined=True
         ).count()
-    ) == 2
+    ) == 3
     assert await TaxCalculation.all().count() == 2
     assert (await CatalogCategoryEntity.get(entity_id=2)).children_count == 22
     numbers: list[Any] = await SalesOrder.all().values_list("increment_id", flat=True)
@@ -672,7 +698,7 @@ async def test_loading_again_appends_customers_not_structure(db: Any) -> None:
     category = await CatalogCategoryEntity.create(path="1/2/x", name="After", parent_id=2)
     assert category.entity_id == 25
     product = await CatalogProductEntity.create(sku="after", name="After", attribute_set_id=4)
-    assert product.entity_id == 301
+    assert product.entity_id == DEMO_COUNTS["catalog_product_entity"] + 1
 
 
 async def test_is_empty_flips_once_customers_exist(db: Any) -> None:

@@ -47,6 +47,7 @@ from engine.rules.tree import ProductCombine
 from engine.segments import compare
 from models import (
     CatalogProductEntity,
+    CatalogProductRelation,
     CatalogProductWebsite,
     Catalogrule,
     CatalogruleCustomerGroup,
@@ -366,10 +367,22 @@ async def _product_websites(product_ids: Sequence[int] | None) -> dict[int, froz
     return {product_id: frozenset(sites) for product_id, sites in found.items()}
 
 
+async def _relations(product_ids: Sequence[int]) -> list[tuple[int, int]]:
+    """(parent, child) pairs of `catalog_product_relation` touching these products."""
+    ids = sorted(set(product_ids)) or [0]
+    pairs = await CatalogProductRelation.filter(
+        Q(parent_id__in=ids) | Q(child_id__in=ids)
+    ).values_list("parent_id", "child_id")
+    return [(int(parent), int(child)) for parent, child in pairs]
+
+
 async def _match_rows(
     rules: Sequence[IndexedRule], product_websites: dict[int, frozenset[int]]
 ) -> list[CatalogruleProduct]:
-    """The `catalogrule_product` rows of `rules` over the products of `product_websites`."""
+    """The `catalogrule_product` rows of `rules` over the products of `product_websites`.
+
+    Configurable products as Magento's `ConfigurableProductHandler`: a child matches a rule when
+    it or its parent does, and the parent itself gets no row (its price is its children's)."""
     rows: list[CatalogruleProduct] = []
     wanted = [r for r in rules if r.pairs]
     if not wanted:
@@ -377,35 +390,50 @@ async def _match_rows(
     candidates = sorted(
         p for p, sites in product_websites.items() if any(sites & r.website_ids for r in wanted)
     )
-    for start in range(0, len(candidates), FACTS_BATCH):
-        batch = candidates[start : start + FACTS_BATCH]
+    relations = await _relations(candidates)
+    parents_of: dict[int, set[int]] = defaultdict(set)
+    parent_ids = set()
+    for parent_id, child_id in relations:
+        parents_of[child_id].add(parent_id)
+        parent_ids.add(parent_id)
+    evaluated = sorted(set(candidates) | {p for c in candidates for p in parents_of.get(c, ())})
+    matched: dict[int, set[int]] = defaultdict(set)
+    for start in range(0, len(evaluated), FACTS_BATCH):
+        batch = evaluated[start : start + FACTS_BATCH]
         facts = await load_product_facts(batch)
         for product_id in batch:
             product = facts.get(product_id)
             if product is None:
                 continue
-            sites = product_websites[product_id]
             for rule in wanted:
-                if not sites & rule.website_ids:
-                    continue
-                if not product_matches(rule.conditions, product):
-                    continue
-                rows.extend(
-                    CatalogruleProduct(
-                        rule_id=rule.rule_id,
-                        from_date=rule.from_date,
-                        to_date=rule.to_date,
-                        customer_group_id=group_id,
-                        product_id=product_id,
-                        action_operator=rule.operator,
-                        action_amount=rule.amount,
-                        action_stop=rule.stop,
-                        sort_order=rule.sort_order,
-                        website_id=website_id,
-                    )
-                    for website_id, group_id in rule.pairs
-                    if website_id in sites
+                if product_matches(rule.conditions, product):
+                    matched[product_id].add(rule.rule_id)
+    for product_id in candidates:
+        if product_id in parent_ids:
+            continue
+        rule_ids = set(matched.get(product_id, ()))
+        for parent_id in parents_of.get(product_id, ()):
+            rule_ids |= matched.get(parent_id, set())
+        sites = product_websites[product_id]
+        for rule in wanted:
+            if rule.rule_id not in rule_ids or not sites & rule.website_ids:
+                continue
+            rows.extend(
+                CatalogruleProduct(
+                    rule_id=rule.rule_id,
+                    from_date=rule.from_date,
+                    to_date=rule.to_date,
+                    customer_group_id=group_id,
+                    product_id=product_id,
+                    action_operator=rule.operator,
+                    action_amount=rule.amount,
+                    action_stop=rule.stop,
+                    sort_order=rule.sort_order,
+                    website_id=website_id,
                 )
+                for website_id, group_id in rule.pairs
+                if website_id in sites
+            )
     return rows
 
 
@@ -443,6 +471,8 @@ async def reindex_products(product_ids: Sequence[int]) -> IndexSummary:
     ids = sorted(set(product_ids))
     if not ids:
         return IndexSummary(0, 0, 0, 0)
+    # A parent's attributes decide its children's rules: re-match the children with it.
+    ids = sorted(set(ids) | {child for _, child in await _relations(ids)})
     await CatalogruleProduct.filter(product_id__in=ids).delete()
     rules = await _active_rules()
     rows = await _match_rows(rules, await _product_websites(ids)) if rules else []

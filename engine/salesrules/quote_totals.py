@@ -33,6 +33,21 @@ class PricedLine:
     qty: Decimal
     price: Decimal
     virtual: bool
+    variant: CatalogProductEntity | None = None
+    """The chosen child of a configurable line (`product` is the parent)."""
+
+
+def _line_facts(line: PricedLine, products: dict[int, ProductFacts]) -> ProductFacts:
+    """What product conditions read for a line. A configurable line reads its parent, and the
+    child for an attribute the parent has no value of (Magento's configurable `ValidatorPlugin`
+    on `SalesRule\\Model\\Rule\\Condition\\Product::validate`)."""
+    own = products.get(line.product.entity_id) or ProductFacts(line.product, frozenset(), {})
+    if line.variant is None:
+        return own
+    child = products.get(line.variant.entity_id)
+    if child is None:
+        return own
+    return ProductFacts(own.product, own.category_ids, {**child.custom, **own.custom})
 
 
 def _holds(cart: CartFacts) -> Callable[[CartRule], bool]:
@@ -79,14 +94,16 @@ async def calculation(
         needs_products, needs_segments = rules.needs(website_id, group_id)
     products: dict[int, ProductFacts]
     if needs_products:
-        products = await load_product_facts([line.product.entity_id for line in lines])
+        products = await load_product_facts(
+            [line.product.entity_id for line in lines]
+            + [line.variant.entity_id for line in lines if line.variant is not None]
+        )
     else:
         products = {}
     items = tuple(
         ItemFacts(
             item_id=line.item_id,
-            product=products.get(line.product.entity_id)
-            or ProductFacts(line.product, frozenset(), {}),
+            product=_line_facts(line, products),
             qty=line.qty,
             price=line.price,
             row_total=line.price * line.qty,
@@ -106,7 +123,11 @@ async def calculation(
         )
     subtotal = sum((item.row_total for item in items), Decimal(0))
     weight = sum(
-        (Decimal(line.product.weight or 0) * line.qty for line in lines if not line.virtual),
+        (
+            Decimal((line.variant or line.product).weight or 0) * line.qty
+            for line in lines
+            if not line.virtual
+        ),
         Decimal(0),
     )
     cart = CartFacts(

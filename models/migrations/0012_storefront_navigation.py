@@ -168,7 +168,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0010_prices_and_rules')]
+    dependencies = [('models', '0011_configurable_products')]
 
     initial = False
 
