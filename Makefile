@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format schema bench bench-segments bench-live bench-pricing clean
+.PHONY: run test lint format schema bench bench-segments bench-live bench-pricing bench-import clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "mageseg needs Python 3.11 or newer")'
@@ -56,6 +56,12 @@ bench-live: $(VENV)/.dev-installed
 # MAGESEG_BENCH_DATABASE_URL (default: the local server) answers. A few minutes.
 bench-pricing: $(VENV)/.dev-installed
 	$(BIN)/python -m bench pricing
+
+# `mageseg import customers` of a generated Magento export beside raw inserts; N configurable:
+# make bench-import CUSTOMERS=1000000
+CUSTOMERS ?= 50000
+bench-import: $(VENV)/.dev-installed
+	$(BIN)/python -m bench import --customers $(CUSTOMERS)
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -26,6 +26,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from engine.customer_import import customers_saved
 from engine.order_import import (
     DEFAULT_BATCH_SIZE,
     ErrorSink,
@@ -37,7 +38,7 @@ from engine.order_import import (
     _object,
     _text,
 )
-from engine.segments import events, membership
+from engine.segments import events
 from engine.stores import StoresSnapshot
 from models import (
     CatalogProductEntity,
@@ -127,7 +128,9 @@ def _same_moment(left: datetime, right: datetime) -> bool:
     return left.replace(microsecond=0) == right.replace(microsecond=0)
 
 
-async def _write(kind: Kind, rows: Sequence[tuple[int, Activity]]) -> dict[int, str | None]:
+async def _write(
+    kind: Kind, rows: Sequence[tuple[int, Activity]], stores: StoresSnapshot
+) -> dict[int, str | None]:
     """One batch in one transaction: per line None (added), "updated", "skipped" or why not."""
     result: dict[int, str | None] = {}
     emails = sorted({a.email for _, a in rows})
@@ -159,8 +162,7 @@ async def _write(kind: Kind, rows: Sequence[tuple[int, Activity]]) -> dict[int, 
                 result[line] = await _wish(customer_id, int(product_id), activity)
             if result[line] != "skipped":
                 changed.append(customer_id)
-        if changed:
-            await membership.customers_changed(changed, EVENT[kind])
+        await customers_saved(changed, [EVENT[kind]], stores)
     return result
 
 
@@ -227,7 +229,7 @@ async def import_activity(
 
     async def flush() -> None:
         ready = [(n, a) for n, a in batch if isinstance(a, Activity)]
-        written = await _write(kind, ready) if ready else {}
+        written = await _write(kind, ready, stores) if ready else {}
         for number, item in batch:
             outcome = item if isinstance(item, str) else written[number]
             if outcome is None:

@@ -42,9 +42,11 @@ from engine import attributes, balance, newsletter
 from engine.addresses import REQUIRED_FIELDS as ADDRESS_REQUIRED
 from engine.balance import BalanceChange
 from engine.customers import GENDERS, MAX_LENGTHS, normalize_email, website_store
+from engine.invalidation import Topic, touch
 from engine.order_import import DEFAULT_BATCH_SIZE, ErrorSink, ImportSummary
 from engine.passwords import PasswordHasher, is_magento_hash, magento_hash_problem
 from engine.segments import events, membership
+from engine.segments.snapshot import website_segments
 from engine.segments.sql import dialect_of, placeholders
 from engine.stores import StoresSnapshot
 from models import (
@@ -887,6 +889,26 @@ _INSERTED = (
 Parsed = CustomerRow | AddressFileRow | FinanceRow
 
 
+async def customers_saved(
+    customer_ids: Sequence[int], fired: Sequence[str], stores: StoresSnapshot
+) -> None:
+    """Membership after a batch, as `membership.customers_changed`; when no active segment of
+    any website listens to the events (a shop importing before it defines segments), only the
+    customers' cached answers are marked changed, which is all that call would do, without its
+    per-customer lookups."""
+    if not customer_ids:
+        return
+    names = membership.expand(fired)
+    for website in stores.websites:
+        if website.website_id == ADMIN_WEBSITE_ID:
+            continue
+        if (await website_segments(website.website_id)).listening(names, customers=True):
+            await membership.customers_changed(customer_ids, fired)
+            return
+    for customer_id in dict.fromkeys(customer_ids):
+        touch(Topic.CUSTOMER, customer_id)
+
+
 async def _write_batch(
     writer: CustomerWriter, kind: CsvFormat, rows: Sequence[tuple[int, Any]]
 ) -> _Outcome:
@@ -898,8 +920,9 @@ async def _write_batch(
             outcome = await writer.finances(rows)
         else:
             outcome = await writer.customers(rows)
-        if outcome.changed_customers:
-            await membership.customers_changed(outcome.changed_customers, sorted(outcome.fired))
+        await customers_saved(
+            outcome.changed_customers, sorted(outcome.fired), writer.directory.stores
+        )
     return outcome
 
 
