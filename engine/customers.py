@@ -477,8 +477,9 @@ async def create(
             group_id=stores.config_int(ConfigPath.DEFAULT_GROUP, store),
             password_hash=password_hash,
             confirmation=secrets.token_hex(16) if pending else None,
-            created_at=changes.created_at,
         )
+        if changes.created_at is not None:
+            customer.created_at = changes.created_at  # kept: auto_now_add fills only a None
         _assign(customer, changes, checked)
         await _save(customer)
         await attributes.save(EntityType.CUSTOMER, customer.entity_id, checked.attributes)
