@@ -232,13 +232,9 @@ def _required(row: dict[str, str], column: str, limit: int = 255) -> str:
 
 @dataclass(frozen=True)
 class AddressRow:
-    values: tuple[tuple[str, Any], ...]  # ADDRESS_FIELDS in order
+    key: tuple[Any, ...]  # the values of ADDRESS_FIELDS, in order: what identifies the address
     default_billing: bool = False
     default_shipping: bool = False
-
-    @property
-    def key(self) -> tuple[Any, ...]:
-        return tuple(value for _, value in self.values)
 
 
 @dataclass(frozen=True)
@@ -382,7 +378,7 @@ class Directory:
         street = "\n".join(line.strip() for line in cell("street").splitlines() if line.strip())
         values["street"] = street
         return AddressRow(
-            tuple((name, values[name]) for name in ADDRESS_FIELDS),
+            tuple(values[name] for name in ADDRESS_FIELDS),
             default_billing=_flag(row.get(DEFAULT_BILLING) or "", DEFAULT_BILLING),
             default_shipping=_flag(row.get(DEFAULT_SHIPPING) or "", DEFAULT_SHIPPING),
         )
