@@ -340,8 +340,9 @@ def render(results: Sequence[ImportResult]) -> str:
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     sizes = ", ".join(f"{r.backend} {r.customers:,} customers" for r in results)
     rounds = results[0].rounds if results else 0
+    how = "1 round" if rounds == 1 else f"median of {rounds} rounds"
     lines = [
-        f"{SECTION} ({sizes}; {"1 round" if rounds == 1 else f"median of {rounds} rounds"}; {when})",
+        f"{SECTION} ({sizes}; {how}; {when})",
         "",
         "`python -m bench import` (see `bench/customer_import.py`). `mageseg import customers`",
         "of a generated Magento Customers and Addresses export (each customer with an address",
