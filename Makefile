@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Test processes (pytest-xdist): one per core by default; PYTEST_WORKERS=0 runs in this process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test lint graphiql-assets format schema bench bench-segments bench-live bench-pricing bench-configurable clean
+.PHONY: run test lint graphiql-assets format schema bench bench-segments bench-live bench-pricing bench-configurable bench-import clean
 
 # Checked with the shell so that any interpreter (even one too old to run our code) gets the line.
 $(BIN)/python:
@@ -73,6 +73,11 @@ bench-pricing: $(VENV)/.dev-installed
 # A cart of 10 configurable lines beside 10 simple lines (SQLite, in process).
 bench-configurable: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.configurable
+# `mageseg import customers` of a generated Magento export beside raw inserts; N configurable:
+# make bench-import CUSTOMERS=1000000
+CUSTOMERS ?= 50000
+bench-import: $(VENV)/.dev-installed
+	$(BIN)/python -m bench import --customers $(CUSTOMERS)
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

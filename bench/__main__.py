@@ -4,7 +4,8 @@
 seeded once and reused; see bench/segments.py) and replaces only its section of BENCHMARKS.md;
 the full run keeps that section as it is. `python -m bench live [...]` likewise runs the
 live-membership benchmark (see bench/live.py) and replaces only its own section, and
-`python -m bench pricing [...]` the pricing benchmark (see bench/pricing.py).
+`python -m bench pricing [...]` the pricing benchmark (see bench/pricing.py), and
+`python -m bench import [...]` the customer import benchmark (see bench/customer_import.py).
 
 PostgreSQL is measured too when MAGESEG_BENCH_DATABASE_URL names a server database to connect
 to (as postgres://user@host:port/db); the benchmark creates and drops its own databases there."""
@@ -20,6 +21,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.customer_import import keep_section as keep_import_section
 from bench.databases import PostgresDatabases, SqliteDatabases
 from bench.latency import LatencyResult, measure_latency
 from bench.live import keep_section as keep_live_section
@@ -168,6 +170,10 @@ def main(argv: list[str] | None = None) -> int:
         from bench import pricing
 
         return pricing.main(arguments[1:])
+    if arguments[:1] == ["import"]:
+        from bench import customer_import
+
+        return customer_import.main(arguments[1:])
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--seed-size", type=int, default=20_000, help="customers per seed load")
     parser.add_argument("--seed-rounds", type=int, default=3)
@@ -180,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     report = keep_section(old, report)
     report = keep_live_section(old, report)
     report = keep_pricing_section(old, report)
+    report = keep_import_section(old, report)
     args.output.write_text(report, encoding="utf-8")
     print(report)
     return 0

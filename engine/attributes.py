@@ -102,7 +102,7 @@ async def _option_ids(attribute_ids: Sequence[int]) -> dict[int, set[str]]:
     return result
 
 
-def _parse_scalar(attribute: EavAttribute, raw: str) -> Any:
+def parse_scalar(attribute: EavAttribute, raw: str) -> Any:
     kind = attribute.frontend_input
     if kind is FrontendInput.BOOLEAN:
         if raw not in {"0", "1"}:
@@ -173,7 +173,7 @@ async def validate(
             parsed.append(ParsedValue(attribute, None))
             continue
         try:
-            parsed.append(ParsedValue(attribute, _parse_scalar(attribute, item.value)))
+            parsed.append(ParsedValue(attribute, parse_scalar(attribute, item.value)))
         except ValueError as error:
             problems.append(
                 Problem(

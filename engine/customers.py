@@ -109,6 +109,9 @@ class CustomerChanges:
     is_active: bool | None = None
     confirmed: bool | None = None
     store_credit: Sequence[BalanceChange] = field(default_factory=tuple)
+    # Admin creation only, for integrators loading accounts from another system.
+    created_at: datetime | None = None
+    store_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -433,6 +436,9 @@ async def create(
     """A new account in `store`'s website (or `changes.website_id`, for admins). Without a
     group it gets the store's configured default group; with confirmation required and a
     password, the account awaits e-mail confirmation (Magento confirms password-less accounts)."""
+    chosen = _chosen_store(changes.store_id, stores)
+    if chosen is not None and changes.website_id is None:
+        store = chosen
     website_id = store.website.website_id if changes.website_id is None else changes.website_id
     website_problem = _website_problem(website_id, stores)
     if website_problem is not None:
@@ -442,6 +448,20 @@ async def create(
     password_hash = None
     async with in_transaction():
         checked = await _validate(changes, None, website_id, store, stores)
+        if chosen is not None and chosen.website.website_id != website_id:
+            checked.problems.add(
+                ProblemCode.INVALID,
+                f'The store view "{chosen.code}" is not in the customer\'s website.',
+                "input.store_uid",
+            )
+        elif chosen is not None:
+            store = chosen
+        if changes.created_at is not None and changes.created_at > now():
+            checked.problems.add(
+                ProblemCode.INVALID,
+                "The account creation date can't be in the future.",
+                "input.created_at",
+            )
         checked.problems.raise_if_any()
         if changes.password:
             password_hash = hasher.hash(changes.password)
@@ -458,6 +478,8 @@ async def create(
             password_hash=password_hash,
             confirmation=secrets.token_hex(16) if pending else None,
         )
+        if changes.created_at is not None:
+            customer.created_at = changes.created_at  # kept: auto_now_add fills only a None
         _assign(customer, changes, checked)
         await _save(customer)
         await attributes.save(EntityType.CUSTOMER, customer.entity_id, checked.attributes)
@@ -467,6 +489,20 @@ async def create(
             await balance.apply(customer.entity_id, changes.store_credit, website_id, stores)
         await membership.customer_event(customer.entity_id, _events_of(changes))
     return customer
+
+
+def _chosen_store(store_id: int | None, stores: StoresSnapshot) -> StoreView | None:
+    """The store view an admin names for a new account; the admin store view is none."""
+    if store_id is None:
+        return None
+    for store in stores.stores:
+        if store.store_id == store_id and store.website.website_id != ADMIN_WEBSITE_ID:
+            return store
+    raise NoSuchEntity(
+        Problem(
+            ProblemCode.NOT_FOUND, f'Could not find a store with ID "{store_id}"', "input.store_uid"
+        )
+    )
 
 
 def _events_of(changes: CustomerChanges) -> list[str]:

@@ -87,12 +87,17 @@ class LineInvalid(Exception):
 
 @dataclass
 class ImportSummary:
+    """What an import did, line by line: new records, records changed (imports that update,
+    such as customers), records already there as the file has them, and refused lines."""
+
     imported: int = 0
     skipped: int = 0
     failed: int = 0
+    updated: int = 0
 
     def __str__(self) -> str:
-        return f"Imported {self.imported}, skipped {self.skipped}, failed {self.failed}."
+        updated = f", updated {self.updated}" if self.updated else ""
+        return f"Imported {self.imported}{updated}, skipped {self.skipped}, failed {self.failed}."
 
 
 def _fail(path: str, message: str) -> LineInvalid:

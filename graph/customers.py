@@ -611,6 +611,17 @@ class AdminCustomerCreateInput:
     store_credit: list[AdminStoreCreditInput] | None = strawberry.field(
         default=None, description="Initial store credit."
     )
+    created_at: str | None = strawberry.field(
+        default=None,
+        description="When the account was created (ISO 8601, UTC when no offset is given), for "
+        "integrators loading accounts from another system; now when omitted. Not in the future.",
+    )
+    store_uid: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The store view the account belongs to (its `created_in`); it sets the "
+        "website when `website_uid` is omitted and must be in it otherwise. The website's "
+        "default store view when omitted.",
+    )
 
 
 @strawberry.input(description="Changes to a customer account; omitted fields stay as they are.")

@@ -242,13 +242,42 @@ def cmd_export_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+Report = Callable[[int, str], None]
+Warn = Callable[[str], None]
+
+
+async def _import_kind(
+    kind: str, lines: Iterator[str], settings: Settings, report: Report, warn: Warn, batch: int
+) -> Any:
+    """The importer of `kind` over `lines`; it returns an `ImportSummary`."""
+    from engine import activity_import, customer_import, order_import
+    from engine.passwords import PasswordHasher
+    from engine.stores import snapshot
+
+    cache = Cache.create(settings.redis_url, settings.cache_namespace)
+    try:
+        stores = await snapshot(cache)
+    finally:
+        await cache.close()
+    if kind == "orders":
+        return await order_import.import_orders(lines, stores, on_error=report, batch_size=batch)
+    if kind == "customers":
+        hasher = PasswordHasher(settings.password_time_cost, settings.password_memory_kib)
+        return await customer_import.import_customers(
+            lines, stores, hasher, on_error=report, on_warning=warn, batch_size=batch
+        )
+    return await activity_import.import_activity(
+        activity_import.Kind(kind), lines, stores, on_error=report, batch_size=batch
+    )
+
+
 def cmd_import(args: argparse.Namespace) -> int:
-    """`import orders FILE`: JSON Lines, streamed, with a progress bar on stderr, each refused
-    line reported as `line N: reason`, and the summary on stdout (exit 1 when a line failed)."""
+    """`import orders|customers|views|wishlists FILE`: streamed, with a progress bar on stderr
+    when it is a terminal, each refused line reported as `line N: reason`, and the summary on
+    stdout (exit 1 when a line failed, 2 when the file is not of its kind)."""
     from tqdm import tqdm
 
-    from engine import order_import
-    from engine.stores import snapshot
+    from engine.customer_import import HeaderInvalid
 
     settings = _settings(args)
     path = Path(args.file)
@@ -276,17 +305,17 @@ def cmd_import(args: argparse.Namespace) -> int:
         def report(number: int, reason: str) -> None:
             tqdm.write(f"line {number}: {reason}", file=sys.stderr)
 
-        async def work() -> order_import.ImportSummary:
-            cache = Cache.create(settings.redis_url, settings.cache_namespace)
-            try:
-                stores = await snapshot(cache)
-            finally:
-                await cache.close()
-            return await order_import.import_orders(
-                lines(), stores, on_error=report, batch_size=args.batch_size
-            )
+        def warn(message: str) -> None:
+            bar.write(f"warning: {message}", file=sys.stderr)
 
-        summary = asyncio.run(_with_database(settings, work))
+        async def work() -> Any:
+            return await _import_kind(args.kind, lines(), settings, report, warn, args.batch_size)
+
+        try:
+            summary = asyncio.run(_with_database(settings, work))
+        except HeaderInvalid as error:
+            print(f"error: {path}: {error}", file=sys.stderr)
+            return 2
     print(summary)
     return 1 if summary.failed else 0
 
@@ -567,12 +596,19 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--output", default="schema.graphql", help="a path, or - for stdout")
     export.set_defaults(run=cmd_export_schema)
 
-    importer = commands.add_parser("import", help="import history from a JSON Lines file")
+    importer = commands.add_parser(
+        "import", help="import customers (Magento's export CSV) or history (JSON Lines)"
+    )
     _database_options(importer)
-    importer.add_argument("kind", choices=["orders"], help="what the file holds")
-    importer.add_argument("file", help="one JSON object per line")
     importer.add_argument(
-        "--batch-size", type=int, default=500, help="orders per transaction (500)"
+        "kind",
+        choices=["orders", "customers", "views", "wishlists"],
+        help="what the file holds: customers is a Magento customer export CSV (main file, "
+        "addresses, customers and addresses, finances), the others one JSON object per line",
+    )
+    importer.add_argument("file", help="the file to import")
+    importer.add_argument(
+        "--batch-size", type=int, default=500, help="records per transaction (500)"
     )
     importer.set_defaults(run=cmd_import)
 

@@ -172,9 +172,23 @@ def _admin_changes(input: AdminCustomerCreateInput | AdminCustomerUpdateInput) -
         credit = _credit(input.store_credit)
     except DomainError as error:
         problems.extend(error.problems)
+    created_at = None
+    store_id = None
+    if isinstance(input, AdminCustomerCreateInput):
+        try:
+            store_id = _optional_uid(input.store_uid, "input.store_uid")
+        except DomainError as error:
+            problems.extend(error.problems)
+        if input.created_at is not None:
+            try:
+                created_at = customers.parse_datetime(input.created_at, "input.created_at")
+            except DomainError as error:
+                problems.extend(error.problems)
     if problems:
         raise DomainError(problems)
     return CustomerChanges(
+        created_at=created_at,
+        store_id=store_id,
         email=input.email,
         prefix=input.prefix,
         firstname=input.firstname,

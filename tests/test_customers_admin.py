@@ -787,3 +787,93 @@ async def test_admin_operations_need_an_admin_token(
         (1, "ann@example.com", "Ann", "Lee"),
         (2, "bob@example.com", "Ann", "Lee"),
     ]
+
+
+CREATE_DATED = """
+mutation ($input: AdminCustomerCreateInput!) {
+  adminCreateCustomer(input: $input) {
+    customer { email created_at created_in store_uid website_uid }
+    user_errors { code message path }
+  }
+}
+"""
+
+
+async def test_integrators_create_customers_with_their_creation_date_and_store(
+    client: Any, admin_token: str
+) -> None:
+    created = await gql(
+        client,
+        CREATE_DATED,
+        {
+            "input": {
+                "email": "old@example.com",
+                "firstname": "Old",
+                "lastname": "Timer",
+                "created_at": "2014-05-06 07:08:09",
+                "store_uid": "MQ==",
+            }
+        },
+        token=admin_token,
+    )
+    assert created.errors == []
+    assert created.data == {
+        "adminCreateCustomer": {
+            "customer": {
+                "email": "old@example.com",
+                "created_at": "2014-05-06T07:08:09+00:00",
+                "created_in": "Default Store View",
+                "store_uid": "MQ==",
+                "website_uid": "MQ==",
+            },
+            "user_errors": [],
+        }
+    }
+
+    refused = await gql(
+        client,
+        CREATE_DATED,
+        {
+            "input": {
+                "email": "new@example.com",
+                "firstname": "New",
+                "lastname": "Comer",
+                "created_at": "2999-01-01",
+                "store_uid": "Mg==",
+            }
+        },
+        token=admin_token,
+    )
+    assert refused.data == {
+        "adminCreateCustomer": {
+            "customer": None,
+            "user_errors": [
+                {
+                    "code": "NOT_FOUND",
+                    "message": 'Could not find a store with ID "2"',
+                    "path": "input.store_uid",
+                }
+            ],
+        }
+    }
+    future = await gql(
+        client,
+        CREATE_DATED,
+        {
+            "input": {
+                "email": "new@example.com",
+                "firstname": "New",
+                "lastname": "Comer",
+                "created_at": "2999-01-01",
+            }
+        },
+        token=admin_token,
+    )
+    assert future.data["adminCreateCustomer"]["user_errors"] == [  # type: ignore[index]
+        {
+            "code": "INVALID",
+            "message": "The account creation date can't be in the future.",
+            "path": "input.created_at",
+        }
+    ]
+    assert await CustomerEntity.filter(email="new@example.com").count() == 0

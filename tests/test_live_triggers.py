@@ -819,3 +819,34 @@ async def test_deleting_a_large_group_queues_the_listening_segments_instead(
     # Not re-evaluated one by one in the deleting transaction: the refresh found Ann.
     assert moved.members == {"general": [ann]}
     assert moved.history == [("general", ENTERED, TRIGGER_REFRESH)]
+
+
+async def test_a_customer_import(
+    client: Any, admin_token: str, database_url: str, tmp_path: Path
+) -> None:
+    """Customers created or changed by `mageseg import customers` enter and leave segments
+    as after any customer save."""
+    zed = await make_customer("zed@example.com", firstname="Zed")
+    watch = Watch(client, admin_token)
+    await watch.segment("zed", NAMED_ZED)
+    await watch.segment("ann", NAMED_ANN)
+    await watch.look(None)
+    file = tmp_path / "customers.csv"
+    file.write_text(
+        "email,_website,_store,firstname,lastname\n"
+        "ann@example.com,base,default,Ann,Lee\n"
+        "zed@example.com,base,default,Zoe,Lee\n",
+        encoding="utf-8",
+    )
+
+    result = await run("import", "customers", str(file), "--database-url", database_url)
+    seen = await watch.look(None)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Imported 1, updated 1, skipped 0, failed 0."
+    assert seen.members == {"zed": [], "ann": ["ann@example.com"]}
+    assert sorted(seen.history) == [
+        ("ann", ENTERED, events.CUSTOMER_SAVE),
+        ("zed", EXITED, events.CUSTOMER_SAVE),
+    ]
+    assert (await CustomerEntity.get(entity_id=zed.entity_id)).firstname == "Zoe"
