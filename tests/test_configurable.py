@@ -1142,3 +1142,28 @@ async def test_segment_cart_conditions_see_the_parent_and_the_child_row(
             tree, scope, customer_id=customer.entity_id, quote_id=None, visitor_id=None
         )
         assert evaluate(tree, facts, scope) is expected, name
+
+
+async def test_layered_navigation_finds_a_parent_by_its_childrens_values(
+    client: Any, tee: Tee
+) -> None:
+    """Magento indexes a configurable product with its variants' attribute values: the tee has
+    no color or size of its own, and counts once under each of its children's."""
+    answer = await gql(
+        client,
+        "query ($tops: String!) { products(filter: {category_uid: {eq: $tops}}) { total_count"
+        " aggregations { attribute_code options { label count } } } }",
+        {"tops": base64.b64encode(str(tee.tops).encode()).decode()},
+    )
+    products = answer.data["products"]  # type: ignore[index]
+    assert products["total_count"] == 1
+    assert [a for a in products["aggregations"] if a["attribute_code"] in {"color", "size"}] == [
+        {
+            "attribute_code": "color",
+            "options": [{"label": "Red", "count": 1}, {"label": "Blue", "count": 1}],
+        },
+        {
+            "attribute_code": "size",
+            "options": [{"label": "S", "count": 1}, {"label": "M", "count": 1}],
+        },
+    ]

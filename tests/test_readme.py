@@ -11,6 +11,7 @@ A fenced block is an example by its language:
 - `console`: `$ command` lines (a trailing `\\` continues one) run as `sh` blocks do; the lines
   after a command are its expected output, where `...` matches any text within a line.
 - `json`: data, checked per its directives (`answer` or `file: NAME`).
+- `csv`: a file (`file: NAME`) for a later shell example.
 
 Other languages (`text`, `python`, none) are illustrations and never run. An example opts out
 with a `skip: <why>` directive.
@@ -70,7 +71,7 @@ from tests.conftest import REDIS_URL
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
-RUN = {"graphql", "sh", "console", "json"}
+RUN = {"graphql", "sh", "console", "json", "csv"}
 DIRECTIVE = re.compile(r"^(as|store|save|expect|refused|retry|answer|file|skip)\b:?\s*(.*)$")
 PLACEHOLDER = re.compile(r"<([a-z][a-z0-9 _-]*)>")
 
@@ -256,6 +257,9 @@ class Shop:
                 )
         elif example.language == "json":
             self.data(example)
+        elif example.language == "csv":
+            (name,) = example.get("file")  # a csv block is a file for a later shell example
+            (self.scratch / name).write_text(example.text, encoding="utf-8")
 
     def data(self, example: Example) -> None:
         decoder = json.JSONDecoder()

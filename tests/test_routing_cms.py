@@ -452,7 +452,8 @@ async def test_the_demo_store_boots_on_its_home_page(client: Any, media_folder: 
         "category_uid",
         "price",
         "brand",
-        "color",
+        "color",  # the women's clothes are configurable: their children's colors and sizes
+        "size",
     ]
     item = result["items"][0]
     image = item["small_image"]["url"]

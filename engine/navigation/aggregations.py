@@ -29,6 +29,7 @@ from models import (
     CatalogEavAttribute,
     CatalogProductEntity,
     CatalogProductEntityInt,
+    CatalogProductSuperLink,
     EavAttributeOption,
     EavAttributeOptionValue,
 )
@@ -121,13 +122,30 @@ async def attribute_aggregations(product_ids: Sequence[int]) -> list[Aggregation
     ).select_related("attribute")
     if not settings:
         return []
+    listed = set(product_ids)
+    # A configurable product is found by its children's values too (Magento indexes a parent
+    # with its variants' attributes): its color and size are the children's.
+    links = await CatalogProductSuperLink.filter(parent_id__in=list(listed)).values_list(
+        "product_id", "parent_id"
+    )
+    parents_of: dict[int, set[int]] = {}
+    for child, parent in cast(list[Any], links):
+        parents_of.setdefault(int(child), set()).add(int(parent))
     values = await CatalogProductEntityInt.filter(
-        entity_id__in=list(product_ids),
+        entity_id__in=[*listed, *parents_of],
         store_id=0,
         attribute_id__in=[s.attribute.attribute_id for s in settings],
-    ).values_list("attribute_id", "value")
+    ).values_list("entity_id", "attribute_id", "value")
+    holders: dict[tuple[int, int], set[int]] = {}
+    for entity_id, attribute_id, value in cast(list[Any], values):
+        if value is None:
+            continue
+        products = parents_of.get(int(entity_id), set())
+        if int(entity_id) in listed:
+            products = products | {int(entity_id)}
+        holders.setdefault((int(attribute_id), int(value)), set()).update(products)
     counts: Counter[tuple[int, int]] = Counter(
-        (int(a), int(v)) for a, v in cast(list[Any], values) if v is not None
+        {key: len(products) for key, products in holders.items()}
     )
     options = await EavAttributeOption.filter(
         attribute_id__in=[s.attribute.attribute_id for s in settings]
