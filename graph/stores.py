@@ -21,6 +21,11 @@ class StoreConfig:
     default_display_currency_code: str | None = strawberry.field(
         description="The default display currency code."
     )
+    enable_guest_checkout_login: bool | None = strawberry.field(
+        description="Configuration data from checkout/options/enable_guest_checkout_login: "
+        "whether `isEmailAvailable` tells whether an account exists (off: it always answers "
+        "true)."
+    )
     graphql_share_customer_group: bool | None = strawberry.field(
         description="Configuration data from "
         "customer/account_information/graphql_share_customer_group"
@@ -77,6 +82,7 @@ class StoreConfig:
             default_display_currency_code=stores.config_value(
                 ConfigPath.DEFAULT_DISPLAY_CURRENCY, store
             ),
+            enable_guest_checkout_login=flag(ConfigPath.GUEST_CHECKOUT_LOGIN),
             graphql_share_customer_group=flag(ConfigPath.SHARE_CUSTOMER_GROUP),
             id=store.store_id,
             is_default_store=store.is_default_store,
