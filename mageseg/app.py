@@ -3,12 +3,14 @@ cache lifecycle."""
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
+from cross_web import HTTPException
 from strawberry.aiohttp.views import GraphQLView
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
@@ -23,7 +25,7 @@ from engine.pricing.rule_runner import RuleRunner
 from engine.segments.timeline import TimeRunner
 from engine.services import Services
 from graph.context import Context
-from graph.errors import AUTH_CATEGORIES
+from graph.errors import AUTH_CATEGORIES, Category
 from graph.schema import build_schema
 from mageseg.database import migrate, tortoise_config
 from mageseg.exports import add_routes as add_export_routes
@@ -73,18 +75,28 @@ class MagesegView(GraphQLView[Context, None]):
     async def __call__(self, request: web.Request) -> web.StreamResponse:
         """A POSTed operation runs inside one tracking block (bumps and after-commit callbacks
         are done before the response leaves); hot storefront queries answer from the
-        full-response cache (`mageseg/response_cache.py`) without touching GraphQL."""
+        full-response cache (`mageseg/response_cache.py`) without touching GraphQL.
+
+        A request that is not HTTP GraphQL at all (headers or body that are not UTF-8, a body
+        that is not one JSON object, nesting past the parser's limit) is answered 400 with a
+        Magento-shaped `graphql-input` error, never a 5xx."""
+        try:
+            return await self._serve(request)
+        except HTTPException as error:
+            return bad_request(error.reason, error.status_code)
+
+    async def _serve(self, request: web.Request) -> web.StreamResponse:
         # A WebSocket handshake is a GET, so a POST is never one (strawberry's own check costs
         # as much as a cache hit's parsing).
         if request.method != "POST":
-            return await super().__call__(request)
+            return await self.run(request=request)
         body = await request.read()
         key = response_key(body, request.headers)
         cached = await self.responses.lookup(key)
         if cached is not None:
             return web.Response(body=cached, headers=HIT_HEADERS)
         async with tracking(self.services.cache) as tracker:
-            response = await super().__call__(request)
+            response = await self.run(request=request)
             context = request.get(CONTEXT)
             if (
                 isinstance(response, web.Response)
@@ -96,6 +108,22 @@ class MagesegView(GraphQLView[Context, None]):
                 await self.responses.store(key, tracker, context, response.status, response.body)
         response.headers[CACHE_HEADER] = "MISS"
         return response
+
+    def decode_json(self, data: str | bytes) -> object:
+        """One JSON object, from UTF-8 text: batches are not served (as Magento), and a body
+        that is not UTF-8 or nests past Python's recursion limit is refused, not a crash."""
+        try:
+            text = data.decode("utf-8") if isinstance(data, bytes) else data
+            decoded = json.loads(text)
+        except UnicodeDecodeError:
+            raise HTTPException(400, "The request body is not valid UTF-8.") from None
+        except RecursionError:
+            raise HTTPException(400, "The request body is nested too deeply.") from None
+        except ValueError:
+            raise HTTPException(400, "Unable to parse request body as JSON") from None
+        if not isinstance(decoded, dict):
+            raise HTTPException(400, "The request body must be a JSON object.")
+        return decoded
 
     async def get_context(
         self, request: web.Request, response: web.Response | web.WebSocketResponse
@@ -133,6 +161,36 @@ class MagesegView(GraphQLView[Context, None]):
         return super().create_response(response_data, sub_response)
 
 
+KEY_HEADERS = ("Store", "Authorization", "X-Magento-Visitor", "Content-Type")
+
+
+def _is_utf8(value: str) -> bool:
+    """aiohttp decodes header bytes that are not UTF-8 to lone surrogates (`surrogateescape`)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+@web.middleware
+async def refuse_undecodable_headers(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """The headers mageseg reads must be UTF-8 text (on every route: GraphQL and exports)."""
+    for name in KEY_HEADERS:
+        value = request.headers.get(name)
+        if value is not None and not _is_utf8(value):
+            return bad_request(f'The "{name}" header is not valid UTF-8.')
+    return await handler(request)
+
+
+def bad_request(message: str, status: int = 400) -> web.Response:
+    """A request refused before GraphQL ran, in the shape of Magento's errors."""
+    body = {"errors": [{"message": message, "extensions": {"category": Category.INPUT.value}}]}
+    return web.Response(body=json.dumps(body).encode(), status=status, headers=JSON_HEADERS)
+
+
 async def healthz(request: web.Request) -> web.Response:
     checks: dict[str, str] = {}
     try:
@@ -156,7 +214,9 @@ def create_app(
     """`manage_database=False` leaves the ORM to the caller (tests open their own database);
     `clock` replaces the system clock (tests)."""
     services = build_services(settings, clock=clock)
-    app = web.Application(client_max_size=MAX_REQUEST_BYTES)
+    app = web.Application(
+        client_max_size=MAX_REQUEST_BYTES, middlewares=[refuse_undecodable_headers]
+    )
     app[SERVICES] = services
 
     async def database(app: web.Application) -> AsyncIterator[None]:
