@@ -35,6 +35,7 @@ from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from engine import uids
 from engine.errors import InputInvalid, NoSuchEntity, Problem, ProblemCode
 from engine.segments import events, membership
 from models import (
@@ -109,8 +110,7 @@ def _sharing_code() -> str:
 
 def parse_id(text: str) -> int | None:
     """A wish list or item id as Magento reads it: a plain non-negative integer, else `None`."""
-    text = text.strip()
-    return int(text) if text.isascii() and text.isdigit() else None
+    return uids.parse_id(text.strip())
 
 
 def not_found(path: str = "wishlistId") -> InputInvalid:

@@ -7,11 +7,14 @@ from enum import Enum
 import strawberry
 
 from graph.carts import Cart
+from graph.limits import CART_ID
 
 
 @strawberry.input(description="Specifies the coupon code to apply to the cart.")
 class ApplyCouponToCartInput:
-    cart_id: str = strawberry.field(description="The unique ID of a `Cart` object.")
+    cart_id: str = strawberry.field(
+        metadata=CART_ID, description="The unique ID of a `Cart` object."
+    )
     coupon_code: str = strawberry.field(description="A valid coupon code.")
 
 
@@ -29,7 +32,9 @@ class ApplyCouponsStrategy(Enum):
 
 @strawberry.input(description="Apply coupons to the cart.")
 class ApplyCouponsToCartInput:
-    cart_id: str = strawberry.field(description="The unique ID of a `Cart` object.")
+    cart_id: str = strawberry.field(
+        metadata=CART_ID, description="The unique ID of a `Cart` object."
+    )
     coupon_codes: list[str | None] = strawberry.field(description="An array of valid coupon codes.")
     type: ApplyCouponsStrategy | None = strawberry.field(
         default=strawberry.UNSET,
@@ -45,12 +50,16 @@ class ApplyCouponToCartOutput:
 
 @strawberry.input(description="Specifies the cart from which to remove a coupon.")
 class RemoveCouponFromCartInput:
-    cart_id: str = strawberry.field(description="The unique ID of a `Cart` object.")
+    cart_id: str = strawberry.field(
+        metadata=CART_ID, description="The unique ID of a `Cart` object."
+    )
 
 
 @strawberry.input(description="Remove coupons from the cart.")
 class RemoveCouponsFromCartInput:
-    cart_id: str = strawberry.field(description="The unique ID of a `Cart` object.")
+    cart_id: str = strawberry.field(
+        metadata=CART_ID, description="The unique ID of a `Cart` object."
+    )
     coupon_codes: list[str | None] = strawberry.field(
         description="An array of coupon codes to be removed from the quote. If coupon_codes is "
         "empty all coupons will be removed from the quote."

@@ -29,6 +29,7 @@ from graph.common import (
 )
 from graph.context import Context, Info
 from graph.errors import UserError
+from graph.limits import QUANTITY, SKU, SMALLINT
 from graph.uids import encode_uid
 from models import CatalogCategoryEntity, CataloginventoryStockItem, CatalogProductEntity
 from models.catalog import ProductStatus, ProductType, Visibility
@@ -702,7 +703,7 @@ class AdminProductFilterInput:
 @strawberry.input(description="A new product.")
 class ProductCreateInput:
     sku: str = strawberry.field(
-        description="The stock keeping unit; unique, at most 64 characters."
+        metadata=SKU, description="The stock keeping unit; unique, at most 64 characters."
     )
     name: str = strawberry.field(description="The product name.")
     price: float = strawberry.field(description="The regular price, 0 or more.")
@@ -710,7 +711,7 @@ class ProductCreateInput:
         default=ProductTypeEnum.SIMPLE, description="The product type."
     )
     attribute_set_id: int | None = strawberry.field(
-        default=None, description="The attribute set; Default (4) when omitted."
+        metadata=SMALLINT, default=None, description="The attribute set; Default (4) when omitted."
     )
     url_key: str | None = strawberry.field(
         default=None, description="The URL key; made from the name when omitted."
@@ -722,7 +723,9 @@ class ProductCreateInput:
     special_to_date: date | None = strawberry.field(
         default=None, description="The last day of the special price."
     )
-    weight: float | None = strawberry.field(default=None, description="The weight.")
+    weight: float | None = strawberry.field(
+        metadata=QUANTITY, default=None, description="The weight."
+    )
     visibility: ProductVisibilityEnum = strawberry.field(
         default=ProductVisibilityEnum.BOTH, description="Where it is shown."
     )
@@ -738,7 +741,9 @@ class ProductCreateInput:
     category_uids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="The categories it is assigned to."
     )
-    qty: float | None = strawberry.field(default=None, description="The quantity in stock (0).")
+    qty: float | None = strawberry.field(
+        metadata=QUANTITY, default=None, description="The quantity in stock (0)."
+    )
     is_in_stock: bool | None = strawberry.field(
         default=None,
         description="The stock status; as Magento, a product without quantity is out of stock.",
@@ -753,7 +758,9 @@ class ProductCreateInput:
     "one, lists replace what is stored (custom attributes: only the codes named)."
 )
 class ProductUpdateInput:
-    sku: str | None = strawberry.field(default=strawberry.UNSET, description="A new sku.")
+    sku: str | None = strawberry.field(
+        metadata=SKU, default=strawberry.UNSET, description="A new sku."
+    )
     name: str | None = strawberry.field(default=strawberry.UNSET, description="A new name.")
     price: float | None = strawberry.field(
         default=strawberry.UNSET, description="A new regular price."
@@ -762,7 +769,7 @@ class ProductUpdateInput:
         default=strawberry.UNSET, description="A new product type."
     )
     attribute_set_id: int | None = strawberry.field(
-        default=strawberry.UNSET, description="A new attribute set."
+        metadata=SMALLINT, default=strawberry.UNSET, description="A new attribute set."
     )
     url_key: str | None = strawberry.field(default=strawberry.UNSET, description="A new URL key.")
     special_price: float | None = strawberry.field(
@@ -774,7 +781,9 @@ class ProductUpdateInput:
     special_to_date: date | None = strawberry.field(
         default=strawberry.UNSET, description="The last day of the special price."
     )
-    weight: float | None = strawberry.field(default=strawberry.UNSET, description="The weight.")
+    weight: float | None = strawberry.field(
+        metadata=QUANTITY, default=strawberry.UNSET, description="The weight."
+    )
     visibility: ProductVisibilityEnum | None = strawberry.field(
         default=strawberry.UNSET, description="Where it is shown."
     )
@@ -791,7 +800,7 @@ class ProductUpdateInput:
         default=strawberry.UNSET, description="The categories it is assigned to."
     )
     qty: float | None = strawberry.field(
-        default=strawberry.UNSET, description="The quantity in stock."
+        metadata=QUANTITY, default=strawberry.UNSET, description="The quantity in stock."
     )
     is_in_stock: bool | None = strawberry.field(
         default=strawberry.UNSET, description="The stock status."
@@ -806,7 +815,7 @@ class ProductUpdateInput:
     "`ProductUpdateInput` would, or created (then `name` and `price` are required)."
 )
 class ProductUpsertInput(ProductUpdateInput):
-    sku: str = strawberry.field(description="The sku that identifies the product.")
+    sku: str = strawberry.field(metadata=SKU, description="The sku that identifies the product.")
 
 
 @strawberry.type(description="The result of an admin mutation on a product.")

@@ -24,6 +24,7 @@ from graph.attributes import AttributeSelectedOption, AttributeSelectedOptions, 
 from graph.carts import CART_TYPES
 from graph.catalog import CATALOG_TYPES
 from graph.errors import MagentoErrors
+from graph.limits import InputLimits
 from graph.operations import OperationTracking
 from graph.orders import ORDER_TYPES
 from graph.wishlists import WISHLIST_TYPES
@@ -83,6 +84,7 @@ def build_schema(
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
         lambda: AddValidationRules(rules),
+        InputLimits,
     ]
     return Schema(
         # Implementations reached only through an interface must be named to be in the schema.

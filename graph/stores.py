@@ -8,6 +8,7 @@ from engine.config import ConfigPath
 from engine.stores import StoresSnapshot, StoreView, WebsiteView
 from graph.enums import described_enum
 from graph.errors import UserError
+from graph.limits import LONG_TEXT, length
 from graph.uids import encode_uid
 
 
@@ -152,20 +153,36 @@ class Website:
 
 @strawberry.input(description="A new website, with its store group and first store view.")
 class WebsiteCreateInput:
-    code: str = strawberry.field(description="Lowercase letters, digits and underscores.")
-    name: str = strawberry.field(description="The website's label.")
-    base_currency_code: str | None = strawberry.field(default=None, description="USD when omitted.")
-    timezone: str | None = strawberry.field(default=None, description="UTC when omitted.")
-    store_code: str = strawberry.field(description="The code of the website's first store view.")
+    code: str = strawberry.field(
+        metadata=length(32), description="Lowercase letters, digits and underscores."
+    )
+    name: str = strawberry.field(metadata=length(64), description="The website's label.")
+    base_currency_code: str | None = strawberry.field(
+        metadata=length(3), default=None, description="USD when omitted."
+    )
+    timezone: str | None = strawberry.field(
+        metadata=length(64), default=None, description="UTC when omitted."
+    )
+    store_code: str = strawberry.field(
+        metadata=length(32), description="The code of the website's first store view."
+    )
     store_name: str | None = strawberry.field(default=None, description="The store view's label.")
 
 
 @strawberry.input(description="Changes to a website; omitted fields stay as they are.")
 class WebsiteUpdateInput:
-    code: str | None = strawberry.field(default=None, description="A new, unique code.")
-    name: str | None = strawberry.field(default=None, description="A new label.")
-    base_currency_code: str | None = strawberry.field(default=None, description="A currency code.")
-    timezone: str | None = strawberry.field(default=None, description="An IANA time zone.")
+    code: str | None = strawberry.field(
+        metadata=length(32), default=None, description="A new, unique code."
+    )
+    name: str | None = strawberry.field(
+        metadata=length(64), default=None, description="A new label."
+    )
+    base_currency_code: str | None = strawberry.field(
+        metadata=length(3), default=None, description="A currency code."
+    )
+    timezone: str | None = strawberry.field(
+        metadata=length(64), default=None, description="An IANA time zone."
+    )
 
 
 @strawberry.type(description="The result of an admin mutation on a website.")
@@ -199,7 +216,9 @@ class ConfigValue:
 class ConfigValueInput:
     path: ConfigPathEnum = strawberry.field(description="The setting.")  # type: ignore[valid-type]
     value: str | None = strawberry.field(
-        default=None, description="The new value; null removes it, so the broader scope applies."
+        metadata=LONG_TEXT,
+        default=None,
+        description="The new value; null removes it, so the broader scope applies.",
     )
     website_uid: strawberry.ID | None = strawberry.field(
         default=None, description="A website to set it for; the default scope when omitted."

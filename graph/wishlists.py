@@ -23,6 +23,7 @@ from graph.carts import EnteredOptionInput
 from graph.catalog import ProductInterface, product_of
 from graph.common import SearchResultPageInfo
 from graph.context import Info
+from graph.limits import QUANTITY, SKU
 from graph.uids import encode_uid
 from models import ReportViewedProductIndex
 from models import Wishlist as WishlistRow
@@ -241,17 +242,21 @@ class WishlistItemInput:
         default=strawberry.UNSET, description="An array of options that the customer entered."
     )
     parent_sku: str | None = strawberry.field(
+        metadata=SKU,
         default=strawberry.UNSET,
         description="For complex product types, the SKU of the parent product.",
     )
-    quantity: float = strawberry.field(description="The amount or number of items to add.")
+    quantity: float = strawberry.field(
+        metadata=QUANTITY, description="The amount or number of items to add."
+    )
     selected_options: list[strawberry.ID | None] | None = strawberry.field(
         default=strawberry.UNSET,
         description="An array of strings corresponding to options the customer selected.",
     )
     sku: str = strawberry.field(
+        metadata=SKU,
         description="The SKU of the product to add. For complex product types, specify the child "
-        "product SKU."
+        "product SKU.",
     )
 
 

@@ -3,11 +3,14 @@ the first reason it was not (admin token required, despite the storefront-style 
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from engine.salesrules import explain
 from graph.context import Info
 from graph.explain_cart_rules import CartRuleExplanation, explanations_of
+from graph.limits import CART_ID
 from resolvers.access import require_admin
 
 
@@ -18,7 +21,9 @@ class Query:
         "priority order, APPLIED with the amount it took, or the first reason it did not "
         "(admin token required)."
     )
-    async def explainCartRules(self, info: Info, cart_id: str) -> list[CartRuleExplanation] | None:
+    async def explainCartRules(
+        self, info: Info, cart_id: Annotated[str, strawberry.argument(metadata=CART_ID)]
+    ) -> list[CartRuleExplanation] | None:
         await require_admin(info)
         cart = await explain.explain(cart_id, await info.context.stores())
         return explanations_of(cart)
