@@ -24,7 +24,6 @@ from graph.common import SearchResultPageInfo
 from graph.context import Info
 from graph.errors import UserError
 from graph.iso_codes import CountryCodeEnum
-from graph.limits import length
 from graph.uids import encode_uid
 from models import CustomerAddressEntity, CustomerEntity
 
@@ -232,7 +231,6 @@ class CustomerAddressInput:
         default=strawberry.UNSET, description="The customer's company."
     )
     country_code: CountryCodeEnum | None = strawberry.field(
-        metadata=length(2),
         default=strawberry.UNSET,
         description="The two-letter code representing the customer's country.",
     )
@@ -274,7 +272,6 @@ class CustomerAddressInput:
         default=strawberry.UNSET, description="The customer's ZIP or postal code."
     )
     prefix: str | None = strawberry.field(
-        metadata=length(40),
         default=strawberry.UNSET,
         description="An honorific, such as Dr., Mr., or Mrs.",
     )
@@ -287,7 +284,6 @@ class CustomerAddressInput:
         description="An array of strings that define the street number and name.",
     )
     suffix: str | None = strawberry.field(
-        metadata=length(40),
         default=strawberry.UNSET,
         description="A value such as Sr., Jr., or III.",
     )

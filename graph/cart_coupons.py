@@ -7,7 +7,7 @@ from enum import Enum
 import strawberry
 
 from graph.carts import Cart
-from graph.limits import CART_ID
+from graph.limits import CART_ID, length
 
 
 @strawberry.input(description="Specifies the coupon code to apply to the cart.")
@@ -15,7 +15,7 @@ class ApplyCouponToCartInput:
     cart_id: str = strawberry.field(
         metadata=CART_ID, description="The unique ID of a `Cart` object."
     )
-    coupon_code: str = strawberry.field(description="A valid coupon code.")
+    coupon_code: str = strawberry.field(metadata=length(255), description="A valid coupon code.")
 
 
 @strawberry.enum(description="The strategy to apply coupons to the cart.")
@@ -35,7 +35,9 @@ class ApplyCouponsToCartInput:
     cart_id: str = strawberry.field(
         metadata=CART_ID, description="The unique ID of a `Cart` object."
     )
-    coupon_codes: list[str | None] = strawberry.field(description="An array of valid coupon codes.")
+    coupon_codes: list[str | None] = strawberry.field(
+        metadata=length(255), description="An array of valid coupon codes."
+    )
     type: ApplyCouponsStrategy | None = strawberry.field(
         default=strawberry.UNSET,
         description="`replace` to replace the existing coupon(s) or `append` to add the coupon to "
@@ -61,8 +63,9 @@ class RemoveCouponsFromCartInput:
         metadata=CART_ID, description="The unique ID of a `Cart` object."
     )
     coupon_codes: list[str | None] = strawberry.field(
+        metadata=length(255),
         description="An array of coupon codes to be removed from the quote. If coupon_codes is "
-        "empty all coupons will be removed from the quote."
+        "empty all coupons will be removed from the quote.",
     )
 
 

@@ -1141,7 +1141,6 @@ class CartAddressInput:
         description="The company specified for the billing or shipping address.",
     )
     country_code: str = strawberry.field(
-        metadata=length(2),
         description="The country code and label for the billing or shipping address.",
     )
     custom_attributes: list[AttributeValueInput | None] | None = strawberry.field(
@@ -1158,12 +1157,10 @@ class CartAddressInput:
         description="The middle name of the person associated with the billing/shipping address.",
     )
     postcode: str | None = strawberry.field(
-        metadata=length(20),
         default=strawberry.UNSET,
         description="The ZIP or postal code of the billing or shipping address.",
     )
     prefix: str | None = strawberry.field(
-        metadata=length(40),
         default=strawberry.UNSET,
         description="An honorific, such as Dr., Mr., or Mrs.",
     )
@@ -1186,7 +1183,6 @@ class CartAddressInput:
         description="An array containing the street for the billing or shipping address."
     )
     suffix: str | None = strawberry.field(
-        metadata=length(40),
         default=strawberry.UNSET,
         description="A value such as Sr., Jr., or III.",
     )
@@ -1408,7 +1404,6 @@ class TaxRateInput:
         default=None, description="A region of that country, or 0 for all (the default)."
     )
     tax_postcode: str | None = strawberry.field(
-        metadata=length(21),
         default=None,
         description="`*` (the default) for any postcode, `787*` a prefix, or one.",
     )

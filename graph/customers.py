@@ -32,7 +32,7 @@ from graph.common import (
 from graph.context import Context, Info
 from graph.errors import UserError
 from graph.groups import CustomerGroup, CustomerGroupStorefront
-from graph.limits import LONG_TEXT, SMALLINT, length
+from graph.limits import LONG_TEXT, SMALLINT
 from graph.orders import CustomerOrderFields
 from graph.segments import CustomerSegmentStorefront, current_segments
 from graph.uids import encode_uid
@@ -300,17 +300,14 @@ class CustomerCreateInput:
         metadata=LONG_TEXT, default=strawberry.UNSET, description="The customer's password."
     )
     prefix: str | None = strawberry.field(
-        metadata=length(40),
         default=strawberry.UNSET,
         description="An honorific, such as Dr., Mr., or Mrs.",
     )
     suffix: str | None = strawberry.field(
-        metadata=length(40),
         default=strawberry.UNSET,
         description="A value such as Sr., Jr., or III.",
     )
     taxvat: str | None = strawberry.field(
-        metadata=length(50),
         default=strawberry.UNSET,
         description="The customer's Tax/VAT number (for corporate customers).",
     )
@@ -352,17 +349,14 @@ class CustomerUpdateInput:
         default=strawberry.UNSET, description="The customer's middle name."
     )
     prefix: str | None = strawberry.field(
-        metadata=length(40),
         default=strawberry.UNSET,
         description="An honorific, such as Dr., Mr., or Mrs.",
     )
     suffix: str | None = strawberry.field(
-        metadata=length(40),
         default=strawberry.UNSET,
         description="A value such as Sr., Jr., or III.",
     )
     taxvat: str | None = strawberry.field(
-        metadata=length(50),
         default=strawberry.UNSET,
         description="The customer's Tax/VAT number (for corporate customers).",
     )
@@ -591,22 +585,16 @@ class AdminCustomerCreateInput:
     email: str = strawberry.field(description="The e-mail, unique in the website.")
     firstname: str = strawberry.field(description="The first name.")
     lastname: str = strawberry.field(description="The family name.")
-    prefix: str | None = strawberry.field(
-        metadata=length(40), default=None, description="An honorific."
-    )
+    prefix: str | None = strawberry.field(default=None, description="An honorific.")
     middlename: str | None = strawberry.field(default=None, description="The middle name.")
-    suffix: str | None = strawberry.field(
-        metadata=length(40), default=None, description="A suffix such as Jr."
-    )
+    suffix: str | None = strawberry.field(default=None, description="A suffix such as Jr.")
     date_of_birth: str | None = strawberry.field(
         default=None, description="The date of birth, `YYYY-MM-DD`."
     )
     gender: int | None = strawberry.field(
         metadata=SMALLINT, default=None, description="1 = Male, 2 = Female."
     )
-    taxvat: str | None = strawberry.field(
-        metadata=length(50), default=None, description="The Tax/VAT number."
-    )
+    taxvat: str | None = strawberry.field(default=None, description="The Tax/VAT number.")
     password: str | None = strawberry.field(
         metadata=LONG_TEXT,
         default=None,
@@ -646,13 +634,13 @@ class AdminCustomerUpdateInput:
     firstname: str | None = strawberry.field(default=None, description="The first name.")
     lastname: str | None = strawberry.field(default=None, description="The family name.")
     prefix: str | None = strawberry.field(
-        metadata=length(40), default=None, description="An honorific; an empty string clears it."
+        default=None, description="An honorific; an empty string clears it."
     )
     middlename: str | None = strawberry.field(
         default=None, description="The middle name; an empty string clears it."
     )
     suffix: str | None = strawberry.field(
-        metadata=length(40), default=None, description="A suffix; an empty string clears it."
+        default=None, description="A suffix; an empty string clears it."
     )
     date_of_birth: str | None = strawberry.field(
         default=None, description="The date of birth, `YYYY-MM-DD`; an empty string clears it."
@@ -661,7 +649,6 @@ class AdminCustomerUpdateInput:
         metadata=SMALLINT, default=None, description="1 = Male, 2 = Female."
     )
     taxvat: str | None = strawberry.field(
-        metadata=length(50),
         default=None,
         description="The Tax/VAT number; an empty string clears it.",
     )

@@ -7,7 +7,6 @@ import strawberry
 
 from graph.common import FilterEqualTypeInput, FilterMatchTypeInput, SearchResultPageInfo
 from graph.errors import UserError
-from graph.limits import length
 from graph.uids import encode_uid
 from models import CustomerGroup as CustomerGroupRow
 
@@ -68,9 +67,7 @@ class CustomerGroupFilterInput:
 
 @strawberry.input(description="A new customer group.")
 class CustomerGroupCreateInput:
-    code: str = strawberry.field(
-        metadata=length(32), description="The group's name, unique, at most 32 characters."
-    )
+    code: str = strawberry.field(description="The group's name, unique, at most 32 characters.")
     tax_class_id: int | None = strawberry.field(
         default=None, description="A customer tax class; Retail Customer (3) when omitted."
     )
@@ -81,9 +78,7 @@ class CustomerGroupCreateInput:
 
 @strawberry.input(description="Changes to a customer group; omitted fields stay as they are.")
 class CustomerGroupUpdateInput:
-    code: str | None = strawberry.field(
-        metadata=length(32), default=None, description="A new, unique code."
-    )
+    code: str | None = strawberry.field(default=None, description="A new, unique code.")
     tax_class_id: int | None = strawberry.field(default=None, description="A customer tax class.")
     excluded_website_uids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Replaces the excluded websites when given."

@@ -6,8 +6,11 @@ and each scalar is checked against its limit. A limit is declared next to the in
 field's or argument's metadata (`strawberry.field(..., metadata=length(32))`); a field without one
 gets its type's default:
 
-- `String` and `ID`: at most 255 characters (Magento's `varchar(255)`), no NUL character and no
-  text that is not UTF-8 (PostgreSQL refuses both; SQLite would store them).
+- `String` and `ID`: no NUL character and no text that is not UTF-8 (PostgreSQL refuses both;
+  SQLite would store them), at most `TEXT` characters. An input stored in a `varchar` column that
+  the engine does not already check with Magento's message (customer and address attributes,
+  names, codes do: `"Name Prefix" length must be equal or less than 40 characters.`) declares its
+  length here, so PostgreSQL never sees a value it would refuse.
 - `Float`: fits a `decimal(20,6)` column (less than 10^14 in absolute value).
 - `Int`: GraphQL's 32 bits already fit every `int` column; `smallint` columns declare `SMALLINT`.
 - Input objects nest at most `MAX_OBJECT_DEPTH` levels (typed condition trees), and variables
@@ -50,7 +53,6 @@ from strawberry.extensions import SchemaExtension
 from graph.errors import Category
 
 LIMIT_KEY = "mageseg.limit"
-VARCHAR = 255
 # Magento's `text` column; also the bound for values that are never stored (passwords, searches).
 TEXT = 65_535
 # Levels of lists and objects in a variable's or a serialized tree's JSON (a condition costs two:
@@ -66,7 +68,7 @@ class Limit:
     `digits` (precision, scale) (Float), an integer `int_range` (Int), and for a serialized tree
     (Magento's `conditions_serialized`) the JSON nesting `max_depth`."""
 
-    max_length: int | None = VARCHAR
+    max_length: int | None = TEXT
     digits: tuple[int, int] = (20, 6)
     int_range: tuple[int, int] | None = None
     max_depth: int | None = None

@@ -1091,7 +1091,6 @@ class AdminOrderAddressInput:
 )
 class AdminOrderCreateInput:
     increment_id: str | None = strawberry.field(
-        metadata=length(50),
         default=None,
         description="The order number, unique; the next from the order sequence when omitted.",
     )

@@ -153,9 +153,7 @@ class Website:
 
 @strawberry.input(description="A new website, with its store group and first store view.")
 class WebsiteCreateInput:
-    code: str = strawberry.field(
-        metadata=length(32), description="Lowercase letters, digits and underscores."
-    )
+    code: str = strawberry.field(description="Lowercase letters, digits and underscores.")
     name: str = strawberry.field(metadata=length(64), description="The website's label.")
     base_currency_code: str | None = strawberry.field(
         metadata=length(3), default=None, description="USD when omitted."
@@ -163,17 +161,13 @@ class WebsiteCreateInput:
     timezone: str | None = strawberry.field(
         metadata=length(64), default=None, description="UTC when omitted."
     )
-    store_code: str = strawberry.field(
-        metadata=length(32), description="The code of the website's first store view."
-    )
+    store_code: str = strawberry.field(description="The code of the website's first store view.")
     store_name: str | None = strawberry.field(default=None, description="The store view's label.")
 
 
 @strawberry.input(description="Changes to a website; omitted fields stay as they are.")
 class WebsiteUpdateInput:
-    code: str | None = strawberry.field(
-        metadata=length(32), default=None, description="A new, unique code."
-    )
+    code: str | None = strawberry.field(default=None, description="A new, unique code.")
     name: str | None = strawberry.field(
         metadata=length(64), default=None, description="A new label."
     )
