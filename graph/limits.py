@@ -88,6 +88,9 @@ DEFAULT = Limit()
 LONG_TEXT = length(TEXT)
 # A serialized condition tree (Magento JSON) in a text column.
 SERIALIZED_TREE = limit(max_length=TEXT, max_depth=MAX_INPUT_DEPTH)
+# A value the engine checks itself with Magento's message (the layer only refuses NUL and text
+# that is not UTF-8): a wish list line's quantity is a line error, not a refused operation.
+CHECKED_BY_ENGINE = limit(max_length=TEXT, digits=(309, 0))
 # A quantity column: decimal(12,4).
 QUANTITY = limit(digits=(12, 4))
 SMALLINT = limit(int_range=(-32_768, 32_767))

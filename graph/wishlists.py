@@ -23,7 +23,7 @@ from graph.carts import EnteredOptionInput
 from graph.catalog import ProductInterface, product_of
 from graph.common import SearchResultPageInfo
 from graph.context import Info
-from graph.limits import QUANTITY, SKU
+from graph.limits import CHECKED_BY_ENGINE, SKU
 from graph.uids import encode_uid
 from models import ReportViewedProductIndex
 from models import Wishlist as WishlistRow
@@ -247,7 +247,7 @@ class WishlistItemInput:
         description="For complex product types, the SKU of the parent product.",
     )
     quantity: float = strawberry.field(
-        metadata=QUANTITY, description="The amount or number of items to add."
+        metadata=CHECKED_BY_ENGINE, description="The amount or number of items to add."
     )
     selected_options: list[strawberry.ID | None] | None = strawberry.field(
         default=strawberry.UNSET,
