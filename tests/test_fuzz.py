@@ -24,7 +24,7 @@ from tests.factories import make_customer, token_for
 
 EXPLORE = os.environ.get("MAGESEG_FUZZ_EXAMPLES")
 # Operations per caller; with the time budget below, about 20 s per caller and backend.
-EXAMPLES = int(EXPLORE or 120)
+EXAMPLES = int(EXPLORE or 200)
 BUDGET_SECONDS = float(os.environ.get("MAGESEG_FUZZ_SECONDS") or (3600 if EXPLORE else 20))
 SCHEMA = build_schema()._schema
 DATES = st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)).map(
