@@ -29,7 +29,7 @@ from graph.common import (
 )
 from graph.context import Context, Info
 from graph.errors import UserError
-from graph.limits import QUANTITY, SKU, SMALLINT
+from graph.limits import QUANTITY, SKU, SMALLINT, length
 from graph.uids import encode_uid
 from models import CatalogCategoryEntity, CataloginventoryStockItem, CatalogProductEntity
 from models.catalog import ProductStatus, ProductType, Visibility
@@ -714,7 +714,9 @@ class ProductCreateInput:
         metadata=SMALLINT, default=None, description="The attribute set; Default (4) when omitted."
     )
     url_key: str | None = strawberry.field(
-        default=None, description="The URL key; made from the name when omitted."
+        metadata=length(255),
+        default=None,
+        description="The URL key; made from the name when omitted.",
     )
     special_price: float | None = strawberry.field(default=None, description="A special price.")
     special_from_date: date | None = strawberry.field(
@@ -771,7 +773,9 @@ class ProductUpdateInput:
     attribute_set_id: int | None = strawberry.field(
         metadata=SMALLINT, default=strawberry.UNSET, description="A new attribute set."
     )
-    url_key: str | None = strawberry.field(default=strawberry.UNSET, description="A new URL key.")
+    url_key: str | None = strawberry.field(
+        metadata=length(255), default=strawberry.UNSET, description="A new URL key."
+    )
     special_price: float | None = strawberry.field(
         default=strawberry.UNSET, description="A new special price; null removes it."
     )
@@ -900,7 +904,7 @@ class AdminCategory:
 
 @strawberry.input(description="A new category.")
 class CategoryCreateInput:
-    name: str = strawberry.field(description="The display name.")
+    name: str = strawberry.field(metadata=length(255), description="The display name.")
     parent_uid: strawberry.ID | None = strawberry.field(
         default=None, description="The parent; Default Category when omitted."
     )
@@ -908,7 +912,9 @@ class CategoryCreateInput:
         default=None, description="The position among its siblings; last when omitted."
     )
     url_key: str | None = strawberry.field(
-        default=None, description="The URL key; made from the name when omitted."
+        metadata=length(255),
+        default=None,
+        description="The URL key; made from the name when omitted.",
     )
     is_active: bool = strawberry.field(default=True, description="Shown on the storefront.")
     include_in_menu: bool = strawberry.field(default=True, description="Shown in menus.")
@@ -919,7 +925,9 @@ class CategoryCreateInput:
     "category with its subtree."
 )
 class CategoryUpdateInput:
-    name: str | None = strawberry.field(default=strawberry.UNSET, description="A new name.")
+    name: str | None = strawberry.field(
+        metadata=length(255), default=strawberry.UNSET, description="A new name."
+    )
     parent_uid: strawberry.ID | None = strawberry.field(
         default=strawberry.UNSET, description="A new parent: moves the category."
     )
@@ -927,7 +935,9 @@ class CategoryUpdateInput:
         default=strawberry.UNSET, description="A new position; null puts it last."
     )
     url_key: str | None = strawberry.field(
-        default=strawberry.UNSET, description="A new URL key; null removes it."
+        metadata=length(255),
+        default=strawberry.UNSET,
+        description="A new URL key; null removes it.",
     )
     is_active: bool | None = strawberry.field(
         default=strawberry.UNSET, description="Shown on the storefront."

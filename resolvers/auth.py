@@ -9,7 +9,7 @@ import strawberry
 from engine import auth, sessions
 from graph.auth import CustomerToken, RevokeCustomerTokenOutput
 from graph.context import Info
-from graph.limits import LONG_TEXT
+from graph.limits import LONG_TEXT, length
 from resolvers.access import require_customer
 
 
@@ -19,7 +19,7 @@ class Mutation:
     async def generateCustomerToken(
         self,
         info: Info,
-        email: str,
+        email: Annotated[str, strawberry.argument(metadata=length(255))],
         password: Annotated[str, strawberry.argument(metadata=LONG_TEXT)],
     ) -> CustomerToken | None:
         token = await sessions.sign_in(

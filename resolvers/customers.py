@@ -37,7 +37,7 @@ from graph.customers import (
     SubscriptionStatusesEnum,
 )
 from graph.errors import UserError
-from graph.limits import LONG_TEXT, length
+from graph.limits import LONG_TEXT
 from graph.uids import decode_uid, encode_uid
 from models import CustomerEntity
 from resolvers.access import CUSTOMER_NOT_AUTHORIZED, require_admin, require_customer
@@ -322,7 +322,7 @@ class Mutation:
 
     @strawberry.mutation(description="Subscribe the specified email to the store's newsletter.")
     async def subscribeEmailToNewsletter(
-        self, info: Info, email: Annotated[str, strawberry.argument(metadata=length(150))]
+        self, info: Info, email: str
     ) -> SubscribeEmailToNewsletterOutput | None:
         viewer = await info.context.viewer()
         customer_id = viewer.customer_id if viewer.kind is ViewerKind.CUSTOMER else None

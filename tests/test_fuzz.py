@@ -1,6 +1,7 @@
 """A bounded property-based fuzz of the whole GraphQL surface: queries and mutations generated
-from the schema by hypothesis-graphql, sent through HTTP as an anonymous caller, a customer and
-an admin. No answer may be a 5xx or carry an `internal` error.
+from the schema by hypothesis-graphql (valid ones, and ones with one schema violation), sent
+through HTTP as an anonymous caller, a customer and an admin. No answer may be a 5xx or carry an
+`internal` error.
 
 The operations are drawn first (derandomized, so CI sees the same ones every run), then sent in
 order against one database, so later mutations meet what earlier ones created. For a longer, random
@@ -17,7 +18,7 @@ import graphql
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hypothesis_graphql import from_schema
+from hypothesis_graphql import Mode, from_schema
 
 from graph.schema import build_schema
 from tests.factories import make_customer, token_for
@@ -30,7 +31,12 @@ SCHEMA = build_schema()._schema
 DATES = st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)).map(
     lambda d: graphql.StringValueNode(value=d.isoformat())
 )
-OPERATIONS = from_schema(SCHEMA, custom_scalars={"Date": DATES})
+# Valid operations, and operations with one schema violation (a wrong argument type, a missing
+# required argument, an unknown enum value), which must be refused as input errors.
+OPERATIONS = st.one_of(
+    from_schema(SCHEMA, custom_scalars={"Date": DATES}),
+    from_schema(SCHEMA, custom_scalars={"Date": DATES}, mode=Mode.NEGATIVE),
+)
 
 
 def draw_operations(count: int) -> list[str]:
