@@ -1,7 +1,8 @@
 """A refused mutation writes nothing: every mutation of the schema (read from its introspection)
 is called with input it refuses, as an admin and as a customer, and no table's row count may
-change. Two kinds of refused input: garbage (uids that are not base64, negative numbers) and
-plausible values naming things that do not exist (uid of id 999, unknown SKUs)."""
+change, and no answer may be an `internal` error. Three kinds of input: garbage (uids that are not
+base64, negative numbers), plausible values naming things that do not exist (uid of id 999,
+unknown SKUs) and strings past every varchar column."""
 
 from __future__ import annotations
 
