@@ -24,6 +24,9 @@ class ConfigPath(StrEnum):
     SHARE_ACTIVE_SEGMENTS = "customer/magento_customersegment/share_active_segments"
     SHARE_APPLIED_CART_RULE = "promo/graphql/share_applied_cart_rule"
     DEFAULT_DISPLAY_CURRENCY = "currency/options/default"
+    # Magento 2.4.7+: off (the default), `isEmailAvailable` always answers true, so the storefront
+    # cannot be used to find out which emails have accounts.
+    GUEST_CHECKOUT_LOGIN = "checkout/options/enable_guest_checkout_login"
     # Carts (Magento's defaults): the flat-rate carrier, check / money order and zero-total payment,
     # and where tax is computed when a cart has no address yet.
     FLATRATE_ACTIVE = "carriers/flatrate/active"
@@ -360,6 +363,7 @@ DEFAULTS: dict[ConfigPath, str] = {
     ConfigPath.SHARE_ACTIVE_SEGMENTS: "1",
     ConfigPath.SHARE_APPLIED_CART_RULE: "1",
     ConfigPath.DEFAULT_DISPLAY_CURRENCY: "USD",
+    ConfigPath.GUEST_CHECKOUT_LOGIN: "0",
     ConfigPath.FLATRATE_ACTIVE: "1",
     ConfigPath.FLATRATE_PRICE: "5.00",
     # I: the price is per item (times the quantity shipped), O: once per order.

@@ -228,10 +228,14 @@ async def email_taken(
 
 async def is_email_available(email: str, store: StoreView, stores: StoresSnapshot) -> bool:
     """The storefront's `isEmailAvailable`: free in this store's website (or anywhere, with
-    global account sharing)."""
+    global account sharing). As Magento 2.4.7+ (`AccountManagement::isEmailAvailable`), always
+    true unless `checkout/options/enable_guest_checkout_login` is on: the answer would otherwise
+    tell anyone which emails have accounts."""
     normalized = normalize_email(email)
     if normalized is None:
         raise InputInvalid(Problem(ProblemCode.INVALID, "Email is invalid", "email"))
+    if not stores.config_flag(ConfigPath.GUEST_CHECKOUT_LOGIN, store):
+        return True
     return await find_by_email(normalized, store, stores) is None
 
 

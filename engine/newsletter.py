@@ -25,6 +25,8 @@ from models import CustomerEntity, NewsletterSubscriber, SubscriberStatus
 
 EMAIL_MISSING = "You must specify an email address to subscribe to a newsletter."
 EMAIL_INVALID = "Enter a valid email address."
+# `newsletter_subscriber.subscriber_email` is varchar(150).
+SUBSCRIBER_EMAIL_MAX_LENGTH = 150
 GUESTS_NOT_ALLOWED = (
     "Guests can not subscribe to the newsletter. You must create an account to subscribe."
 )
@@ -127,6 +129,8 @@ async def subscribe_email(
         validate_email(email, check_deliverability=False)
     except EmailNotValidError:
         raise InputInvalid(Problem(ProblemCode.INVALID, EMAIL_INVALID, "email")) from None
+    if len(email) > SUBSCRIBER_EMAIL_MAX_LENGTH:  # valid, but longer than the column
+        raise InputInvalid(Problem(ProblemCode.INVALID, EMAIL_INVALID, "email"))
     email = email.lower()
     if customer_id is None and not stores.config_flag(ConfigPath.NEWSLETTER_GUEST_SUBSCRIBE, store):
         raise InputInvalid(Problem(ProblemCode.INVALID, GUESTS_NOT_ALLOWED, "email"))

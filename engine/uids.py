@@ -7,6 +7,18 @@ import binascii
 
 from engine.errors import InputInvalid, Problem, ProblemCode
 
+# Ids are 64-bit signed integers in every table (PostgreSQL `bigint`).
+MAX_ID = 2**63 - 1
+
+
+def parse_id(text: str) -> int | None:
+    """The id a decimal string names, or None when it is not one (not ASCII digits, or past
+    64 bits: no row has it, and PostgreSQL would refuse to compare with it)."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if value <= MAX_ID else None
+
 
 def encode_uid(entity_id: int | str) -> str:
     return base64.b64encode(str(entity_id).encode()).decode()
@@ -19,10 +31,10 @@ def decode_uid(uid: str, path: str = "uid") -> int:
         raw = base64.b64decode(uid, validate=True)
         if base64.b64encode(raw).decode() != uid:
             raise ValueError(uid)
-        text = raw.decode("ascii")
-        if not text.isdigit():
+        value = parse_id(raw.decode("ascii"))
+        if value is None:
             raise ValueError(uid)
-        return int(text)
+        return value
     except (binascii.Error, ValueError, UnicodeDecodeError):
         raise InputInvalid(
             Problem(ProblemCode.INVALID_UID, f'Value of uid "{uid}" is incorrect.', path)

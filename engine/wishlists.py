@@ -35,7 +35,7 @@ from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from engine import configurable
+from engine import configurable, uids
 from engine.errors import InputInvalid, NoSuchEntity, Problem, ProblemCode
 from engine.segments import events, membership
 from models import (
@@ -113,8 +113,7 @@ def _sharing_code() -> str:
 
 def parse_id(text: str) -> int | None:
     """A wish list or item id as Magento reads it: a plain non-negative integer, else `None`."""
-    text = text.strip()
-    return int(text) if text.isascii() and text.isdigit() else None
+    return uids.parse_id(text.strip())
 
 
 def not_found(path: str = "wishlistId") -> InputInvalid:
@@ -264,17 +263,34 @@ async def add_products(
     """Add `lines` to the customer's wish list `wishlist_id` (one transaction); a foreign or
     unknown list is refused whole."""
     at = now()
-    async with in_transaction():
-        wishlist = await _owned_for_update(wishlist_id, customer_id)
-        errors: list[LineError] = []
-        for line in lines:
-            error = await _add_line(wishlist, line, store_id, at)
-            if error is not None:
-                errors.append(error)
-        if len(errors) != len(lines):
-            await wishlist.save(update_fields=["updated_at"])
-            await membership.customer_event(customer_id, events.WISHLIST_RENEWED)
+    try:
+        async with in_transaction():
+            # `0` names the customer's own list, created on first use: not by a refused add.
+            creates = parse_id(wishlist_id.strip()) == 0 and not await Wishlist.exists(
+                customer_id=customer_id
+            )
+            wishlist = await _owned_for_update(wishlist_id, customer_id)
+            errors: list[LineError] = []
+            for line in lines:
+                error = await _add_line(wishlist, line, store_id, at)
+                if error is not None:
+                    errors.append(error)
+            if len(errors) == len(lines) and creates:
+                raise _NothingAdded(Outcome(wishlist, tuple(errors)))
+            if len(errors) != len(lines):
+                await wishlist.save(update_fields=["updated_at"])
+                await membership.customer_event(customer_id, events.WISHLIST_RENEWED)
+    except _NothingAdded as refused:
+        return refused.outcome  # rolled back: the list it would have created is not kept
     return Outcome(wishlist, tuple(errors))
+
+
+class _NothingAdded(Exception):
+    """Rolls back an add that would only have created the customer's empty list."""
+
+    def __init__(self, outcome: Outcome) -> None:
+        super().__init__("nothing added")
+        self.outcome = outcome
 
 
 async def remove_items(customer_id: int, wishlist_id: str, item_ids: Sequence[str]) -> Outcome:

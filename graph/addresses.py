@@ -272,7 +272,8 @@ class CustomerAddressInput:
         default=strawberry.UNSET, description="The customer's ZIP or postal code."
     )
     prefix: str | None = strawberry.field(
-        default=strawberry.UNSET, description="An honorific, such as Dr., Mr., or Mrs."
+        default=strawberry.UNSET,
+        description="An honorific, such as Dr., Mr., or Mrs.",
     )
     region: CustomerAddressRegionInput | None = strawberry.field(
         default=strawberry.UNSET,
@@ -283,7 +284,8 @@ class CustomerAddressInput:
         description="An array of strings that define the street number and name.",
     )
     suffix: str | None = strawberry.field(
-        default=strawberry.UNSET, description="A value such as Sr., Jr., or III."
+        default=strawberry.UNSET,
+        description="A value such as Sr., Jr., or III.",
     )
     telephone: str | None = strawberry.field(
         default=strawberry.UNSET, description="The customer's telephone number."

@@ -10,6 +10,7 @@ import strawberry
 from engine.attribute_metadata import AttributeView
 from engine.attributes import AttributeValueData, StoredValue
 from graph.errors import UserError
+from graph.limits import LONG_TEXT, SMALLINT
 from graph.uids import encode_uid
 from models import EntityType
 
@@ -248,7 +249,9 @@ class CustomAttributeOptionInput:
         default=None, description="An existing option's id to keep; omit to add a new option."
     )
     label: str = strawberry.field(description="The option's label.")
-    sort_order: int = strawberry.field(default=0, description="The option's position.")
+    sort_order: int = strawberry.field(
+        metadata=SMALLINT, default=0, description="The option's position."
+    )
 
 
 @strawberry.input(description="A new custom attribute.")
@@ -264,8 +267,12 @@ class CustomAttributeCreateInput:
     )
     label: str = strawberry.field(description="The attribute's label.")
     is_required: bool = strawberry.field(default=False, description="Whether a value is required.")
-    default_value: str | None = strawberry.field(default=None, description="The default value.")
-    sort_order: int = strawberry.field(default=0, description="The position in forms and lists.")
+    default_value: str | None = strawberry.field(
+        metadata=LONG_TEXT, default=None, description="The default value."
+    )
+    sort_order: int = strawberry.field(
+        metadata=SMALLINT, default=0, description="The position in forms and lists."
+    )
     is_visible: bool = strawberry.field(default=True, description="Shown in storefront forms.")
     is_used_in_grid: bool = strawberry.field(default=False, description="Shown in admin grids.")
     is_filterable_in_grid: bool = strawberry.field(
@@ -296,9 +303,13 @@ class CustomAttributeUpdateInput:
     label: str | None = strawberry.field(default=None, description="A new label.")
     is_required: bool | None = strawberry.field(default=None, description="Whether required.")
     default_value: str | None = strawberry.field(
-        default=None, description="A new default value; an empty string clears it."
+        metadata=LONG_TEXT,
+        default=None,
+        description="A new default value; an empty string clears it.",
     )
-    sort_order: int | None = strawberry.field(default=None, description="A new position.")
+    sort_order: int | None = strawberry.field(
+        metadata=SMALLINT, default=None, description="A new position."
+    )
     is_visible: bool | None = strawberry.field(
         default=None, description="Shown in storefront forms."
     )

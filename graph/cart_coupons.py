@@ -7,12 +7,15 @@ from enum import Enum
 import strawberry
 
 from graph.carts import Cart
+from graph.limits import CART_ID, length
 
 
 @strawberry.input(description="Specifies the coupon code to apply to the cart.")
 class ApplyCouponToCartInput:
-    cart_id: str = strawberry.field(description="The unique ID of a `Cart` object.")
-    coupon_code: str = strawberry.field(description="A valid coupon code.")
+    cart_id: str = strawberry.field(
+        metadata=CART_ID, description="The unique ID of a `Cart` object."
+    )
+    coupon_code: str = strawberry.field(metadata=length(255), description="A valid coupon code.")
 
 
 @strawberry.enum(description="The strategy to apply coupons to the cart.")
@@ -29,8 +32,12 @@ class ApplyCouponsStrategy(Enum):
 
 @strawberry.input(description="Apply coupons to the cart.")
 class ApplyCouponsToCartInput:
-    cart_id: str = strawberry.field(description="The unique ID of a `Cart` object.")
-    coupon_codes: list[str | None] = strawberry.field(description="An array of valid coupon codes.")
+    cart_id: str = strawberry.field(
+        metadata=CART_ID, description="The unique ID of a `Cart` object."
+    )
+    coupon_codes: list[str | None] = strawberry.field(
+        metadata=length(255), description="An array of valid coupon codes."
+    )
     type: ApplyCouponsStrategy | None = strawberry.field(
         default=strawberry.UNSET,
         description="`replace` to replace the existing coupon(s) or `append` to add the coupon to "
@@ -45,15 +52,20 @@ class ApplyCouponToCartOutput:
 
 @strawberry.input(description="Specifies the cart from which to remove a coupon.")
 class RemoveCouponFromCartInput:
-    cart_id: str = strawberry.field(description="The unique ID of a `Cart` object.")
+    cart_id: str = strawberry.field(
+        metadata=CART_ID, description="The unique ID of a `Cart` object."
+    )
 
 
 @strawberry.input(description="Remove coupons from the cart.")
 class RemoveCouponsFromCartInput:
-    cart_id: str = strawberry.field(description="The unique ID of a `Cart` object.")
+    cart_id: str = strawberry.field(
+        metadata=CART_ID, description="The unique ID of a `Cart` object."
+    )
     coupon_codes: list[str | None] = strawberry.field(
+        metadata=length(255),
         description="An array of coupon codes to be removed from the quote. If coupon_codes is "
-        "empty all coupons will be removed from the quote."
+        "empty all coupons will be removed from the quote.",
     )
 
 

@@ -14,6 +14,7 @@ from engine.rules.drafts import RuleConditionDraft
 from engine.salesrules.admin import CartRuleDetails
 from graph.common import FilterEqualTypeInput, FilterMatchTypeInput, SearchResultPageInfo
 from graph.errors import UserError
+from graph.limits import LONG_TEXT, QUANTITY, SERIALIZED_TREE
 from graph.rule_conditions import RuleCondition, RuleConditionInput
 from graph.uids import encode_uid
 from models import SalesruleCoupon
@@ -256,7 +257,7 @@ class CartRuleLabelInput:
 class CartRuleInput:
     name: str | None = strawberry.field(default=None, description="Rule Name.")
     description: str | None = strawberry.field(
-        default=None, description="Description; an empty string clears it."
+        metadata=LONG_TEXT, default=None, description="Description; an empty string clears it."
     )
     is_active: bool | None = strawberry.field(
         default=None, description="Active (new rules: inactive unless true)."
@@ -290,7 +291,9 @@ class CartRuleInput:
         default=None, description="Discount Amount, 0 or greater; at most 100 for BY_PERCENT."
     )
     discount_qty: float | None = strawberry.field(
-        default=None, description="Maximum Qty Discount is Applied To; 0 is unlimited."
+        metadata=QUANTITY,
+        default=None,
+        description="Maximum Qty Discount is Applied To; 0 is unlimited.",
     )
     discount_step: int | None = strawberry.field(
         default=None, description="Discount Qty Step (Buy X)."
@@ -322,13 +325,17 @@ class CartRuleInput:
         default=None, description="Conditions, typed (a COMBINE root)."
     )
     conditions_serialized: str | None = strawberry.field(
-        default=None, description="Conditions as Magento's JSON, instead of `conditions`."
+        metadata=SERIALIZED_TREE,
+        default=None,
+        description="Conditions as Magento's JSON, instead of `conditions`.",
     )
     actions: RuleConditionInput | None = strawberry.field(
         default=None, description="Actions (which items get the discount), typed."
     )
     actions_serialized: str | None = strawberry.field(
-        default=None, description="Actions as Magento's JSON, instead of `actions`."
+        metadata=SERIALIZED_TREE,
+        default=None,
+        description="Actions as Magento's JSON, instead of `actions`.",
     )
 
 

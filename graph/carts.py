@@ -30,6 +30,7 @@ from graph.configurable import SelectedConfigurableOption, configuration, select
 from graph.context import Info
 from graph.errors import UserError
 from graph.iso_codes import CountryCodeEnum
+from graph.limits import CART_ID, LONG_TEXT, QUANTITY, SKU, length
 from graph.uids import encode_uid
 from models import Quote, QuoteAddress
 
@@ -996,7 +997,7 @@ class Cart:
 @strawberry.input(description="Optional client-generated ID for a new guest cart.")
 class CreateGuestCartInput:
     cart_uid: strawberry.ID | None = strawberry.field(
-        default=strawberry.UNSET, description="Optional client-generated ID"
+        metadata=CART_ID, default=strawberry.UNSET, description="Optional client-generated ID"
     )
 
 
@@ -1010,7 +1011,7 @@ class CreateGuestCartOutput:
 )
 class CreateEmptyCartInput:
     cart_id: str | None = strawberry.field(
-        default=strawberry.UNSET, description="The ID to assign to the cart."
+        metadata=CART_ID, default=strawberry.UNSET, description="The ID to assign to the cart."
     )
 
 
@@ -1031,17 +1032,20 @@ class CartItemInput:
         "text.",
     )
     parent_sku: str | None = strawberry.field(
+        metadata=SKU,
         default=strawberry.UNSET,
         description="For a child product, the SKU of its parent product.",
     )
-    quantity: float = strawberry.field(description="The amount or number of an item to add.")
+    quantity: float = strawberry.field(
+        metadata=QUANTITY, description="The amount or number of an item to add."
+    )
     selected_options: list[strawberry.ID | None] | None = strawberry.field(
         default=strawberry.UNSET,
         description="The selected options for the base product, such as color or size, using the "
         "unique ID for an object such as `CustomizableRadioOption`, `CustomizableDropDownOption`, "
         "or `ConfigurableProductOptionsValues`.",
     )
-    sku: str = strawberry.field(description="The SKU of the product.")
+    sku: str = strawberry.field(metadata=SKU, description="The SKU of the product.")
 
 
 @strawberry.input(description="Defines a customizable option.")
@@ -1161,13 +1165,15 @@ class CartItemUpdateInput:
         default=strawberry.UNSET, description="The unique ID for a `CartItemInterface` object."
     )
     quantity: float | None = strawberry.field(
-        default=strawberry.UNSET, description="The new quantity of the item."
+        metadata=QUANTITY, default=strawberry.UNSET, description="The new quantity of the item."
     )
 
 
 @strawberry.input(description="Modifies the specified items in the cart.")
 class UpdateCartItemsInput:
-    cart_id: str = strawberry.field(description="The unique ID of a `Cart` object.")
+    cart_id: str = strawberry.field(
+        metadata=CART_ID, description="The unique ID of a `Cart` object."
+    )
     cart_items: list[CartItemUpdateInput | None] = strawberry.field(
         description="An array of items to be updated."
     )
@@ -1183,7 +1189,9 @@ class UpdateCartItemsOutput:
 
 @strawberry.input(description="Specifies which items to remove from the cart.")
 class RemoveItemFromCartInput:
-    cart_id: str = strawberry.field(description="The unique ID of a `Cart` object.")
+    cart_id: str = strawberry.field(
+        metadata=CART_ID, description="The unique ID of a `Cart` object."
+    )
     cart_item_id: int | None = strawberry.field(
         default=strawberry.UNSET, description="Deprecated. Use `cart_item_uid` instead."
     )
@@ -1208,7 +1216,7 @@ class CartAddressInput:
         description="The company specified for the billing or shipping address.",
     )
     country_code: str = strawberry.field(
-        description="The country code and label for the billing or shipping address."
+        description="The country code and label for the billing or shipping address.",
     )
     custom_attributes: list[AttributeValueInput | None] | None = strawberry.field(
         default=strawberry.UNSET,
@@ -1228,7 +1236,8 @@ class CartAddressInput:
         description="The ZIP or postal code of the billing or shipping address.",
     )
     prefix: str | None = strawberry.field(
-        default=strawberry.UNSET, description="An honorific, such as Dr., Mr., or Mrs."
+        default=strawberry.UNSET,
+        description="An honorific, such as Dr., Mr., or Mrs.",
     )
     region: str | None = strawberry.field(
         default=strawberry.UNSET,
@@ -1249,7 +1258,8 @@ class CartAddressInput:
         description="An array containing the street for the billing or shipping address."
     )
     suffix: str | None = strawberry.field(
-        default=strawberry.UNSET, description="A value such as Sr., Jr., or III."
+        default=strawberry.UNSET,
+        description="A value such as Sr., Jr., or III.",
     )
     telephone: str = strawberry.field(
         description="The telephone number for the billing or shipping address."
@@ -1276,7 +1286,7 @@ class ShippingAddressInput:
         "address to be used for shipping.",
     )
     customer_notes: str | None = strawberry.field(
-        default=strawberry.UNSET, description="Text provided by the shopper."
+        metadata=LONG_TEXT, default=strawberry.UNSET, description="Text provided by the shopper."
     )
     pickup_location_code: str | None = strawberry.field(
         default=strawberry.UNSET,
@@ -1286,7 +1296,9 @@ class ShippingAddressInput:
 
 @strawberry.input(description="Specifies an array of addresses to use for shipping.")
 class SetShippingAddressesOnCartInput:
-    cart_id: str = strawberry.field(description="The unique ID of a `Cart` object.")
+    cart_id: str = strawberry.field(
+        metadata=CART_ID, description="The unique ID of a `Cart` object."
+    )
     shipping_addresses: list[ShippingAddressInput | None] = strawberry.field(
         description="An array of shipping addresses."
     )
@@ -1329,7 +1341,9 @@ class BillingAddressInput:
 @strawberry.input(description="Sets the billing address.")
 class SetBillingAddressOnCartInput:
     billing_address: BillingAddressInput = strawberry.field(description="The billing address.")
-    cart_id: str = strawberry.field(description="The unique ID of a `Cart` object.")
+    cart_id: str = strawberry.field(
+        metadata=CART_ID, description="The unique ID of a `Cart` object."
+    )
 
 
 @strawberry.type(description="Contains details about the cart after setting the billing address.")
@@ -1350,7 +1364,9 @@ class ShippingMethodInput:
 
 @strawberry.input(description="Applies one or shipping methods to the cart.")
 class SetShippingMethodsOnCartInput:
-    cart_id: str = strawberry.field(description="The unique ID of a `Cart` object.")
+    cart_id: str = strawberry.field(
+        metadata=CART_ID, description="The unique ID of a `Cart` object."
+    )
     shipping_methods: list[ShippingMethodInput | None] = strawberry.field(
         description="An array of shipping methods."
     )
@@ -1363,7 +1379,9 @@ class SetShippingMethodsOnCartOutput:
 
 @strawberry.input(description="Defines the payment method.")
 class PaymentMethodInput:
-    code: str = strawberry.field(description="The internal name for the payment method.")
+    code: str = strawberry.field(
+        metadata=length(128), description="The internal name for the payment method."
+    )
     purchase_order_number: str | None = strawberry.field(
         default=strawberry.UNSET,
         description="The purchase order number. Optional for most payment methods.",
@@ -1372,7 +1390,9 @@ class PaymentMethodInput:
 
 @strawberry.input(description="Applies a payment method to the cart.")
 class SetPaymentMethodOnCartInput:
-    cart_id: str = strawberry.field(description="The unique ID of a `Cart` object.")
+    cart_id: str = strawberry.field(
+        metadata=CART_ID, description="The unique ID of a `Cart` object."
+    )
     payment_method: PaymentMethodInput = strawberry.field(
         description="The payment method data to apply to the cart."
     )
@@ -1385,7 +1405,9 @@ class SetPaymentMethodOnCartOutput:
 
 @strawberry.input(description="Defines the guest email and cart.")
 class SetGuestEmailOnCartInput:
-    cart_id: str = strawberry.field(description="The unique ID of a `Cart` object.")
+    cart_id: str = strawberry.field(
+        metadata=CART_ID, description="The unique ID of a `Cart` object."
+    )
     email: str = strawberry.field(description="The email address of the guest.")
 
 
@@ -1457,7 +1479,8 @@ class TaxRateInput:
         default=None, description="A region of that country, or 0 for all (the default)."
     )
     tax_postcode: str | None = strawberry.field(
-        default=None, description="`*` (the default) for any postcode, `787*` a prefix, or one."
+        default=None,
+        description="`*` (the default) for any postcode, `787*` a prefix, or one.",
     )
     rate: str | None = strawberry.field(
         default=None, description="The percentage as a decimal string; required on create."

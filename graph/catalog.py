@@ -33,6 +33,7 @@ from graph.common import (
 )
 from graph.context import Context, Info
 from graph.errors import UserError
+from graph.limits import QUANTITY, SKU, SMALLINT, length
 from graph.media import (
     MediaGalleryEntry,
     MediaGalleryInterface,
@@ -1037,7 +1038,7 @@ class AdminProductFilterInput:
 @strawberry.input(description="A new product.")
 class ProductCreateInput:
     sku: str = strawberry.field(
-        description="The stock keeping unit; unique, at most 64 characters."
+        metadata=SKU, description="The stock keeping unit; unique, at most 64 characters."
     )
     name: str = strawberry.field(description="The product name.")
     price: float = strawberry.field(description="The regular price, 0 or more.")
@@ -1045,10 +1046,12 @@ class ProductCreateInput:
         default=ProductTypeEnum.SIMPLE, description="The product type."
     )
     attribute_set_id: int | None = strawberry.field(
-        default=None, description="The attribute set; Default (4) when omitted."
+        metadata=SMALLINT, default=None, description="The attribute set; Default (4) when omitted."
     )
     url_key: str | None = strawberry.field(
-        default=None, description="The URL key; made from the name when omitted."
+        metadata=length(255),
+        default=None,
+        description="The URL key; made from the name when omitted.",
     )
     special_price: float | None = strawberry.field(default=None, description="A special price.")
     special_from_date: date | None = strawberry.field(
@@ -1057,7 +1060,9 @@ class ProductCreateInput:
     special_to_date: date | None = strawberry.field(
         default=None, description="The last day of the special price."
     )
-    weight: float | None = strawberry.field(default=None, description="The weight.")
+    weight: float | None = strawberry.field(
+        metadata=QUANTITY, default=None, description="The weight."
+    )
     visibility: ProductVisibilityEnum = strawberry.field(
         default=ProductVisibilityEnum.BOTH, description="Where it is shown."
     )
@@ -1073,7 +1078,9 @@ class ProductCreateInput:
     category_uids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="The categories it is assigned to."
     )
-    qty: float | None = strawberry.field(default=None, description="The quantity in stock (0).")
+    qty: float | None = strawberry.field(
+        metadata=QUANTITY, default=None, description="The quantity in stock (0)."
+    )
     is_in_stock: bool | None = strawberry.field(
         default=None,
         description="The stock status; as Magento, a product without quantity is out of stock.",
@@ -1088,7 +1095,9 @@ class ProductCreateInput:
     "one, lists replace what is stored (custom attributes: only the codes named)."
 )
 class ProductUpdateInput:
-    sku: str | None = strawberry.field(default=strawberry.UNSET, description="A new sku.")
+    sku: str | None = strawberry.field(
+        metadata=SKU, default=strawberry.UNSET, description="A new sku."
+    )
     name: str | None = strawberry.field(default=strawberry.UNSET, description="A new name.")
     price: float | None = strawberry.field(
         default=strawberry.UNSET, description="A new regular price."
@@ -1097,9 +1106,11 @@ class ProductUpdateInput:
         default=strawberry.UNSET, description="A new product type."
     )
     attribute_set_id: int | None = strawberry.field(
-        default=strawberry.UNSET, description="A new attribute set."
+        metadata=SMALLINT, default=strawberry.UNSET, description="A new attribute set."
     )
-    url_key: str | None = strawberry.field(default=strawberry.UNSET, description="A new URL key.")
+    url_key: str | None = strawberry.field(
+        metadata=length(255), default=strawberry.UNSET, description="A new URL key."
+    )
     special_price: float | None = strawberry.field(
         default=strawberry.UNSET, description="A new special price; null removes it."
     )
@@ -1109,7 +1120,9 @@ class ProductUpdateInput:
     special_to_date: date | None = strawberry.field(
         default=strawberry.UNSET, description="The last day of the special price."
     )
-    weight: float | None = strawberry.field(default=strawberry.UNSET, description="The weight.")
+    weight: float | None = strawberry.field(
+        metadata=QUANTITY, default=strawberry.UNSET, description="The weight."
+    )
     visibility: ProductVisibilityEnum | None = strawberry.field(
         default=strawberry.UNSET, description="Where it is shown."
     )
@@ -1126,7 +1139,7 @@ class ProductUpdateInput:
         default=strawberry.UNSET, description="The categories it is assigned to."
     )
     qty: float | None = strawberry.field(
-        default=strawberry.UNSET, description="The quantity in stock."
+        metadata=QUANTITY, default=strawberry.UNSET, description="The quantity in stock."
     )
     is_in_stock: bool | None = strawberry.field(
         default=strawberry.UNSET, description="The stock status."
@@ -1141,7 +1154,7 @@ class ProductUpdateInput:
     "`ProductUpdateInput` would, or created (then `name` and `price` are required)."
 )
 class ProductUpsertInput(ProductUpdateInput):
-    sku: str = strawberry.field(description="The sku that identifies the product.")
+    sku: str = strawberry.field(metadata=SKU, description="The sku that identifies the product.")
 
 
 @strawberry.type(description="The result of an admin mutation on a product.")
@@ -1244,7 +1257,7 @@ class AdminCategory:
 
 @strawberry.input(description="A new category.")
 class CategoryCreateInput:
-    name: str = strawberry.field(description="The display name.")
+    name: str = strawberry.field(metadata=length(255), description="The display name.")
     parent_uid: strawberry.ID | None = strawberry.field(
         default=None, description="The parent; Default Category when omitted."
     )
@@ -1252,7 +1265,9 @@ class CategoryCreateInput:
         default=None, description="The position among its siblings; last when omitted."
     )
     url_key: str | None = strawberry.field(
-        default=None, description="The URL key; made from the name when omitted."
+        metadata=length(255),
+        default=None,
+        description="The URL key; made from the name when omitted.",
     )
     is_active: bool = strawberry.field(default=True, description="Shown on the storefront.")
     include_in_menu: bool = strawberry.field(default=True, description="Shown in menus.")
@@ -1280,7 +1295,9 @@ class CategoryCreateInput:
     "category with its subtree."
 )
 class CategoryUpdateInput:
-    name: str | None = strawberry.field(default=strawberry.UNSET, description="A new name.")
+    name: str | None = strawberry.field(
+        metadata=length(255), default=strawberry.UNSET, description="A new name."
+    )
     parent_uid: strawberry.ID | None = strawberry.field(
         default=strawberry.UNSET, description="A new parent: moves the category."
     )
@@ -1288,7 +1305,9 @@ class CategoryUpdateInput:
         default=strawberry.UNSET, description="A new position; null puts it last."
     )
     url_key: str | None = strawberry.field(
-        default=strawberry.UNSET, description="A new URL key; null removes it."
+        metadata=length(255),
+        default=strawberry.UNSET,
+        description="A new URL key; null removes it.",
     )
     is_active: bool | None = strawberry.field(
         default=strawberry.UNSET, description="Shown on the storefront."

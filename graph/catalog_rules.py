@@ -9,6 +9,7 @@ import strawberry
 
 from graph.common import FilterEqualTypeInput, FilterMatchTypeInput, SearchResultPageInfo
 from graph.errors import UserError
+from graph.limits import LONG_TEXT, SERIALIZED_TREE
 from graph.rule_conditions import RuleCondition, RuleConditionInput
 from graph.uids import encode_uid
 
@@ -98,7 +99,9 @@ class CatalogRuleFilterInput:
 )
 class CatalogRuleCreateInput:
     name: str = strawberry.field(description="Rule Name, at most 255 characters.")
-    description: str | None = strawberry.field(default=None, description="Description.")
+    description: str | None = strawberry.field(
+        metadata=LONG_TEXT, default=None, description="Description."
+    )
     is_active: bool = strawberry.field(default=True, description="Active.")
     website_uids: list[strawberry.ID] = strawberry.field(
         default_factory=list, description="The websites it applies on (at least one)."
@@ -128,6 +131,7 @@ class CatalogRuleCreateInput:
         "attributes used for promo rules, `attribute_set_id`, `category_ids`) and COMBINEs.",
     )
     conditions_serialized: str | None = strawberry.field(
+        metadata=SERIALIZED_TREE,
         default=None,
         description="The product conditions as Magento's `conditions_serialized` JSON, pasted "
         "as exported.",
@@ -138,7 +142,9 @@ class CatalogRuleCreateInput:
 class CatalogRuleUpdateInput:
     name: str | None = strawberry.field(default=strawberry.UNSET, description="A new name.")
     description: str | None = strawberry.field(
-        default=strawberry.UNSET, description="A new description; null removes it."
+        metadata=LONG_TEXT,
+        default=strawberry.UNSET,
+        description="A new description; null removes it.",
     )
     is_active: bool | None = strawberry.field(
         default=strawberry.UNSET, description="Active or not."
@@ -172,6 +178,7 @@ class CatalogRuleUpdateInput:
         description="Replaces the conditions; null removes them (every product).",
     )
     conditions_serialized: str | None = strawberry.field(
+        metadata=SERIALIZED_TREE,
         default=strawberry.UNSET,
         description="Replaces the conditions, as Magento's JSON; null removes them (every "
         "product).",

@@ -32,6 +32,7 @@ from graph.common import (
 from graph.context import Context, Info
 from graph.errors import UserError
 from graph.groups import CustomerGroup, CustomerGroupStorefront
+from graph.limits import LONG_TEXT, SMALLINT
 from graph.orders import CustomerOrderFields
 from graph.segments import CustomerSegmentStorefront, current_segments
 from graph.uids import encode_uid
@@ -283,7 +284,9 @@ class CustomerCreateInput:
     email: str = strawberry.field(description="The customer's email address.")
     firstname: str = strawberry.field(description="The customer's first name.")
     gender: int | None = strawberry.field(
-        default=strawberry.UNSET, description="The customer's gender (Male - 1, Female - 2)."
+        metadata=SMALLINT,
+        default=strawberry.UNSET,
+        description="The customer's gender (Male - 1, Female - 2).",
     )
     is_subscribed: bool | None = strawberry.field(
         default=strawberry.UNSET,
@@ -294,13 +297,15 @@ class CustomerCreateInput:
         default=strawberry.UNSET, description="The customer's middle name."
     )
     password: str | None = strawberry.field(
-        default=strawberry.UNSET, description="The customer's password."
+        metadata=LONG_TEXT, default=strawberry.UNSET, description="The customer's password."
     )
     prefix: str | None = strawberry.field(
-        default=strawberry.UNSET, description="An honorific, such as Dr., Mr., or Mrs."
+        default=strawberry.UNSET,
+        description="An honorific, such as Dr., Mr., or Mrs.",
     )
     suffix: str | None = strawberry.field(
-        default=strawberry.UNSET, description="A value such as Sr., Jr., or III."
+        default=strawberry.UNSET,
+        description="A value such as Sr., Jr., or III.",
     )
     taxvat: str | None = strawberry.field(
         default=strawberry.UNSET,
@@ -329,7 +334,9 @@ class CustomerUpdateInput:
         default=strawberry.UNSET, description="The customer's first name."
     )
     gender: int | None = strawberry.field(
-        default=strawberry.UNSET, description="The customer's gender (Male - 1, Female - 2)."
+        metadata=SMALLINT,
+        default=strawberry.UNSET,
+        description="The customer's gender (Male - 1, Female - 2).",
     )
     is_subscribed: bool | None = strawberry.field(
         default=strawberry.UNSET,
@@ -342,10 +349,12 @@ class CustomerUpdateInput:
         default=strawberry.UNSET, description="The customer's middle name."
     )
     prefix: str | None = strawberry.field(
-        default=strawberry.UNSET, description="An honorific, such as Dr., Mr., or Mrs."
+        default=strawberry.UNSET,
+        description="An honorific, such as Dr., Mr., or Mrs.",
     )
     suffix: str | None = strawberry.field(
-        default=strawberry.UNSET, description="A value such as Sr., Jr., or III."
+        default=strawberry.UNSET,
+        description="A value such as Sr., Jr., or III.",
     )
     taxvat: str | None = strawberry.field(
         default=strawberry.UNSET,
@@ -567,7 +576,7 @@ class AdminStoreCreditInput:
         default=None, description="The new balance."
     )
     comment: str | None = strawberry.field(
-        default=None, description="A note kept in the balance history."
+        metadata=LONG_TEXT, default=None, description="A note kept in the balance history."
     )
 
 
@@ -582,10 +591,14 @@ class AdminCustomerCreateInput:
     date_of_birth: str | None = strawberry.field(
         default=None, description="The date of birth, `YYYY-MM-DD`."
     )
-    gender: int | None = strawberry.field(default=None, description="1 = Male, 2 = Female.")
+    gender: int | None = strawberry.field(
+        metadata=SMALLINT, default=None, description="1 = Male, 2 = Female."
+    )
     taxvat: str | None = strawberry.field(default=None, description="The Tax/VAT number.")
     password: str | None = strawberry.field(
-        default=None, description="A password; without one the customer must reset it."
+        metadata=LONG_TEXT,
+        default=None,
+        description="A password; without one the customer must reset it.",
     )
     group_uid: strawberry.ID | None = strawberry.field(
         default=None, description="The group; the website's default group when omitted."
@@ -643,12 +656,17 @@ class AdminCustomerUpdateInput:
     date_of_birth: str | None = strawberry.field(
         default=None, description="The date of birth, `YYYY-MM-DD`; an empty string clears it."
     )
-    gender: int | None = strawberry.field(default=None, description="1 = Male, 2 = Female.")
+    gender: int | None = strawberry.field(
+        metadata=SMALLINT, default=None, description="1 = Male, 2 = Female."
+    )
     taxvat: str | None = strawberry.field(
-        default=None, description="The Tax/VAT number; an empty string clears it."
+        default=None,
+        description="The Tax/VAT number; an empty string clears it.",
     )
     password: str | None = strawberry.field(
-        default=None, description="A new password; revokes the customer's tokens."
+        metadata=LONG_TEXT,
+        default=None,
+        description="A new password; revokes the customer's tokens.",
     )
     group_uid: strawberry.ID | None = strawberry.field(default=None, description="A new group.")
     website_uid: strawberry.ID | None = strawberry.field(

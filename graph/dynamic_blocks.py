@@ -11,6 +11,7 @@ import strawberry
 from engine.dynamic_blocks import BlockDetails, BlockType, Location, ShownBlock
 from graph.common import FilterEqualTypeInput, FilterMatchTypeInput, SearchResultPageInfo
 from graph.errors import UserError
+from graph.limits import LONG_TEXT
 from graph.segments import format_datetime
 from graph.uids import encode_uid
 from models.stores import ADMIN_STORE_ID
@@ -199,7 +200,7 @@ class AdminDynamicBlockContentInput:
         default=None,
         description="The store view; omitted or null for the default content (all store views).",
     )
-    html: str = strawberry.field(description="The HTML to show.")
+    html: str = strawberry.field(metadata=LONG_TEXT, description="The HTML to show.")
 
 
 @strawberry.input(description="A new dynamic block.")

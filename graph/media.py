@@ -13,6 +13,7 @@ from engine.media import gallery
 from engine.media.storage import PRODUCT_FOLDER
 from graph.context import Context, Info
 from graph.errors import UserError
+from graph.limits import limit
 from graph.uids import encode_uid
 from models import CatalogProductEntity
 
@@ -170,7 +171,11 @@ class ProductImageUploadInput:
         description="The file name (`red-shirt.png`); cleaned as Magento does, `_1` added when "
         "taken."
     )
-    base64_content: str = strawberry.field(description="The file's content, base64-encoded.")
+    base64_content: str = strawberry.field(
+        description="The file's content, base64-encoded.",
+        # Bounded by the request body and the media upload size, checked by the engine.
+        metadata=limit(max_length=None),
+    )
     label: str | None = strawberry.field(default=None, description="The alt text.")
     position: int | None = strawberry.field(
         default=None, description="The position in the gallery; last when omitted."

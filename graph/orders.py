@@ -37,6 +37,7 @@ from graph.common import (
 from graph.context import Info
 from graph.errors import UserError
 from graph.iso_codes import CountryCodeEnum
+from graph.limits import CART_ID, LONG_TEXT, QUANTITY, SKU, length
 from graph.uids import encode_uid
 from models import (
     AddressType,
@@ -104,7 +105,9 @@ class KeyValue:
 
 @strawberry.input(description="Specifies the quote to be converted to an order.")
 class PlaceOrderInput:
-    cart_id: str = strawberry.field(description="The unique ID of a `Cart` object.")
+    cart_id: str = strawberry.field(
+        metadata=CART_ID, description="The unique ID of a `Cart` object."
+    )
 
 
 @strawberry.enum(description="The reasons `placeOrder` can refuse a cart.")
@@ -1024,12 +1027,15 @@ class AdminOrderSortInput:
 @strawberry.input(description="An ordered product line of an order placed elsewhere.")
 class AdminOrderItemInput:
     sku: str = strawberry.field(
-        description="The product's sku; an unknown sku is kept as text, with no product link."
+        metadata=SKU,
+        description="The product's sku; an unknown sku is kept as text, with no product link.",
     )
     name: str | None = strawberry.field(
         default=None, description="The product name at order time; the catalog's when omitted."
     )
-    quantity: float = strawberry.field(description="Units ordered, greater than 0.")
+    quantity: float = strawberry.field(
+        metadata=QUANTITY, description="Units ordered, greater than 0."
+    )
     price: float = strawberry.field(description="The unit price, excluding tax.")
     original_price: float | None = strawberry.field(
         default=None, description="The regular unit price; `price` when omitted."
@@ -1038,13 +1044,15 @@ class AdminOrderItemInput:
         default=None, description="The line's tax amount; 0 when omitted."
     )
     tax_percent: float | None = strawberry.field(
-        default=None, description="The tax rate applied, in percent."
+        metadata=QUANTITY, default=None, description="The tax rate applied, in percent."
     )
     discount_amount: float | None = strawberry.field(
         default=None, description="The line's discount amount, positive; 0 when omitted."
     )
     product_type: str | None = strawberry.field(
-        default=None, description="`simple` or `virtual`; the catalog's type when omitted."
+        metadata=length(32),
+        default=None,
+        description="`simple` or `virtual`; the catalog's type when omitted.",
     )
 
 
@@ -1053,16 +1061,22 @@ class AdminOrderAddressInput:
     firstname: str | None = strawberry.field(default=None, description="The first name.")
     lastname: str | None = strawberry.field(default=None, description="The family name.")
     middlename: str | None = strawberry.field(default=None, description="The middle name.")
-    prefix: str | None = strawberry.field(default=None, description="An honorific.")
-    suffix: str | None = strawberry.field(default=None, description="A suffix such as Jr.")
+    prefix: str | None = strawberry.field(
+        metadata=length(40), default=None, description="An honorific."
+    )
+    suffix: str | None = strawberry.field(
+        metadata=length(40), default=None, description="A suffix such as Jr."
+    )
     company: str | None = strawberry.field(default=None, description="The company.")
     street: list[str] | None = strawberry.field(default=None, description="The street lines.")
     city: str | None = strawberry.field(default=None, description="The city.")
     region: str | None = strawberry.field(default=None, description="The region name.")
     region_id: int | None = strawberry.field(default=None, description="A pre-defined region's id.")
-    postcode: str | None = strawberry.field(default=None, description="The postal code.")
+    postcode: str | None = strawberry.field(
+        metadata=length(20), default=None, description="The postal code."
+    )
     country_code: str | None = strawberry.field(
-        default=None, description="The two-letter country code."
+        metadata=length(2), default=None, description="The two-letter country code."
     )
     telephone: str | None = strawberry.field(default=None, description="The telephone number.")
     fax: str | None = strawberry.field(default=None, description="The fax number.")
@@ -1081,12 +1095,15 @@ class AdminOrderCreateInput:
         description="The order number, unique; the next from the order sequence when omitted.",
     )
     store_code: str | None = strawberry.field(
-        default=None, description="The store view; the default store view when omitted."
+        metadata=length(32),
+        default=None,
+        description="The store view; the default store view when omitted.",
     )
     customer_uid: strawberry.ID | None = strawberry.field(
         default=None, description="The customer account that placed the order."
     )
     customer_email: str | None = strawberry.field(
+        metadata=length(128),
         default=None,
         description="The customer's e-mail: finds the account in the store view's website, or "
         "is the guest's e-mail.",
@@ -1095,12 +1112,17 @@ class AdminOrderCreateInput:
         default=None, description="True for a guest order (no account)."
     )
     customer_firstname: str | None = strawberry.field(
-        default=None, description="The customer's first name; the account's or billing's."
+        metadata=length(128),
+        default=None,
+        description="The customer's first name; the account's or billing's.",
     )
     customer_lastname: str | None = strawberry.field(
-        default=None, description="The customer's family name; the account's or billing's."
+        metadata=length(128),
+        default=None,
+        description="The customer's family name; the account's or billing's.",
     )
     status: str | None = strawberry.field(
+        metadata=length(32),
         default=None,
         description="The status code (`pending` when omitted); the state follows from "
         "`sales_order_status_state`.",
@@ -1109,7 +1131,9 @@ class AdminOrderCreateInput:
         default=None, description="When it was placed, ISO 8601 (UTC when naive); now if omitted."
     )
     currency_code: str | None = strawberry.field(
-        default=None, description="The currency; the website's base currency when omitted."
+        metadata=length(3),
+        default=None,
+        description="The currency; the website's base currency when omitted.",
     )
     items: list[AdminOrderItemInput] = strawberry.field(description="At least one item.")
     billing_address: AdminOrderAddressInput | None = strawberry.field(
@@ -1122,7 +1146,9 @@ class AdminOrderCreateInput:
         default=None, description="The shipping amount; 0 when omitted."
     )
     shipping_method: str | None = strawberry.field(
-        default=None, description="The shipping method code, such as `flatrate_flatrate`."
+        metadata=length(120),
+        default=None,
+        description="The shipping method code, such as `flatrate_flatrate`.",
     )
     shipping_description: str | None = strawberry.field(
         default=None, description="The shipping method title, such as `Flat Rate - Fixed`."
@@ -1133,10 +1159,14 @@ class AdminOrderCreateInput:
         "omitted.",
     )
     payment_method: str | None = strawberry.field(
-        default=None, description="The payment method code; `checkmo` when omitted."
+        metadata=length(128),
+        default=None,
+        description="The payment method code; `checkmo` when omitted.",
     )
     comment: str | None = strawberry.field(
-        default=None, description="A comment kept in the order's status history."
+        metadata=LONG_TEXT,
+        default=None,
+        description="A comment kept in the order's status history.",
     )
 
 

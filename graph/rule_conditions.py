@@ -12,6 +12,7 @@ import strawberry
 from engine.rules.drafts import RuleConditionDraft, RuleConditionType
 from engine.segments.tree import Aggregator, Operator
 from graph.common import draft_value
+from graph.limits import LONG_TEXT
 
 
 @strawberry.enum(description="The node types of catalog and cart price rule condition trees.")
@@ -101,6 +102,7 @@ class RuleConditionInput:
         default=None, description="The comparison."
     )
     value: list[str] | None = strawberry.field(
+        metadata=LONG_TEXT,
         default=None,
         description="The value(s): one element for a single value, several for is one of; "
         "1/0 for COMBINE (TRUE/FALSE) and PRODUCT_FOUND (FOUND/NOT FOUND); dates as YYYY-MM-DD.",

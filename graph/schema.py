@@ -26,6 +26,7 @@ from graph.catalog import CATALOG_TYPES
 from graph.cms import CmsPage
 from graph.configurable import CONFIGURABLE_TYPES
 from graph.errors import MagentoErrors
+from graph.limits import InputLimits
 from graph.media import ProductImage, ProductVideo
 from graph.metrics import OperationMetrics
 from graph.operations import OperationTracking
@@ -93,6 +94,7 @@ def build_schema(
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
         lambda: AddValidationRules(rules),
+        InputLimits,
     ]
     return Schema(
         # Implementations reached only through an interface must be named to be in the schema.

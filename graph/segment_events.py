@@ -9,6 +9,7 @@ import strawberry
 
 from graph.common import SearchResultPageInfo
 from graph.errors import UserError
+from graph.limits import length
 from graph.segments import format_datetime
 from graph.uids import encode_uid
 from models import (
@@ -145,8 +146,11 @@ class SegmentWebhook:
 @strawberry.input(description="A new segment webhook.")
 class SegmentWebhookCreateInput:
     segment_uid: strawberry.ID = strawberry.field(description="The segment to report on.")
-    url: str = strawberry.field(description="An absolute http:// or https:// URL.")
+    url: str = strawberry.field(
+        metadata=length(2048), description="An absolute http:// or https:// URL."
+    )
     secret: str | None = strawberry.field(
+        metadata=length(128),
         default=None,
         description="The signing secret (16 to 128 characters); generated when omitted. It is "
         "returned once, in this mutation's output.",
@@ -157,10 +161,12 @@ class SegmentWebhookCreateInput:
 @strawberry.input(description="Changes to a segment webhook; omitted fields stay as they are.")
 class SegmentWebhookUpdateInput:
     url: str | None = strawberry.field(
-        default=None, description="A new absolute http:// or https:// URL."
+        metadata=length(2048), default=None, description="A new absolute http:// or https:// URL."
     )
     secret: str | None = strawberry.field(
-        default=None, description="A new signing secret (16 to 128 characters)."
+        metadata=length(128),
+        default=None,
+        description="A new signing secret (16 to 128 characters).",
     )
     is_active: bool | None = strawberry.field(
         default=None, description="Whether it receives deliveries."

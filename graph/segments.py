@@ -21,6 +21,7 @@ from graph.common import (
 )
 from graph.context import Info
 from graph.errors import UserError
+from graph.limits import LONG_TEXT, SERIALIZED_TREE
 from graph.uids import encode_uid
 from models import ApplyTo, RefreshStatus
 
@@ -222,6 +223,7 @@ class SegmentConditionInput:
         default=None, description="The comparison."
     )
     value: list[str] | None = strawberry.field(
+        metadata=LONG_TEXT,
         default=None,
         description="The value(s): one element for a single value, several for is one of or "
         "multiselect operators; dates as YYYY-MM-DD.",
@@ -346,7 +348,9 @@ class SegmentFilterInput:
 )
 class SegmentCreateInput:
     name: str = strawberry.field(description="Segment Name, at most 255 characters.")
-    description: str | None = strawberry.field(default=None, description="Description.")
+    description: str | None = strawberry.field(
+        metadata=LONG_TEXT, default=None, description="Description."
+    )
     is_active: bool = strawberry.field(default=True, description="Status.")
     apply_to: SegmentApplyTo = strawberry.field(
         default=SegmentApplyTo.BOTH, description="Whom it applies to; cannot change later."
@@ -358,14 +362,18 @@ class SegmentCreateInput:
         default=None, description="The condition tree; the root must be a COMBINE."
     )
     conditions_serialized: str | None = strawberry.field(
-        default=None, description="The condition tree as Magento's JSON, pasted as exported."
+        metadata=SERIALIZED_TREE,
+        default=None,
+        description="The condition tree as Magento's JSON, pasted as exported.",
     )
 
 
 @strawberry.input(description="Changes to a segment; omitted fields stay as they are.")
 class SegmentUpdateInput:
     name: str | None = strawberry.field(default=None, description="A new name.")
-    description: str | None = strawberry.field(default=None, description="A new description.")
+    description: str | None = strawberry.field(
+        metadata=LONG_TEXT, default=None, description="A new description."
+    )
     is_active: bool | None = strawberry.field(default=None, description="A new status.")
     apply_to: SegmentApplyTo | None = strawberry.field(
         default=None, description="Refused unless equal to the current value."
@@ -377,7 +385,9 @@ class SegmentUpdateInput:
         default=None, description="Replaces the condition tree when given."
     )
     conditions_serialized: str | None = strawberry.field(
-        default=None, description="Replaces the condition tree, as Magento's JSON."
+        metadata=SERIALIZED_TREE,
+        default=None,
+        description="Replaces the condition tree, as Magento's JSON.",
     )
 
 
@@ -448,7 +458,7 @@ class SegmentPreviewInput:
         default=None, description="The condition tree; the root must be a COMBINE."
     )
     conditions_serialized: str | None = strawberry.field(
-        default=None, description="The condition tree as Magento's JSON."
+        metadata=SERIALIZED_TREE, default=None, description="The condition tree as Magento's JSON."
     )
 
 

@@ -10,6 +10,7 @@ from engine.config import ConfigPath
 from engine.stores import StoresSnapshot, StoreView, WebsiteView
 from graph.enums import described_enum
 from graph.errors import UserError
+from graph.limits import LONG_TEXT, length
 from graph.uids import encode_uid
 
 
@@ -28,6 +29,11 @@ class StoreConfig:
     )
     grid_per_page: int | None = strawberry.field(
         description="The default number of products per page in Grid View."
+    )
+    enable_guest_checkout_login: bool | None = strawberry.field(
+        description="Configuration data from checkout/options/enable_guest_checkout_login: "
+        "whether `isEmailAvailable` tells whether an account exists (off: it always answers "
+        "true)."
     )
     graphql_share_customer_group: bool | None = strawberry.field(
         description="Configuration data from "
@@ -98,6 +104,7 @@ class StoreConfig:
                 ConfigPath.DEFAULT_DISPLAY_CURRENCY, store
             ),
             grid_per_page=stores.config_int(ConfigPath.GRID_PER_PAGE, store),
+            enable_guest_checkout_login=flag(ConfigPath.GUEST_CHECKOUT_LOGIN),
             graphql_share_customer_group=flag(ConfigPath.SHARE_CUSTOMER_GROUP),
             id=store.store_id,
             is_default_store=store.is_default_store,
@@ -171,9 +178,13 @@ class Website:
 @strawberry.input(description="A new website, with its store group and first store view.")
 class WebsiteCreateInput:
     code: str = strawberry.field(description="Lowercase letters, digits and underscores.")
-    name: str = strawberry.field(description="The website's label.")
-    base_currency_code: str | None = strawberry.field(default=None, description="USD when omitted.")
-    timezone: str | None = strawberry.field(default=None, description="UTC when omitted.")
+    name: str = strawberry.field(metadata=length(64), description="The website's label.")
+    base_currency_code: str | None = strawberry.field(
+        metadata=length(3), default=None, description="USD when omitted."
+    )
+    timezone: str | None = strawberry.field(
+        metadata=length(64), default=None, description="UTC when omitted."
+    )
     store_code: str = strawberry.field(description="The code of the website's first store view.")
     store_name: str | None = strawberry.field(default=None, description="The store view's label.")
 
@@ -181,9 +192,15 @@ class WebsiteCreateInput:
 @strawberry.input(description="Changes to a website; omitted fields stay as they are.")
 class WebsiteUpdateInput:
     code: str | None = strawberry.field(default=None, description="A new, unique code.")
-    name: str | None = strawberry.field(default=None, description="A new label.")
-    base_currency_code: str | None = strawberry.field(default=None, description="A currency code.")
-    timezone: str | None = strawberry.field(default=None, description="An IANA time zone.")
+    name: str | None = strawberry.field(
+        metadata=length(64), default=None, description="A new label."
+    )
+    base_currency_code: str | None = strawberry.field(
+        metadata=length(3), default=None, description="A currency code."
+    )
+    timezone: str | None = strawberry.field(
+        metadata=length(64), default=None, description="An IANA time zone."
+    )
 
 
 @strawberry.type(description="The result of an admin mutation on a website.")
@@ -217,7 +234,9 @@ class ConfigValue:
 class ConfigValueInput:
     path: ConfigPathEnum = strawberry.field(description="The setting.")  # type: ignore[valid-type]
     value: str | None = strawberry.field(
-        default=None, description="The new value; null removes it, so the broader scope applies."
+        metadata=LONG_TEXT,
+        default=None,
+        description="The new value; null removes it, so the broader scope applies.",
     )
     website_uid: strawberry.ID | None = strawberry.field(
         default=None, description="A website to set it for; the default scope when omitted."

@@ -7,6 +7,7 @@ from __future__ import annotations
 import strawberry
 
 from graph.errors import UserError
+from graph.limits import QUANTITY, limit
 from graph.uids import encode_uid
 from models import CatalogProductEntityTierPrice
 
@@ -60,6 +61,7 @@ class AdminTierPriceInput:
         "32000, Magento's ALL GROUPS id).",
     )
     quantity: float = strawberry.field(
+        metadata=QUANTITY,
         default=1.0,
         description="The minimum quantity, greater than 0 (1, the default, makes a group price).",
     )
@@ -67,6 +69,7 @@ class AdminTierPriceInput:
         default=None, description="A fixed price per unit, 0 or more; or give `percentage_value`."
     )
     percentage_value: float | None = strawberry.field(
+        metadata=limit(digits=(5, 2)),
         default=None,
         description="A discount in percent off the regular price, more than 0 and at most 100; "
         "or give `value`.",

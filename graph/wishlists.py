@@ -24,6 +24,7 @@ from graph.catalog import ProductInterface, product_of
 from graph.common import SearchResultPageInfo
 from graph.configurable import SelectedConfigurableOption, configuration, selected_options
 from graph.context import Info
+from graph.limits import CHECKED_BY_ENGINE, SKU
 from graph.uids import encode_uid
 from models import ReportViewedProductIndex
 from models import Wishlist as WishlistRow
@@ -263,17 +264,21 @@ class WishlistItemInput:
         default=strawberry.UNSET, description="An array of options that the customer entered."
     )
     parent_sku: str | None = strawberry.field(
+        metadata=SKU,
         default=strawberry.UNSET,
         description="For complex product types, the SKU of the parent product.",
     )
-    quantity: float = strawberry.field(description="The amount or number of items to add.")
+    quantity: float = strawberry.field(
+        metadata=CHECKED_BY_ENGINE, description="The amount or number of items to add."
+    )
     selected_options: list[strawberry.ID | None] | None = strawberry.field(
         default=strawberry.UNSET,
         description="An array of strings corresponding to options the customer selected.",
     )
     sku: str = strawberry.field(
+        metadata=SKU,
         description="The SKU of the product to add. For complex product types, specify the child "
-        "product SKU."
+        "product SKU.",
     )
 
 

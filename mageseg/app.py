@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from aiohttp import web
+from cross_web import HTTPException
 from strawberry.aiohttp.views import GraphQLView
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
@@ -27,7 +29,7 @@ from engine.pricing.rule_runner import RuleRunner
 from engine.segments.timeline import TimeRunner
 from engine.services import Services
 from graph.context import Context
-from graph.errors import AUTH_CATEGORIES
+from graph.errors import AUTH_CATEGORIES, Category
 from graph.schema import build_schema
 from mageseg import graphiql, metrics
 from mageseg.database import migrate, tortoise_config
@@ -84,11 +86,21 @@ class MagesegView(GraphQLView[Context, None]):
     async def __call__(self, request: web.Request) -> web.StreamResponse:
         """A POSTed operation runs inside one tracking block (bumps and after-commit callbacks
         are done before the response leaves); hot storefront queries answer from the
-        full-response cache (`mageseg/response_cache.py`) without touching GraphQL."""
+        full-response cache (`mageseg/response_cache.py`) without touching GraphQL.
+
+        A request that is not HTTP GraphQL at all (headers or body that are not UTF-8, a body
+        that is not one JSON object, nesting past the parser's limit) is answered 400 with a
+        Magento-shaped `graphql-input` error, never a 5xx."""
+        try:
+            return await self._serve(request)
+        except HTTPException as error:
+            return bad_request(error.reason, error.status_code)
+
+    async def _serve(self, request: web.Request) -> web.StreamResponse:
         # A WebSocket handshake is a GET, so a POST is never one (strawberry's own check costs
         # as much as a cache hit's parsing).
         if request.method != "POST":
-            return await super().__call__(request)
+            return await self.run(request=request)
         body = await request.read()
         key = response_key(body, request.headers)
         cached = await self.responses.lookup(key)
@@ -96,7 +108,7 @@ class MagesegView(GraphQLView[Context, None]):
             request[CACHED_OPERATION] = cached.operation_name or ""
             return web.Response(body=cached.body, headers=HIT_HEADERS)
         async with tracking(self.services.cache) as tracker:
-            response = await super().__call__(request)
+            response = await self.run(request=request)
             context = request.get(CONTEXT)
             if (
                 isinstance(response, web.Response)
@@ -114,6 +126,22 @@ class MagesegView(GraphQLView[Context, None]):
         if self.offline_ide is None:
             return await super().render_graphql_ide(request)
         return web.Response(text=self.offline_ide, content_type="text/html")
+
+    def decode_json(self, data: str | bytes) -> object:
+        """One JSON object, from UTF-8 text: batches are not served (as Magento), and a body
+        that is not UTF-8 or nests past Python's recursion limit is refused, not a crash."""
+        try:
+            text = data.decode("utf-8") if isinstance(data, bytes) else data
+            decoded = json.loads(text)
+        except UnicodeDecodeError:
+            raise HTTPException(400, "The request body is not valid UTF-8.") from None
+        except RecursionError:
+            raise HTTPException(400, "The request body is nested too deeply.") from None
+        except ValueError:
+            raise HTTPException(400, "Unable to parse request body as JSON") from None
+        if not isinstance(decoded, dict):
+            raise HTTPException(400, "The request body must be a JSON object.")
+        return decoded
 
     async def get_context(
         self, request: web.Request, response: web.Response | web.WebSocketResponse
@@ -151,6 +179,36 @@ class MagesegView(GraphQLView[Context, None]):
         return super().create_response(response_data, sub_response)
 
 
+KEY_HEADERS = ("Store", "Authorization", "X-Magento-Visitor", "Content-Type")
+
+
+def _is_utf8(value: str) -> bool:
+    """aiohttp decodes header bytes that are not UTF-8 to lone surrogates (`surrogateescape`)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+@web.middleware
+async def refuse_undecodable_headers(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """The headers mageseg reads must be UTF-8 text (on every route: GraphQL and exports)."""
+    for name in KEY_HEADERS:
+        value = request.headers.get(name)
+        if value is not None and not _is_utf8(value):
+            return bad_request(f'The "{name}" header is not valid UTF-8.')
+    return await handler(request)
+
+
+def bad_request(message: str, status: int = 400) -> web.Response:
+    """A request refused before GraphQL ran, in the shape of Magento's errors."""
+    body = {"errors": [{"message": message, "extensions": {"category": Category.INPUT.value}}]}
+    return web.Response(body=json.dumps(body).encode(), status=status, headers=JSON_HEADERS)
+
+
 async def healthz(request: web.Request) -> web.Response:
     checks: dict[str, str] = {}
     try:
@@ -186,7 +244,7 @@ def create_app(
     services = build_services(settings, clock=clock)
     app = web.Application(
         client_max_size=MAX_REQUEST_BYTES,
-        middlewares=[metrics.middleware(_operation_of, CACHE_HEADER)],
+        middlewares=[refuse_undecodable_headers, metrics.middleware(_operation_of, CACHE_HEADER)],
     )
     app[SERVICES] = services
 

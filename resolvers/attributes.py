@@ -7,6 +7,7 @@ import strawberry
 from engine import attribute_metadata
 from engine.attribute_metadata import AttributeChanges, OptionData
 from engine.errors import DomainError, InputInvalid, Problem, ProblemCode
+from engine.uids import parse_id
 from graph.attributes import (
     CustomAttributeCreateInput,
     CustomAttributeEntityEnum,
@@ -30,7 +31,8 @@ def _options(options: list[CustomAttributeOptionInput] | None) -> list[OptionDat
     for index, option in enumerate(options):
         option_id = None
         if option.value is not None:
-            if not str(option.value).isdigit():
+            option_id = parse_id(str(option.value))
+            if option_id is None:
                 raise InputInvalid(
                     Problem(
                         ProblemCode.INVALID,
@@ -38,7 +40,6 @@ def _options(options: list[CustomAttributeOptionInput] | None) -> list[OptionDat
                         f"input.options.{index}.value",
                     )
                 )
-            option_id = int(option.value)
         result.append(OptionData(option.label, option.sort_order, option_id))
     return result
 

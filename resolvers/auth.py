@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from engine import auth, sessions
 from graph.auth import CustomerToken, RevokeCustomerTokenOutput
 from graph.context import Info
+from graph.limits import LONG_TEXT, length
 from resolvers.access import require_customer
 
 
@@ -14,7 +17,10 @@ from resolvers.access import require_customer
 class Mutation:
     @strawberry.mutation(description="Generate a token for specified customer.")
     async def generateCustomerToken(
-        self, info: Info, email: str, password: str
+        self,
+        info: Info,
+        email: Annotated[str, strawberry.argument(metadata=length(255))],
+        password: Annotated[str, strawberry.argument(metadata=LONG_TEXT)],
     ) -> CustomerToken | None:
         token = await sessions.sign_in(
             email,

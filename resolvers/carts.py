@@ -7,7 +7,7 @@ or the customer whose token it is."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -55,6 +55,7 @@ from graph.common import SearchResultPageInfo
 from graph.context import Info
 from graph.errors import UserError
 from graph.iso_codes import COUNTRY_CODES, CountryCodeEnum
+from graph.limits import CART_ID
 from graph.uids import decode_uid, encode_uid
 from graph.wishlists import VISITOR_HEADER, visitor_session
 from resolvers.access import CUSTOMER_NOT_AUTHORIZED, require_admin, require_customer
@@ -145,7 +146,9 @@ def _item_id(uid: Any, legacy: Any, path: str) -> int | None:
 @strawberry.type
 class Query:
     @strawberry.field(description="Return information about the specified shopping cart.")
-    async def cart(self, info: Info, cart_id: str) -> Cart | None:
+    async def cart(
+        self, info: Info, cart_id: Annotated[str, strawberry.argument(metadata=CART_ID)]
+    ) -> Cart | None:
         await _shopper(info)
         _check_cart_id(cart_id, "cart_id")
         ref = await _ref(info, cart_id)
@@ -219,7 +222,10 @@ class Mutation:
 
     @strawberry.mutation(description="Add any type of product to the cart.")
     async def addProductsToCart(
-        self, info: Info, cartId: str, cartItems: list[CartItemInput]
+        self,
+        info: Info,
+        cartId: Annotated[str, strawberry.argument(metadata=CART_ID)],
+        cartItems: list[CartItemInput],
     ) -> AddProductsToCartOutput | None:
         await _shopper(info)
         _check_cart_id(cartId, "cartId")
@@ -432,8 +438,10 @@ class Mutation:
     async def mergeCarts(
         self,
         info: Info,
-        source_cart_id: str,
-        destination_cart_id: str | None = strawberry.UNSET,
+        source_cart_id: Annotated[str, strawberry.argument(metadata=CART_ID)],
+        destination_cart_id: Annotated[
+            str | None, strawberry.argument(metadata=CART_ID)
+        ] = strawberry.UNSET,
     ) -> Cart:
         viewer = await require_customer(info)
         quote = await carts.merge_carts(

@@ -10,6 +10,7 @@ import strawberry
 from engine import catalog
 from engine.errors import DomainError, InputInvalid, Problem, ProblemCode
 from engine.pagination import PageRequest
+from engine.uids import parse_id
 from graph.attributes import values_from_input
 from graph.catalog import (
     AdminCategory,
@@ -62,7 +63,7 @@ def _ids(filter_: FilterEqualTypeInput | None, path: str) -> tuple[int, ...] | N
     problems = [
         Problem(ProblemCode.INVALID, f'Value of "{v}" is incorrect.', f"{path}.{i}")
         for i, v in enumerate(values)
-        if not v.isdigit()
+        if parse_id(v) is None
     ]
     if problems:
         raise InputInvalid(problems)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -37,6 +37,7 @@ from graph.customers import (
     SubscriptionStatusesEnum,
 )
 from graph.errors import UserError
+from graph.limits import LONG_TEXT
 from graph.uids import decode_uid, encode_uid
 from models import CustomerEntity
 from resolvers.access import CUSTOMER_NOT_AUTHORIZED, require_admin, require_customer
@@ -292,7 +293,10 @@ class Mutation:
 
     @strawberry.mutation(description="Change the email address for the logged-in customer.")
     async def updateCustomerEmail(
-        self, info: Info, email: str, password: str
+        self,
+        info: Info,
+        email: str,
+        password: Annotated[str, strawberry.argument(metadata=LONG_TEXT)],
     ) -> CustomerOutput | None:
         customer_id, token_id = await _own_customer(info)
         row = await customers.change_email(
@@ -307,7 +311,10 @@ class Mutation:
 
     @strawberry.mutation(description="Change the password for the logged-in customer.")
     async def changeCustomerPassword(
-        self, info: Info, currentPassword: str, newPassword: str
+        self,
+        info: Info,
+        currentPassword: Annotated[str, strawberry.argument(metadata=LONG_TEXT)],
+        newPassword: Annotated[str, strawberry.argument(metadata=LONG_TEXT)],
     ) -> Customer | None:
         customer_id, token_id = await _own_customer(info)
         row = await customers.change_password(

@@ -4,11 +4,14 @@ name, kept for one release."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from engine.salesrules import explain
 from graph.context import Info
 from graph.explain_cart_rules import CartRuleExplanation, explanations_of
+from graph.limits import CART_ID
 from resolvers.access import require_admin
 
 DESCRIPTION = (
@@ -27,7 +30,7 @@ async def _explain(info: Info, cart_id: str) -> list[CartRuleExplanation] | None
 class Query:
     @strawberry.field(description=DESCRIPTION)
     async def adminExplainCartRules(
-        self, info: Info, cart_id: str
+        self, info: Info, cart_id: Annotated[str, strawberry.argument(metadata=CART_ID)]
     ) -> list[CartRuleExplanation] | None:
         return await _explain(info, cart_id)
 
@@ -35,5 +38,7 @@ class Query:
         description=DESCRIPTION,
         deprecation_reason="Use `adminExplainCartRules`: admin-only root fields start with admin.",
     )
-    async def explainCartRules(self, info: Info, cart_id: str) -> list[CartRuleExplanation] | None:
+    async def explainCartRules(
+        self, info: Info, cart_id: Annotated[str, strawberry.argument(metadata=CART_ID)]
+    ) -> list[CartRuleExplanation] | None:
         return await _explain(info, cart_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 from graphql import GraphQLError
@@ -17,6 +18,7 @@ from engine.pagination import PageRequest
 from graph.common import SearchResultPageInfo, SortEnum
 from graph.context import Info
 from graph.errors import Category, UserError
+from graph.limits import LONG_TEXT
 from graph.orders import (
     AdminOrder,
     AdminOrderAddressInput,
@@ -280,7 +282,7 @@ class Mutation:
         info: Info,
         uid: strawberry.ID,
         status: str,
-        comment: str | None = None,
+        comment: Annotated[str | None, strawberry.argument(metadata=LONG_TEXT)] = None,
         visible_on_front: bool = False,
     ) -> AdminOrderOutput:
         await require_admin(info)

@@ -3,6 +3,8 @@ condition catalogue."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from engine import carts
@@ -17,6 +19,7 @@ from engine.segments.tree import Operator
 from graph.common import SearchResultPageInfo
 from graph.context import Info
 from graph.errors import UserError
+from graph.limits import CART_ID
 from graph.segments import (
     CustomerSegmentStorefront,
     DeleteSegmentOutput,
@@ -180,7 +183,7 @@ class Query:
         "masked id of their cart (and the `X-Magento-Visitor` header for viewed products)."
     )
     async def customerSegments(
-        self, info: Info, cartId: str
+        self, info: Info, cartId: Annotated[str, strawberry.argument(metadata=CART_ID)]
     ) -> list[CustomerSegmentStorefront | None] | None:
         viewer = await info.context.viewer()
         if viewer.kind is ViewerKind.ADMIN:
@@ -279,7 +282,7 @@ class Query:
         uid: strawberry.ID,
         website_uid: strawberry.ID,
         customer_uid: strawberry.ID | None = None,
-        cart_id: str | None = None,
+        cart_id: Annotated[str | None, strawberry.argument(metadata=CART_ID)] = None,
     ) -> SegmentExplanation | None:
         await require_admin(info)
         problems: list[Problem] = []

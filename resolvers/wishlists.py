@@ -15,6 +15,7 @@ from engine.auth import ViewerKind
 from engine.errors import NotAuthorized, Problem, ProblemCode
 from engine.pagination import PageRequest
 from graph.context import Info
+from graph.limits import SKU
 from graph.uids import decode_uid
 from graph.wishlists import (
     AddProductsToWishlistOutput,
@@ -132,7 +133,9 @@ class Mutation:
         "name). False when the product is not one a shopper can open (disabled, not visible, "
         "or not sold on the store's website): nothing is recorded then."
     )
-    async def trackViewedProduct(self, info: Info, sku: str) -> bool | None:
+    async def trackViewedProduct(
+        self, info: Info, sku: Annotated[str, strawberry.argument(metadata=SKU)]
+    ) -> bool | None:
         viewer = await info.context.viewer()
         if viewer.kind is ViewerKind.ADMIN:
             raise NotAuthorized(Problem(ProblemCode.INVALID_CREDENTIALS, CUSTOMER_NOT_AUTHORIZED))

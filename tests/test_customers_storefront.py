@@ -690,10 +690,32 @@ async def test_email_availability_in_the_store_website(
         response = await gql(client, IS_EMAIL_AVAILABLE, {"email": email}, store=store)
         return response.data["isEmailAvailable"]["is_email_available"]  # type: ignore[index]
 
+    await save_config(client, admin_token, "GUEST_CHECKOUT_LOGIN", "1")
     assert await available("ANN@example.com") is True
     assert await available("ANN@example.com", "second_en") is False
     await save_config(client, admin_token, "ACCOUNT_SHARE_SCOPE", "0")
     assert await available("ann@example.com") is False
+
+
+STORE_GUEST_LOGIN = "{ storeConfig { enable_guest_checkout_login } }"
+
+
+async def test_email_availability_tells_nothing_by_default(
+    client: Any, db: Any, admin_token: str
+) -> None:
+    """Magento 2.4.7+: unless guest checkout login is on, every well-formed email is "available",
+    taken or not, so the query cannot enumerate accounts."""
+    await make_customer("ann@example.com")
+    response = await gql(client, IS_EMAIL_AVAILABLE, {"email": "ann@example.com"})
+    assert response.data == {"isEmailAvailable": {"is_email_available": True}}
+    response = await gql(client, STORE_GUEST_LOGIN)
+    assert response.data == {"storeConfig": {"enable_guest_checkout_login": False}}
+
+    await save_config(client, admin_token, "GUEST_CHECKOUT_LOGIN", "1")
+    response = await gql(client, IS_EMAIL_AVAILABLE, {"email": "ann@example.com"})
+    assert response.data == {"isEmailAvailable": {"is_email_available": False}}
+    response = await gql(client, STORE_GUEST_LOGIN)
+    assert response.data == {"storeConfig": {"enable_guest_checkout_login": True}}
 
 
 @pytest.mark.parametrize("email", ["", "ann@", "not an email"])
