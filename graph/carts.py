@@ -1069,9 +1069,12 @@ class ConfigurableProductCartItemInput:
         description="The quantity and SKU of the configurable product."
     )
     parent_sku: str | None = strawberry.field(
-        default=strawberry.UNSET, description="The SKU of the parent configurable product."
+        metadata=SKU,
+        default=strawberry.UNSET,
+        description="The SKU of the parent configurable product.",
     )
     variant_sku: str | None = strawberry.field(
+        metadata=SKU,
         default=strawberry.UNSET,
         description="The SKU of the child product.",
         deprecation_reason="Use `CartItemInput.sku` instead.",

@@ -8,6 +8,7 @@ import strawberry
 from engine.cms import blocks, content, pages
 from graph.context import Info
 from graph.errors import UserError
+from graph.limits import length
 from graph.routing import RoutableInterface, UrlRewriteEntityTypeEnum
 from graph.uids import encode_uid
 from models import CmsBlock as CmsBlockRow
@@ -153,16 +154,23 @@ class AdminCmsPage:
 @strawberry.input(description="A CMS page: every field is written (an update replaces the page).")
 class CmsPageInput:
     identifier: str = strawberry.field(
+        metadata=length(100),
         description="The URL key: lowercase letters, digits, `-`, `_`, `/`, `.`; unique per "
-        "store view."
+        "store view.",
     )
-    title: str = strawberry.field(description="The page title.")
+    title: str = strawberry.field(metadata=length(255), description="The page title.")
     content: str | None = strawberry.field(
         default=None, description="The HTML content; may hold `{{widget}}`, `{{media}}` directives."
     )
-    content_heading: str | None = strawberry.field(default=None, description="The heading.")
-    page_layout: str | None = strawberry.field(default="1column", description="The page layout.")
-    meta_title: str | None = strawberry.field(default=None, description="The meta title.")
+    content_heading: str | None = strawberry.field(
+        metadata=length(255), default=None, description="The heading."
+    )
+    page_layout: str | None = strawberry.field(
+        metadata=length(255), default="1column", description="The page layout."
+    )
+    meta_title: str | None = strawberry.field(
+        metadata=length(255), default=None, description="The meta title."
+    )
     meta_keywords: str | None = strawberry.field(default=None, description="The meta keywords.")
     meta_description: str | None = strawberry.field(
         default=None, description="The meta description."
@@ -225,8 +233,10 @@ class AdminCmsBlock:
 
 @strawberry.input(description="A CMS block: every field is written (an update replaces it).")
 class CmsBlockInput:
-    identifier: str = strawberry.field(description="The identifier; unique per store view.")
-    title: str = strawberry.field(description="The block title.")
+    identifier: str = strawberry.field(
+        metadata=length(255), description="The identifier; unique per store view."
+    )
+    title: str = strawberry.field(metadata=length(255), description="The block title.")
     content: str | None = strawberry.field(default=None, description="The HTML content.")
     is_active: bool = strawberry.field(default=True, description="Shown on the storefront.")
     store_ids: list[int] = strawberry.field(

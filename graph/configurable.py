@@ -30,6 +30,7 @@ from graph.catalog import (
 )
 from graph.context import Context, Info
 from graph.errors import UserError
+from graph.limits import SKU, SMALLINT, length
 from graph.uids import encode_uid
 from models import SwatchType
 
@@ -413,11 +414,13 @@ CONFIGURABLE_TYPES: list[type] = [
 @strawberry.input(description="A configurable attribute of a parent product.")
 class ConfigurableAttributeInput:
     attribute_code: str = strawberry.field(
-        description="A select product attribute (such as `color` or `size`)."
+        metadata=length(255), description="A select product attribute (such as `color` or `size`)."
     )
-    position: int = strawberry.field(default=0, description="Its display order.")
+    position: int = strawberry.field(metadata=SMALLINT, default=0, description="Its display order.")
     label: str | None = strawberry.field(
-        default=None, description="A label for this product; the attribute's own when omitted."
+        metadata=length(255),
+        default=None,
+        description="A label for this product; the attribute's own when omitted.",
     )
 
 
@@ -427,12 +430,14 @@ class ConfigurableAttributeInput:
     "and no two children the same values."
 )
 class ConfigurableProductSetupInput:
-    parent_sku: str = strawberry.field(description="The parent product (made configurable).")
+    parent_sku: str = strawberry.field(
+        metadata=SKU, description="The parent product (made configurable)."
+    )
     attributes: list[ConfigurableAttributeInput] = strawberry.field(
         description="The configurable attributes, in display order."
     )
     child_skus: list[str] = strawberry.field(
-        description="The simple products sold as its variants."
+        metadata=SKU, description="The simple products sold as its variants."
     )
 
 

@@ -1131,7 +1131,7 @@ class AdminOrderCreateInput:
         default=None, description="When it was placed, ISO 8601 (UTC when naive); now if omitted."
     )
     currency_code: str | None = strawberry.field(
-        metadata=length(3),
+        # No declared length: the engine refuses anything but three letters with its message.
         default=None,
         description="The currency; the website's base currency when omitted.",
     )

@@ -127,7 +127,7 @@ async def test_create_reports_every_problem_and_writes_nothing(
             ],
         }
     }
-    assert await EavAttribute.all().count() == 0
+    assert await EavAttribute.filter(is_user_defined=True).count() == 0
 
 
 async def test_system_and_duplicate_codes_are_refused(client: Any, admin_token: str) -> None:
@@ -232,7 +232,7 @@ async def test_attribute_admin_needs_admin_token(client: Any, db: Any) -> None:
         assert response.categories == ["graphql-authorization"]
         response = await gql(client, CREATE, {"input": LOYALTY}, token=token)
         assert response.categories == ["graphql-authorization"]
-    assert await EavAttribute.all().count() == 0
+    assert await EavAttribute.filter(is_user_defined=True).count() == 0
 
 
 async def test_values_are_validated_stored_and_loaded_per_type(

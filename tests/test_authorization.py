@@ -42,6 +42,14 @@ PUBLIC = {
     "categories",
     "categoryList",
     "dynamicBlocks",
+    "route",
+    "cmsPage",
+    "cmsBlocks",
+    "availableStores",
+    "currency",
+    "countries",
+    "country",
+    "recaptchaV3Config",
 }
 # Only guests: a signed-in customer or an admin token is refused.
 GUESTS_ONLY = {"createCustomerV2"}
@@ -68,6 +76,7 @@ SHOPPERS = {"trackViewedProduct", "createGuestCart", "createEmptyCart", "custome
 CART_HOLDERS = {
     "cart",
     "addProductsToCart",
+    "addConfigurableProductsToCart",
     "updateCartItems",
     "removeItemFromCart",
     "setShippingAddressesOnCart",
@@ -292,8 +301,17 @@ async def test_customer_cart_refuses_guests_and_admins(
 )
 async def test_a_bad_token_is_refused_everywhere_it_is_read(name: str, client: Any) -> None:
     response = await gql(client, call(name), token="forged-token")
-    if name in {"storeConfig", "isEmailAvailable", "generateCustomerToken"}:
-        # These never look at the caller, as in Magento.
+    if name in {
+        "storeConfig",
+        "isEmailAvailable",
+        "generateCustomerToken",
+        "availableStores",
+        "countries",
+        "country",
+        "currency",
+        "recaptchaV3Config",
+    }:
+        # These never look at the caller, as in Magento (store and directory data).
         assert INVALID_TOKEN not in response.messages
     else:
         assert response.messages == [INVALID_TOKEN]

@@ -102,6 +102,8 @@ def refused(body: dict[str, Any], name: str) -> bool:
 ACCEPTED = {
     "adminApplyCatalogRules",
     "adminCreateCategory",
+    "adminCreateCmsBlock",
+    "adminCreateCmsPage",
     "adminCreateCustomerGroup",
     "adminCreateDynamicBlock",
     "adminCreateProduct",
