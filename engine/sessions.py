@@ -58,12 +58,14 @@ async def sign_in(
         raise _failed()
     if customer.confirmation is not None:
         raise AuthenticationFailed(Problem(ProblemCode.INVALID_CREDENTIALS, NOT_CONFIRMED))
-    if customer.failures_num or customer.lock_expires is not None:
-        customer.failures_num = 0
-        customer.first_failure = None
-        customer.lock_expires = None
-        await customer.save(update_fields=["failures_num", "first_failure", "lock_expires"])
-    return await issue_customer_token(customer.entity_id, services.customer_token_lifetime)
+    # One transaction: the failure counter is reset only with the token issued.
+    async with in_transaction():
+        if customer.failures_num or customer.lock_expires is not None:
+            customer.failures_num = 0
+            customer.first_failure = None
+            customer.lock_expires = None
+            await customer.save(update_fields=["failures_num", "first_failure", "lock_expires"])
+        return await issue_customer_token(customer.entity_id, services.customer_token_lifetime)
 
 
 async def record_failure(

@@ -28,6 +28,7 @@ from engine import auth
 from mageseg.app import SERVICES, create_app
 from mageseg.database import migrate, tortoise_config
 from mageseg.settings import Settings
+from tests import transactions
 
 PG_URL = os.environ.get("MAGESEG_TEST_DATABASE_URL") or None
 REDIS_URL = os.environ.get("MAGESEG_TEST_REDIS_URL") or None
@@ -194,7 +195,9 @@ def settings(database_url: str) -> Settings:
 
 @pytest.fixture
 def app(settings: Settings, db: TortoiseContext) -> web.Application:
-    return create_app(settings, manage_database=False)
+    app = create_app(settings, manage_database=False)
+    transactions.watch(app)  # every mutation through `gql`: one transaction (tests/transactions)
+    return app
 
 
 @pytest.fixture

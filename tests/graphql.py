@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp.test_utils import TestClient
+from graphql import OperationType, parse
+from graphql.error import GraphQLSyntaxError
+
+from tests.transactions import JOURNAL_HEADER, JOURNALS
 
 
 @dataclass(frozen=True)
@@ -39,10 +44,29 @@ async def gql(
         headers["Authorization"] = f"Bearer {token}"
     if store is not None:
         headers["Store"] = store
+    journals = client.app.get(JOURNALS) if client.app is not None else None
+    key = uuid.uuid4().hex
+    if journals is not None and _is_mutation(query):
+        headers[JOURNAL_HEADER] = key
     response = await client.post(
         "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
     )
     body = await response.json()
+    journal = journals.pop(key, None) if journals is not None else None
+    if journal is not None:
+        # Every mutation is one transaction (tests/transactions.py).
+        assert journal.problems() == [], f"{journal.problems()} in {query.strip()[:200]}"
     return Response(
         response.status, body.get("data"), body.get("errors") or [], dict(response.headers)
+    )
+
+
+def _is_mutation(query: str) -> bool:
+    try:
+        document = parse(query)
+    except GraphQLSyntaxError:
+        return False
+    return any(
+        getattr(definition, "operation", None) is OperationType.MUTATION
+        for definition in document.definitions
     )
