@@ -8,7 +8,7 @@ How it watches (tortoise-orm 1.1.9): the commit of every transactional client cl
 in the `Journal` of the request that caused it: a middleware opens one per request that carries
 `JOURNAL_HEADER` and closes it when the handler returns, so runners woken afterwards (segment
 refreshes, webhook deliveries) are not counted. A nested `in_transaction()` is a savepoint, not a
-commit."""
+commit (asyncpg releases it through the nested wrapper's `commit`, which is not counted)."""
 
 from __future__ import annotations
 
@@ -60,7 +60,10 @@ def _watch_commit(method: Callable[..., Awaitable[None]]) -> Callable[..., Await
     async def commit(self: Any, *args: Any, **kwargs: Any) -> None:
         await method(self, *args, **kwargs)
         journal = _open()
-        if journal is not None:
+        # asyncpg releases a savepoint through `commit` on the nested wrapper, whose parent is
+        # the outer transaction: only the outermost commit counts.
+        nested = isinstance(getattr(self, "_parent", None), TransactionalDBClient)
+        if journal is not None and not nested:
             journal.commits += 1
 
     return commit
