@@ -214,3 +214,14 @@ def services(app: web.Application) -> Any:
 @pytest.fixture
 async def admin_token(db: TortoiseContext) -> str:
     return await auth.create_integration_token("test-admin")
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """With MAGESEG_TEST_MUTATIONS_SEEN=<dir>, each process writes the mutations it checked for
+    one transaction there (tests/transactions.py); DEVELOPERS.md compares them with the schema."""
+    target = os.environ.get("MAGESEG_TEST_MUTATIONS_SEEN")
+    if target:
+        from tests.graphql import CHECKED
+
+        Path(target).mkdir(parents=True, exist_ok=True)
+        (Path(target) / f"{os.getpid()}.txt").write_text("".join(f"{m}\n" for m in CHECKED))

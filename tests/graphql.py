@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp.test_utils import TestClient
-from graphql import OperationType, parse
+from graphql import FieldNode, OperationDefinitionNode, OperationType, parse
 from graphql.error import GraphQLSyntaxError
 
 from tests.transactions import JOURNAL_HEADER, JOURNALS
@@ -46,7 +46,8 @@ async def gql(
         headers["Store"] = store
     journals = client.app.get(JOURNALS) if client.app is not None else None
     key = uuid.uuid4().hex
-    if journals is not None and _is_mutation(query):
+    fields = _mutation_fields(query)
+    if journals is not None and fields:
         headers[JOURNAL_HEADER] = key
     response = await client.post(
         "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
@@ -56,17 +57,27 @@ async def gql(
     if journal is not None:
         # Every mutation is one transaction (tests/transactions.py).
         assert journal.problems() == [], f"{journal.problems()} in {query.strip()[:200]}"
+        CHECKED.update(fields)
     return Response(
         response.status, body.get("data"), body.get("errors") or [], dict(response.headers)
     )
 
 
-def _is_mutation(query: str) -> bool:
+CHECKED: set[str] = set()
+"""The mutations (root field names) this process checked for one transaction."""
+
+
+def _mutation_fields(query: str) -> list[str]:
+    """The root fields of the mutations in `query` (none for a query or a syntax error)."""
     try:
         document = parse(query)
     except GraphQLSyntaxError:
-        return False
-    return any(
-        getattr(definition, "operation", None) is OperationType.MUTATION
+        return []
+    return [
+        selection.name.value
         for definition in document.definitions
-    )
+        if isinstance(definition, OperationDefinitionNode)
+        and definition.operation is OperationType.MUTATION
+        for selection in definition.selection_set.selections
+        if isinstance(selection, FieldNode)
+    ]
