@@ -94,8 +94,9 @@ async def authenticate(bearer: str | None) -> Viewer:
 
 async def revoke_token(token_id: int) -> None:
     """Revoke one token; a customer's cached answers for it die with it."""
-    owners = await OauthToken.filter(entity_id=token_id).values_list("customer_id", flat=True)
-    await OauthToken.filter(entity_id=token_id).update(revoked=True)
+    async with in_transaction():
+        owners = await OauthToken.filter(entity_id=token_id).values_list("customer_id", flat=True)
+        await OauthToken.filter(entity_id=token_id).update(revoked=True)
     for customer_id in owners:
         if customer_id is not None:
             touch(Topic.CUSTOMER, customer_id)

@@ -58,20 +58,23 @@ async def sign_in(
         raise _failed()
     if customer.confirmation is not None:
         raise AuthenticationFailed(Problem(ProblemCode.INVALID_CREDENTIALS, NOT_CONFIRMED))
-    changed = []
-    if customer.failures_num or customer.lock_expires is not None:
-        customer.failures_num = 0
-        customer.first_failure = None
-        customer.lock_expires = None
-        changed += ["failures_num", "first_failure", "lock_expires"]
-    if customer.password_hash and services.passwords.needs_rehash(customer.password_hash):
-        # A hash imported from Magento (or ours with older parameters) becomes ours now that
-        # the password is known.
-        customer.password_hash = services.passwords.hash(password)
-        changed.append("password_hash")
-    if changed:
-        await customer.save(update_fields=changed)
-    return await issue_customer_token(customer.entity_id, services.customer_token_lifetime)
+    # One transaction: the failure counter is reset (and an imported hash replaced) only with the
+    # token issued.
+    async with in_transaction():
+        changed = []
+        if customer.failures_num or customer.lock_expires is not None:
+            customer.failures_num = 0
+            customer.first_failure = None
+            customer.lock_expires = None
+            changed += ["failures_num", "first_failure", "lock_expires"]
+        if customer.password_hash and services.passwords.needs_rehash(customer.password_hash):
+            # A hash imported from Magento (or ours with older parameters) becomes ours now that
+            # the password is known.
+            customer.password_hash = services.passwords.hash(password)
+            changed.append("password_hash")
+        if changed:
+            await customer.save(update_fields=changed)
+        return await issue_customer_token(customer.entity_id, services.customer_token_lifetime)
 
 
 async def record_failure(

@@ -301,6 +301,8 @@ class OrderTotal:
         item_tax = sum((Decimal(i.tax_amount) for i in items), ZERO)
         discount = abs(Decimal(row.discount_amount))
         shipping = Decimal(row.shipping_amount)
+        # Magento's `getShippingDiscountDetails`: the shipping part of the order's discount.
+        shipping_discount = abs(Decimal(row.shipping_discount_amount or 0))
         return cls(
             base_grand_total=Money.of(Decimal(row.base_grand_total), base_currency),
             discounts=[
@@ -318,7 +320,9 @@ class OrderTotal:
             shipping_handling=ShippingHandling(
                 amount_excluding_tax=money(shipping),
                 amount_including_tax=money(shipping),
-                discounts=[],
+                discounts=[ShippingDiscount(amount=money(shipping_discount))]
+                if shipping_discount
+                else [],
                 taxes=[],
                 total_amount=money(shipping),
             ),
@@ -388,7 +392,7 @@ class OrderItemPrices:
     )
 
     @classmethod
-    def of(cls, item: SalesOrderItem, currency: str) -> OrderItemPrices:
+    def of(cls, item: SalesOrderItem, currency: str, order: SalesOrder) -> OrderItemPrices:
         def money(amount: Decimal) -> Money:
             return Money.of(round_price(Decimal(amount)), currency)
 
@@ -400,7 +404,7 @@ class OrderItemPrices:
         discount = Decimal(item.discount_amount)
         original_incl = original * (1 + percent / 100)
         return cls(
-            discounts=[_item_discount(discount, currency)] if discount else [],
+            discounts=[_item_discount(discount, currency, order)] if discount else [],
             fixed_product_taxes=[],
             original_price=money(original),
             original_price_including_tax=money(original_incl),
@@ -414,12 +418,14 @@ class OrderItemPrices:
         )
 
 
-def _item_discount(amount: Decimal, currency: str) -> Discount:
+def _item_discount(amount: Decimal, currency: str, order: SalesOrder) -> Discount:
+    """Magento's order-item discount: the order's `discount_description` (the applied rules'
+    labels, or the coupon code) else "Discount", with the order's coupon."""
     return Discount(
-        amount=Money.of(amount, currency),
+        amount=Money.of(abs(amount), currency),
         applied_to=CartDiscountType.ITEM,
-        coupon=None,
-        label="Discount",
+        coupon=AppliedCoupon(code=order.coupon_code) if order.coupon_code else None,
+        label=order.discount_description or "Discount",
     )
 
 
@@ -484,14 +490,14 @@ class OrderItemInterface:
 @strawberry.type(description="An ordered simple or virtual product.")
 class OrderItem(OrderItemInterface):
     @classmethod
-    def of(cls, item: SalesOrderItem, currency: str) -> OrderItem:
+    def of(cls, item: SalesOrderItem, currency: str, order: SalesOrder) -> OrderItem:
         discount = Decimal(item.discount_amount)
         return cls(
             product_id=item.product_id,  # type: ignore[attr-defined]
-            discounts=[_item_discount(discount, currency)] if discount else [],
+            discounts=[_item_discount(discount, currency, order)] if discount else [],
             entered_options=[],
             id=strawberry.ID(encode_uid(item.item_id)),
-            prices=OrderItemPrices.of(item, currency),
+            prices=OrderItemPrices.of(item, currency, order),
             product_name=item.name,
             product_sale_price=Money.of(round_price(Decimal(item.price)), currency),
             product_sku=item.sku,
@@ -586,7 +592,7 @@ def _order_fields(row: SalesOrder, details: OrderDetails) -> dict[str, object]:
         "increment_id": row.increment_id,
         "invoices": [],
         "is_virtual": bool(items) and all(i.product_type == "virtual" for i in items),
-        "items": [OrderItem.of(item, currency) for item in items],
+        "items": [OrderItem.of(item, currency, row) for item in items],
         "number": row.increment_id,
         "order_date": order_date,
         "order_number": row.increment_id,

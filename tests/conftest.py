@@ -28,6 +28,7 @@ from engine import auth
 from mageseg.app import SERVICES, create_app
 from mageseg.database import migrate, tortoise_config
 from mageseg.settings import Settings
+from tests import transactions
 
 PG_URL = os.environ.get("MAGESEG_TEST_DATABASE_URL") or None
 REDIS_URL = os.environ.get("MAGESEG_TEST_REDIS_URL") or None
@@ -203,7 +204,9 @@ def settings(database_url: str, media_folder: Path) -> Settings:
 
 @pytest.fixture
 def app(settings: Settings, db: TortoiseContext) -> web.Application:
-    return create_app(settings, manage_database=False)
+    app = create_app(settings, manage_database=False)
+    transactions.watch(app)  # every mutation through `gql`: one transaction (tests/transactions)
+    return app
 
 
 @pytest.fixture
@@ -220,3 +223,14 @@ def services(app: web.Application) -> Any:
 @pytest.fixture
 async def admin_token(db: TortoiseContext) -> str:
     return await auth.create_integration_token("test-admin")
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """With MAGESEG_TEST_MUTATIONS_SEEN=<dir>, each process writes the mutations it checked for
+    one transaction there (tests/transactions.py); DEVELOPERS.md compares them with the schema."""
+    target = os.environ.get("MAGESEG_TEST_MUTATIONS_SEEN")
+    if target:
+        from tests.graphql import CHECKED
+
+        Path(target).mkdir(parents=True, exist_ok=True)
+        (Path(target) / f"{os.getpid()}.txt").write_text("".join(f"{m}\n" for m in CHECKED))

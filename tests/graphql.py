@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp.test_utils import TestClient
+from graphql import FieldNode, OperationDefinitionNode, OperationType, parse
+from graphql.error import GraphQLSyntaxError
+
+from tests.transactions import JOURNAL_HEADER, JOURNALS
 
 
 @dataclass(frozen=True)
@@ -39,10 +44,40 @@ async def gql(
         headers["Authorization"] = f"Bearer {token}"
     if store is not None:
         headers["Store"] = store
+    journals = client.app.get(JOURNALS) if client.app is not None else None
+    key = uuid.uuid4().hex
+    fields = _mutation_fields(query)
+    if journals is not None and fields:
+        headers[JOURNAL_HEADER] = key
     response = await client.post(
         "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
     )
     body = await response.json()
+    journal = journals.pop(key, None) if journals is not None else None
+    if journal is not None:
+        # Every mutation is one transaction (tests/transactions.py).
+        assert journal.problems() == [], f"{journal.problems()} in {query.strip()[:200]}"
+        CHECKED.update(fields)
     return Response(
         response.status, body.get("data"), body.get("errors") or [], dict(response.headers)
     )
+
+
+CHECKED: set[str] = set()
+"""The mutations (root field names) this process checked for one transaction."""
+
+
+def _mutation_fields(query: str) -> list[str]:
+    """The root fields of the mutations in `query` (none for a query or a syntax error)."""
+    try:
+        document = parse(query)
+    except GraphQLSyntaxError:
+        return []
+    return [
+        selection.name.value
+        for definition in document.definitions
+        if isinstance(definition, OperationDefinitionNode)
+        and definition.operation is OperationType.MUTATION
+        for selection in definition.selection_set.selections
+        if isinstance(selection, FieldNode)
+    ]
