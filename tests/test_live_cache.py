@@ -55,7 +55,10 @@ class Flaky:
 
 
 def memory() -> Any:
-    return CacheFactory(CacheFactory.MEMORY, serializer=NullSerializer())
+    # No per-call timeout: aiocache wraps each call in asyncio.wait_for, which on Python 3.11
+    # can swallow a cancellation that arrives as the call completes (a cancelled `watch` then
+    # never ends). The Redis backend is created with timeout=None for the same reason.
+    return CacheFactory(CacheFactory.MEMORY, serializer=NullSerializer(), timeout=None)
 
 
 def closed_port() -> int:
