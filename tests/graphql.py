@@ -44,7 +44,9 @@ async def gql(
         headers["Authorization"] = f"Bearer {token}"
     if store is not None:
         headers["Store"] = store
-    journals = client.app.get(JOURNALS) if client.app is not None else None
+    # A plain ClientSession (a real server in another process) has no app to watch.
+    app = getattr(client, "app", None)
+    journals = app.get(JOURNALS) if app is not None else None
     key = uuid.uuid4().hex
     fields = _mutation_fields(query)
     if journals is not None and fields:
