@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import shutil
 import signal
-import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -20,7 +19,7 @@ import redis.asyncio
 
 from tests.conftest import PG_URL
 from tests.test_carts import make_product
-from tests.test_live_processes import free_port, ready, segments_of, start
+from tests.test_live_processes import free_port, segments_of, two_servers
 from tests.test_segments_storefront import ADD, given_segments, guest_cart
 
 REDIS_SERVER = shutil.which("redis-server")
@@ -70,25 +69,8 @@ async def own_redis() -> AsyncIterator[tuple[asyncio.subprocess.Process, str]]:
 async def servers_on_own_redis(
     database_url: str, db: Any, own_redis: tuple[asyncio.subprocess.Process, str]
 ) -> AsyncIterator[tuple[aiohttp.ClientSession, aiohttp.ClientSession]]:
-    _, url = own_redis
-    namespace = f"test-{uuid.uuid4().hex[:12]}"
-    started = [await start(database_url, namespace, url) for _ in range(2)]
-    sessions = [aiohttp.ClientSession(base_url=base) for _, base in started]
-    try:
-        for session, (_, base) in zip(sessions, started, strict=True):
-            await ready(session, base)
-        yield sessions[0], sessions[1]
-    finally:
-        for session in sessions:
-            await session.close()
-        for process, _ in started:
-            process.terminate()
-        for process, _ in started:
-            try:
-                await asyncio.wait_for(process.wait(), 2)
-            except TimeoutError:
-                process.kill()
-                await process.wait()
+    async with two_servers(database_url, own_redis[1]) as sessions:
+        yield sessions
 
 
 async def test_a_cart_changed_during_an_outage_is_seen_by_the_other_process_once_redis_answers(

@@ -6,6 +6,7 @@ MAGESEG_TEST_REDIS_URL (CI's second run)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 import sys
@@ -78,11 +79,13 @@ async def ready(session: aiohttp.ClientSession, base: str, seconds: float = 60) 
     raise AssertionError(f"{base} did not come up")
 
 
-@pytest.fixture
-async def servers(database_url: str, db: Any) -> AsyncIterator[tuple[Any, Any]]:
+@contextlib.asynccontextmanager
+async def two_servers(
+    database_url: str, redis_url: str | None = REDIS_URL
+) -> AsyncIterator[tuple[aiohttp.ClientSession, aiohttp.ClientSession]]:
     """Two server processes on one database and one Redis namespace, as HTTP clients."""
     namespace = f"test-{uuid.uuid4().hex[:12]}"
-    started = [await start(database_url, namespace) for _ in range(2)]
+    started = [await start(database_url, namespace, redis_url) for _ in range(2)]
     sessions = [aiohttp.ClientSession(base_url=base) for _, base in started]
     try:
         for session, (_, base) in zip(sessions, started, strict=True):
@@ -99,6 +102,12 @@ async def servers(database_url: str, db: Any) -> AsyncIterator[tuple[Any, Any]]:
             except TimeoutError:
                 process.kill()
                 await process.wait()
+
+
+@pytest.fixture
+async def servers(database_url: str, db: Any) -> AsyncIterator[tuple[Any, Any]]:
+    async with two_servers(database_url) as sessions:
+        yield sessions
 
 
 async def segments_of(client: Any, token: str | None = None, cart: str = "") -> tuple[str, Any]:
