@@ -4,7 +4,6 @@ cache lifecycle."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -263,8 +262,9 @@ def create_app(
         yield
         if watcher is not None:
             watcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await watcher
+            # Bounded: a cancellation swallowed inside a client's wait_for (Python 3.11) would
+            # otherwise keep the server from ever shutting down.
+            await asyncio.wait({watcher}, timeout=2)
         await services.cache.close()
 
     async def segment_refresh_runner(app: web.Application) -> AsyncIterator[None]:

@@ -543,8 +543,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
         finally:
             if watcher is not None:
                 watcher.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await watcher
+                # Bounded, as the server's (mageseg/app.py): a swallowed cancellation must not
+                # keep the worker from stopping.
+                await asyncio.wait({watcher}, timeout=2)
             await deliverer.stop()
             await time_runner.stop()
             if listener is not None:
