@@ -64,6 +64,7 @@ CATALOG_FLAGS = (
     "is_filterable",
     "is_searchable",
     "used_in_product_listing",
+    "is_visible_on_front",
 )
 
 
@@ -93,6 +94,7 @@ class AttributeChanges:
     is_filterable: bool | None = None
     is_searchable: bool | None = None
     used_in_product_listing: bool | None = None
+    is_visible_on_front: bool | None = None
     options: Sequence[OptionData] | None = None
 
 

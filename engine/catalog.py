@@ -21,7 +21,7 @@ from tortoise.functions import Lower
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from engine import attributes
+from engine import attributes, product_attributes
 from engine.attributes import AttributeValueData, ParsedValue, StoredValue
 from engine.errors import InputInvalid, NoSuchEntity, Problem, ProblemCode, Problems
 from engine.invalidation import Topic, touch
@@ -470,6 +470,7 @@ NOT_NEGATIVE = "Please enter a number 0 or greater in this field."
 
 # Magento's frontend labels, which its "must be set" and "isn't unique" messages name.
 PRODUCT_LABELS = {"sku": "SKU", "name": "Product Name", "price": "Price"}
+TEXT_LABELS = {"meta_title": "Meta Title", "meta_description": "Meta Description"}
 
 
 @dataclass(frozen=True)
@@ -496,6 +497,20 @@ class ProductChanges:
     qty: Decimal | Keep = KEEP
     is_in_stock: bool | Keep = KEEP
     custom_attributes: tuple[AttributeValueData, ...] | Keep = KEEP
+    # Magento_Catalog's text attributes (`product_attributes.TEXT_CODES`); None or "" clears one.
+    description: str | Keep | None = KEEP
+    short_description: str | Keep | None = KEEP
+    meta_title: str | Keep | None = KEEP
+    meta_keyword: str | Keep | None = KEEP
+    meta_description: str | Keep | None = KEEP
+
+    def texts(self) -> dict[str, str | None]:
+        """The text attributes this change sets or clears."""
+        return {
+            code: value
+            for code in product_attributes.TEXT_CODES
+            if (value := getattr(self, code)) is not KEEP
+        }
 
 
 @dataclass(frozen=True)
@@ -507,6 +522,7 @@ class ProductDetails:
     category_ids: tuple[int, ...]
     stock: CataloginventoryStockItem | None
     custom_attributes: tuple[StoredValue, ...]
+    texts: dict[str, str]
 
 
 def product_not_found(path: str = "uid") -> NoSuchEntity:
@@ -521,7 +537,8 @@ def format_url_key(text: str) -> str:
 
 
 async def product_details(products: Sequence[CatalogProductEntity]) -> list[ProductDetails]:
-    """Each product's websites, categories, stock and custom attributes, in four queries."""
+    """Each product's websites, categories, stock, custom and text attributes, in six
+    queries."""
     ids = [p.entity_id for p in products]
     websites: dict[int, list[int]] = defaultdict(list)
     for product_id, website_id in (
@@ -542,6 +559,7 @@ async def product_details(products: Sequence[CatalogProductEntity]) -> list[Prod
         for s in await CataloginventoryStockItem.filter(product_id__in=ids)
     }
     values = await attributes.load(EntityType.CATALOG_PRODUCT, ids)
+    texts = await product_attributes.load_texts(ids)
     return [
         ProductDetails(
             p,
@@ -549,8 +567,9 @@ async def product_details(products: Sequence[CatalogProductEntity]) -> list[Prod
             tuple(categories[p.entity_id]),
             stock.get(p.entity_id),
             tuple(values[p.entity_id]),
+            texts[index],
         )
-        for p in products
+        for index, p in enumerate(products)
     ]
 
 
@@ -719,6 +738,15 @@ async def _validate_products(
                 "Product Name length should be 255 characters maximum.",
                 f"{where}.name",
             )
+        for code in product_attributes.VARCHAR_TEXT_CODES:
+            text = getattr(changes, code)
+            if isinstance(text, str) and len(text) > 255:
+                label = TEXT_LABELS[code]
+                problems.add(
+                    ProblemCode.TOO_LONG,
+                    f"{label} length should be 255 characters maximum.",
+                    f"{where}.{code}",
+                )
         for field_name in ("price", "special_price", "weight"):
             value = getattr(changes, field_name)
             if isinstance(value, Decimal) and (not value.is_finite() or value < 0):
@@ -883,6 +911,8 @@ async def _write(plan: _Planned, default_website_id: int) -> int:
     await stock.save()
     if plan.values:
         await attributes.save(EntityType.CATALOG_PRODUCT, product_id, plan.values)
+    if texts := changes.texts():
+        await product_attributes.save_texts(product_id, texts)
     return product_id
 
 

@@ -68,6 +68,9 @@ class ConfigPath(StrEnum):
     CMS_HOME_PAGE = "web/default/cms_home_page"
     GRID_PER_PAGE = "catalog/frontend/grid_per_page"
     SHOW_OUT_OF_STOCK = "cataloginventory/options/show_out_of_stock"
+    # Magento_ConfigurableProduct: whose thumbnail a configurable cart line shows, `parent` or
+    # `itself` (the chosen child's).
+    CONFIGURABLE_THUMBNAIL_SOURCE = "checkout/cart/configurable_product_image"
     COUNTRIES_ALLOWED = "general/country/allow"
     DEFAULT_COUNTRY = "general/country/default"
     CURRENCIES_ALLOWED = "currency/options/allow"
@@ -395,6 +398,7 @@ DEFAULTS: dict[ConfigPath, str] = {
     ConfigPath.CMS_HOME_PAGE: "home",
     ConfigPath.GRID_PER_PAGE: "12",
     ConfigPath.SHOW_OUT_OF_STOCK: "0",
+    ConfigPath.CONFIGURABLE_THUMBNAIL_SOURCE: "parent",
     # Magento's config.xml allows every country it installs (`engine.directory.COUNTRY_IDS`).
     ConfigPath.COUNTRIES_ALLOWED: ALL_COUNTRIES,
     ConfigPath.DEFAULT_COUNTRY: "US",

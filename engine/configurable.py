@@ -154,6 +154,13 @@ class Configuration:
     def child(self, product_id: int) -> Variant | None:
         return next((v for v in self.children if v.product.entity_id == product_id), None)
 
+    def narrowed_to(self, selection: Mapping[int, int]) -> tuple[Variant, ...]:
+        """The buyable children carrying every selected option (Magento's
+        `availableSelectionProducts`): all of them when nothing is selected."""
+        return tuple(
+            v for v in self.variants if all(v.options.get(a) == o for a, o in selection.items())
+        )
+
     def child_for(self, selection: Mapping[int, int]) -> Variant | None:
         """The child carrying exactly these options of every configurable attribute."""
         wanted = {a.attribute_id for a in self.attributes}

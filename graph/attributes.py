@@ -207,6 +207,10 @@ class CustomAttributeMetadata:
     used_in_product_listing: bool | None = strawberry.field(
         description="Product attributes: whether product lists load it; null for other entities."
     )
+    is_visible_on_front: bool | None = strawberry.field(
+        description="Product attributes: whether the product page shows it (Magento's 'Visible "
+        "on Catalog Pages on Storefront'); null for other entities."
+    )
     options: list[CustomAttributeOption] = strawberry.field(
         description="The choices of a select or multiselect attribute; empty otherwise."
     )
@@ -234,6 +238,7 @@ class CustomAttributeMetadata:
             is_filterable=catalog.is_filterable if catalog else None,
             is_searchable=catalog.is_searchable if catalog else None,
             used_in_product_listing=catalog.used_in_product_listing if catalog else None,
+            is_visible_on_front=catalog.is_visible_on_front if catalog else None,
             options=[
                 CustomAttributeOption(
                     value=strawberry.ID(str(o.option_id)), label=o.label, sort_order=o.sort_order
@@ -293,6 +298,9 @@ class CustomAttributeCreateInput:
     used_in_product_listing: bool | None = strawberry.field(
         default=None, description="Product attributes only: loaded in product lists."
     )
+    is_visible_on_front: bool | None = strawberry.field(
+        default=None, description="Product attributes only: shown on the product page."
+    )
     options: list[CustomAttributeOptionInput] | None = strawberry.field(
         default=None, description="The choices of a select or multiselect attribute."
     )
@@ -333,6 +341,9 @@ class CustomAttributeUpdateInput:
     )
     used_in_product_listing: bool | None = strawberry.field(
         default=None, description="Product attributes only: loaded in product lists."
+    )
+    is_visible_on_front: bool | None = strawberry.field(
+        default=None, description="Product attributes only: shown on the product page."
     )
     options: list[CustomAttributeOptionInput] | None = strawberry.field(
         default=None,

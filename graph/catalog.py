@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.dataloader import DataLoader
 
-from engine import catalog, prices
+from engine import catalog, prices, product_attributes
 from engine.cms import blocks as cms_blocks
 from engine.config import ConfigPath
 from engine.navigation import aggregations as navigation
@@ -24,6 +24,7 @@ from graph import permissions
 from graph.attributes import AttributeValueInput, AttributeValueInterface, values_to_graph
 from graph.cms import CmsBlock
 from graph.common import (
+    ComplexTextValue,
     FilterEqualTypeInput,
     FilterMatchTypeInput,
     FilterRangeTypeInput,
@@ -33,7 +34,7 @@ from graph.common import (
 )
 from graph.context import Context, Info
 from graph.errors import UserError
-from graph.limits import QUANTITY, SKU, SMALLINT, length
+from graph.limits import LONG_TEXT, QUANTITY, SKU, SMALLINT, length
 from graph.media import (
     MediaGalleryEntry,
     MediaGalleryInterface,
@@ -48,6 +49,7 @@ from graph.navigation import (
     SearchScope,
     SortFields,
 )
+from graph.product_attributes import CustomAttribute
 from graph.routing import RoutableInterface, RouteHit, UrlRewriteEntityTypeEnum
 from graph.uids import encode_uid
 from models import CatalogCategoryEntity, CataloginventoryStockItem, CatalogProductEntity
@@ -81,6 +83,15 @@ class CatalogLoaders:
         self.pricing: DataLoader[CatalogProductEntity, final_pricing.ProductPricing] = DataLoader(
             load_fn=lambda rows: _load_pricing(context, rows),
             cache_key_fn=lambda row: row.entity_id,
+        )
+
+        async def load_texts(product_ids: list[int]) -> list[dict[str, str]]:
+            store = await context.store()
+            return await product_attributes.load_texts(product_ids, store.store_id)
+
+        self.texts: DataLoader[int, dict[str, str]] = DataLoader(load_fn=load_texts)
+        self.custom_attributes: DataLoader[int, list[product_attributes.ShownAttribute]] = (
+            DataLoader(load_fn=product_attributes.load_custom_attributes)
         )
 
 
@@ -186,6 +197,49 @@ class TierPrice:
     )
 
 
+@strawberry.type(
+    description="Deprecated. Use `ProductPrice` instead. Defines the price of a product as well "
+    "as any tax-related adjustments."
+)
+class Price:
+    amount: Money | None = strawberry.field(
+        description="The price of a product plus a three-letter currency code.",
+        deprecation_reason="Use `ProductPrice` instead.",
+    )
+
+
+@strawberry.type(description="Deprecated.")
+class ProductPrices:
+    maximalPrice: Price | None = strawberry.field(
+        description="The highest possible final price for all the options defined within a "
+        "composite product. If you are specifying a price range, this would be the `to` value.",
+        deprecation_reason="Use `PriceRange.maximum_price` instead.",
+    )
+    minimalPrice: Price | None = strawberry.field(
+        description="The lowest possible final price for all the options defined within a "
+        "composite product. If you are specifying a price range, this would be the `from` value.",
+        deprecation_reason="Use `PriceRange.minimum_price` instead.",
+    )
+    regularPrice: Price | None = strawberry.field(
+        description="The base price of a product.",
+        deprecation_reason="Use `regular_price` from `PriceRange.minimum_price` or "
+        "`PriceRange.maximum_price` instead.",
+    )
+
+    @classmethod
+    def of(cls, price_range: PriceRange) -> ProductPrices:
+        """Magento's deprecated `price` from the same prices as `price_range`: the regular price
+        (the lowest child's for a configurable, `ConfigurableRegularPrice::getAmount`), and the
+        lowest and highest final price."""
+        low = price_range.minimum_price
+        high = price_range.maximum_price or low
+        return cls(
+            maximalPrice=Price(amount=high.final_price),
+            minimalPrice=Price(amount=low.final_price),
+            regularPrice=Price(amount=low.regular_price),
+        )
+
+
 @strawberry.enum(
     description="This enumeration states whether a product stock status is in stock or out of stock"
 )
@@ -237,6 +291,49 @@ async def _price_range(root: ProductInterface, info: Info) -> PriceRange:
         return HIDDEN_PRICE_RANGE  # category permissions hide prices, as Magento
     pricing = await info.context.loaders_for(CatalogLoaders).pricing.load(root.row)
     return price_range_of(pricing, await info.context.store())
+
+
+async def _price(root: ProductInterface, info: Info) -> ProductPrices | None:
+    return ProductPrices.of(await _price_range(root, info))
+
+
+async def _text(root: ProductInterface, info: Info, code: str) -> str | None:
+    texts = await info.context.loaders_for(CatalogLoaders).texts.load(root.row.entity_id)
+    return texts.get(code)
+
+
+async def _description(root: ProductInterface, info: Info) -> ComplexTextValue | None:
+    html = await _text(root, info, "description")
+    return None if html is None else ComplexTextValue(html=html)
+
+
+async def _short_description(root: ProductInterface, info: Info) -> ComplexTextValue | None:
+    html = await _text(root, info, "short_description")
+    return None if html is None else ComplexTextValue(html=html)
+
+
+async def _meta_title(root: ProductInterface, info: Info) -> str | None:
+    return await _text(root, info, "meta_title")
+
+
+async def _meta_keyword(root: ProductInterface, info: Info) -> str | None:
+    return await _text(root, info, "meta_keyword")
+
+
+async def _meta_description(root: ProductInterface, info: Info) -> str | None:
+    return await _text(root, info, "meta_description")
+
+
+async def _custom_attributes(root: ProductInterface, info: Info) -> list[CustomAttribute | None]:
+    """magento2-pwa's: the product's user-defined attributes holding a value."""
+    shown = await info.context.loaders_for(CatalogLoaders).custom_attributes.load(
+        root.row.entity_id
+    )
+    return [CustomAttribute.of(s) for s in shown]
+
+
+def _weight(root: ProductInterface) -> float | None:
+    return None if root.row.weight is None else float(root.row.weight)
 
 
 async def _price_tiers(root: ProductInterface, info: Info) -> list[TierPrice | None] | None:
@@ -354,6 +451,16 @@ class ProductInterface:
     ) = strawberry.field(
         resolver=_product_categories, description="The categories assigned to a product."
     )
+    custom_attributes: list[CustomAttribute | None] = strawberry.field(
+        resolver=_custom_attributes,
+        description="List of product custom attributes details.",
+        deprecation_reason="Use Adobe Commerce `custom_attributesV2` query instead",
+    )
+    description: ComplexTextValue | None = strawberry.field(
+        resolver=_description,
+        description="Detailed information about the product. The value can include simple HTML "
+        "tags.",
+    )
     id: int | None = strawberry.field(
         description="The ID number assigned to the product.",
         deprecation_reason="Use the `uid` field instead.",
@@ -369,8 +476,27 @@ class ProductInterface:
         description="An array of MediaGalleryEntry objects.",
         deprecation_reason="Use `media_gallery` instead.",
     )
+    meta_description: str | None = strawberry.field(
+        resolver=_meta_description,
+        description="A brief overview of the product for search results listings, maximum 255 "
+        "characters.",
+    )
+    meta_keyword: str | None = strawberry.field(
+        resolver=_meta_keyword,
+        description="A comma-separated list of keywords that are visible only to search engines.",
+    )
+    meta_title: str | None = strawberry.field(
+        resolver=_meta_title,
+        description="A string that is displayed in the title bar and tab of the browser and in "
+        "search results lists.",
+    )
     name: str | None = strawberry.field(
         description="The product name. Customers use this name to identify the product."
+    )
+    price: ProductPrices | None = strawberry.field(
+        resolver=_price,
+        description="Indicates the price of an item.",
+        deprecation_reason="Use `price_range` for product price information.",
     )
     price_range: PriceRange = strawberry.field(
         resolver=_price_range, description="The range of prices for the product"
@@ -382,6 +508,10 @@ class ProductInterface:
         resolver=_rating_summary,
         description="The average of all the ratings given to the product (0 without reviews; "
         "mageseg keeps no reviews).",
+    )
+    short_description: ComplexTextValue | None = strawberry.field(
+        resolver=_short_description,
+        description="A short description of the product. Its use depends on the theme.",
     )
     sku: str | None = strawberry.field(
         description="A number or code assigned to a product to identify the product, options, "
@@ -441,11 +571,18 @@ class RoutableProduct(RoutableInterface):
     )
 
 
+@strawberry.interface(description="Contains attributes specific to tangible products.")
+class PhysicalProductInterface:
+    weight: float | None = strawberry.field(
+        resolver=_weight, description="The weight of the item, in units defined by the store."
+    )
+
+
 @strawberry.type(
     description="Defines a simple product, which is tangible and is usually sold in single units "
     "or in fixed quantities."
 )
-class SimpleProduct(ProductInterface, RoutableProduct):
+class SimpleProduct(ProductInterface, RoutableProduct, PhysicalProductInterface):
     pass
 
 
@@ -966,6 +1103,13 @@ class AdminProduct:
     custom_attributes: list[AttributeValueInterface | None] = strawberry.field(
         description="The product's custom attribute values."
     )
+    description: str | None = strawberry.field(description="The description (HTML), if any.")
+    short_description: str | None = strawberry.field(
+        description="The short description (HTML), if any."
+    )
+    meta_title: str | None = strawberry.field(description="The meta title, if any.")
+    meta_keyword: str | None = strawberry.field(description="The meta keywords, if any.")
+    meta_description: str | None = strawberry.field(description="The meta description, if any.")
     created_at: str = strawberry.field(description="When it was created (ISO 8601).")
     updated_at: str = strawberry.field(description="When it last changed (ISO 8601).")
 
@@ -995,6 +1139,11 @@ class AdminProduct:
             qty=float(stock.qty) if stock else 0.0,
             is_in_stock=catalog.is_in_stock(stock),
             custom_attributes=values_to_graph(details.custom_attributes),
+            description=details.texts.get("description"),
+            short_description=details.texts.get("short_description"),
+            meta_title=details.texts.get("meta_title"),
+            meta_keyword=details.texts.get("meta_keyword"),
+            meta_description=details.texts.get("meta_description"),
             created_at=p.created_at.isoformat(),
             updated_at=p.updated_at.isoformat(),
         )
@@ -1088,6 +1237,21 @@ class ProductCreateInput:
     custom_attributes: list[AttributeValueInput | None] | None = strawberry.field(
         default=None, description="Custom attribute values."
     )
+    description: str | None = strawberry.field(
+        metadata=LONG_TEXT, default=None, description="The description (HTML)."
+    )
+    short_description: str | None = strawberry.field(
+        metadata=LONG_TEXT, default=None, description="The short description (HTML)."
+    )
+    meta_title: str | None = strawberry.field(
+        default=None, description="The meta title (at most 255 characters)."
+    )
+    meta_keyword: str | None = strawberry.field(
+        metadata=LONG_TEXT, default=None, description="The meta keywords."
+    )
+    meta_description: str | None = strawberry.field(
+        default=None, description="The meta description (at most 255 characters)."
+    )
 
 
 @strawberry.input(
@@ -1146,6 +1310,25 @@ class ProductUpdateInput:
     )
     custom_attributes: list[AttributeValueInput | None] | None = strawberry.field(
         default=strawberry.UNSET, description="Custom attribute values to set or clear."
+    )
+    description: str | None = strawberry.field(
+        metadata=LONG_TEXT,
+        default=strawberry.UNSET,
+        description="The description (HTML); null removes it.",
+    )
+    short_description: str | None = strawberry.field(
+        metadata=LONG_TEXT,
+        default=strawberry.UNSET,
+        description="The short description (HTML); null removes it.",
+    )
+    meta_title: str | None = strawberry.field(
+        default=strawberry.UNSET, description="The meta title (at most 255 characters)."
+    )
+    meta_keyword: str | None = strawberry.field(
+        metadata=LONG_TEXT, default=strawberry.UNSET, description="The meta keywords."
+    )
+    meta_description: str | None = strawberry.field(
+        default=strawberry.UNSET, description="The meta description (at most 255 characters)."
     )
 
 

@@ -134,3 +134,8 @@ def draft_value(values: list[str] | None) -> str | tuple[str, ...] | None:
     if len(values) == 1:
         return values[0]
     return tuple(values)
+
+
+@strawberry.type(description="Text that can contain HTML tags.")
+class ComplexTextValue:
+    html: str = strawberry.field(description="Text that can contain HTML tags.")

@@ -19,9 +19,11 @@ from graph import permissions
 from graph.catalog import (
     HIDDEN_PRICE_RANGE,
     CatalogLoaders,
+    PhysicalProductInterface,
     PriceRange,
     ProductInterface,
     ProductPrice,
+    ProductPrices,
     ProductStockStatus,
     RoutableProduct,
     SimpleProduct,
@@ -31,8 +33,9 @@ from graph.catalog import (
 from graph.context import Context, Info
 from graph.errors import UserError
 from graph.limits import SKU, SMALLINT, length
+from graph.media import MediaGalleryInterface, media_gallery
 from graph.uids import encode_uid
-from models import SwatchType
+from models import CatalogProductEntity, SwatchType
 
 SWATCH_IMAGE = "/media/attribute/swatch/swatch_image/30x20"
 SWATCH_THUMB = "/media/attribute/swatch/swatch_thumb/110x90"
@@ -240,10 +243,33 @@ def variant_of(config: Configuration, variant: configurable.Variant) -> Configur
     return ConfigurableVariant(attributes=attributes, product=_simple(variant))
 
 
+async def _selection_media(
+    root: ConfigurableProductOptionsSelection, info: Info
+) -> list[MediaGalleryInterface | None] | None:
+    """Magento's `SelectionMediaGallery`: the gallery of every buyable child the selection
+    narrows to, child by child, an image shown once (same file at the same position)."""
+    seen: set[tuple[str | None, int | None]] = set()
+    result: list[MediaGalleryInterface | None] = []
+    for product in root.products:
+        for image in await media_gallery(info, product):
+            key = (image.url, image.position)
+            if key not in seen:
+                seen.add(key)
+                result.append(image)
+    return result
+
+
 @strawberry.type(
     description="Contains metadata corresponding to the selected configurable options."
 )
 class ConfigurableProductOptionsSelection:
+    # The buyable children carrying every selected option value (all of them with no selection).
+    products: strawberry.Private[tuple[CatalogProductEntity, ...]]
+    media_gallery: list[MediaGalleryInterface | None] | None = strawberry.field(
+        resolver=_selection_media,
+        description="Product images and videos corresponding to the specified configurable "
+        "options selection.",
+    )
     variant: SimpleProduct | None = strawberry.field(
         description="A variant represented by the specified configurable options selection."
     )
@@ -279,7 +305,8 @@ async def _selection(
     found = config.child_for(chosen)
     variant = found if found is not None and found.salable else None
     return ConfigurableProductOptionsSelection(
-        variant=_simple(variant) if variant is not None else None
+        products=tuple(v.product for v in config.narrowed_to(chosen)),
+        variant=_simple(variant) if variant is not None else None,
     )
 
 
@@ -305,6 +332,11 @@ async def _configurable_price_range(root: ConfigurableProduct, info: Info) -> Pr
     )
 
 
+async def _configurable_price(root: ConfigurableProduct, info: Info) -> ProductPrices | None:
+    """The deprecated `price` from the children's prices (`price_range`'s)."""
+    return ProductPrices.of(await _configurable_price_range(root, info))
+
+
 async def _configurable_stock_status(
     root: ConfigurableProduct, info: Info
 ) -> ProductStockStatus | None:
@@ -322,7 +354,12 @@ async def _no_tiers(root: ConfigurableProduct) -> list[None] | None:
 @strawberry.type(
     description="Defines basic features of a configurable product and its simple product variants."
 )
-class ConfigurableProduct(ProductInterface, RoutableProduct):
+class ConfigurableProduct(ProductInterface, RoutableProduct, PhysicalProductInterface):
+    price: ProductPrices | None = strawberry.field(
+        resolver=_configurable_price,
+        description="Indicates the price of an item.",
+        deprecation_reason="Use `price_range` for product price information.",
+    )
     price_range: PriceRange = strawberry.field(
         resolver=_configurable_price_range, description="The range of prices for the product"
     )

@@ -9,7 +9,12 @@ from enum import Enum
 import strawberry
 
 from engine.dynamic_blocks import BlockDetails, BlockType, Location, ShownBlock
-from graph.common import FilterEqualTypeInput, FilterMatchTypeInput, SearchResultPageInfo
+from graph.common import (
+    ComplexTextValue,
+    FilterEqualTypeInput,
+    FilterMatchTypeInput,
+    SearchResultPageInfo,
+)
 from graph.errors import UserError
 from graph.limits import LONG_TEXT
 from graph.segments import format_datetime
@@ -58,11 +63,6 @@ class DynamicBlockTypeEnum(Enum):
     @property
     def block_type(self) -> BlockType:
         return BlockType(self.name)
-
-
-@strawberry.type(description="Text that can contain HTML tags.")
-class ComplexTextValue:
-    html: str = strawberry.field(description="Text that can contain HTML tags.")
 
 
 @strawberry.type(description="Contains a single dynamic block.")

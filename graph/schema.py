@@ -31,6 +31,7 @@ from graph.media import ProductImage, ProductVideo
 from graph.metrics import OperationMetrics
 from graph.operations import OperationTracking
 from graph.orders import ORDER_TYPES
+from graph.product_attributes import PRODUCT_ATTRIBUTE_TYPES
 from graph.wishlists import WISHLIST_TYPES
 
 # Each domain's resolvers module may define a `Query`, a `Mutation` and a `Subscription`; all
@@ -104,6 +105,7 @@ def build_schema(
             AttributeSelectedOption,
             *CATALOG_TYPES,
             *CONFIGURABLE_TYPES,
+            *PRODUCT_ATTRIBUTE_TYPES,
             *CART_TYPES,
             *ORDER_TYPES,
             *WISHLIST_TYPES,

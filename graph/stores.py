@@ -24,6 +24,10 @@ class StoreConfig:
         description="A code assigned to the store to identify it.",
         deprecation_reason="Use `store_code` instead.",
     )
+    configurable_thumbnail_source: str | None = strawberry.field(
+        description="Indicates whether the `parent` or child (`itself`) thumbnail should be used "
+        "in the cart for configurable products."
+    )
     default_display_currency_code: str | None = strawberry.field(
         description="The default display currency code."
     )
@@ -100,6 +104,9 @@ class StoreConfig:
             base_currency_code=store.website.base_currency_code,
             category_url_suffix=stores.config_value(ConfigPath.CATEGORY_URL_SUFFIX, store),
             code=store.code,
+            configurable_thumbnail_source=stores.config_value(
+                ConfigPath.CONFIGURABLE_THUMBNAIL_SOURCE, store
+            ),
             default_display_currency_code=stores.config_value(
                 ConfigPath.DEFAULT_DISPLAY_CURRENCY, store
             ),

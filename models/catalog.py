@@ -180,6 +180,7 @@ class CatalogEavAttribute(Model):
     is_filterable = fields.BooleanField(db_default=False)
     is_searchable = fields.BooleanField(db_default=False)
     used_in_product_listing = fields.BooleanField(db_default=False)
+    is_visible_on_front = fields.BooleanField(db_default=False)
     position = fields.IntField(db_default=0)
 
     class Meta:

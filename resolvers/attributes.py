@@ -90,6 +90,7 @@ class Mutation:
                     is_filterable=input.is_filterable,
                     is_searchable=input.is_searchable,
                     used_in_product_listing=input.used_in_product_listing,
+                    is_visible_on_front=input.is_visible_on_front,
                     options=_options(input.options),
                 )
             )
@@ -118,6 +119,7 @@ class Mutation:
                     is_filterable=input.is_filterable,
                     is_searchable=input.is_searchable,
                     used_in_product_listing=input.used_in_product_listing,
+                    is_visible_on_front=input.is_visible_on_front,
                     options=_options(input.options),
                 ),
             )

@@ -10,6 +10,7 @@ import strawberry
 from engine import catalog
 from engine.errors import DomainError, InputInvalid, Problem, ProblemCode
 from engine.pagination import PageRequest
+from engine.product_attributes import TEXT_CODES
 from engine.uids import parse_id
 from graph.attributes import values_from_input
 from graph.catalog import (
@@ -240,6 +241,10 @@ def _product_changes(
         values["is_in_stock"] = input.is_in_stock
     if _given(input.custom_attributes) and input.custom_attributes is not None:
         values["custom_attributes"] = tuple(values_from_input(input.custom_attributes) or ())
+    for name in TEXT_CODES:
+        value = getattr(input, name)
+        if _given(value) and not (creating and value is None):
+            values[name] = value
     if problems:
         raise InputInvalid(problems)
     return catalog.ProductChanges(**values)  # type: ignore[arg-type]
