@@ -34,9 +34,13 @@ from models import (
     CatalogCategoryProduct,
     CataloginventoryStockItem,
     CatalogProductEntity,
+    CatalogProductEntityInt,
+    CatalogProductSuperLink,
     CatalogProductWebsite,
+    EavAttribute,
     EavAttributeSet,
     EntityType,
+    FrontendInput,
     StoreGroup,
     StoreWebsite,
     TaxClass,
@@ -148,6 +152,10 @@ class ProductSearch:
     price_to: Decimal | None = None
     # Filters on attributes no product has (`description`, `short_description`): nothing matches.
     match_nothing: bool = False
+    # Select attributes (code, option ids): a product matches each when it holds one of the
+    # options, or, for a configurable, when a child a shopper can buy holds one (Magento indexes
+    # a parent with its children's values, one attribute at a time).
+    attribute_options: tuple[tuple[str, tuple[int, ...]], ...] = ()
 
 
 async def _ints(query: Any) -> list[int]:
@@ -218,6 +226,38 @@ async def _descendants(category_ids: Sequence[int]) -> list[int]:
     return sorted({r.entity_id for r in roots} | set(below))
 
 
+def salable_children(website_id: int) -> QuerySet[CatalogProductEntity]:
+    """Products a configurable can sell as one of its children: enabled, on the website, and
+    not out of stock (`configurable.Variant.salable` in SQL)."""
+    return CatalogProductEntity.filter(
+        in_stock_filter(),
+        status=ProductStatus.ENABLED,
+        entity_id__in=Subquery(
+            CatalogProductWebsite.filter(website_id=website_id).values("product_id")
+        ),
+    )
+
+
+async def _attribute_filter(website_id: int, code: str, option_ids: tuple[int, ...]) -> Q:
+    """Products holding one of these options of a select attribute, themselves or through a
+    salable child (store 0 values); nothing for an attribute that is not a select."""
+    attribute = await EavAttribute.get_or_none(
+        entity_type_id=EntityType.CATALOG_PRODUCT,
+        attribute_code=code,
+        frontend_input=FrontendInput.SELECT,
+    )
+    if attribute is None or not option_ids:
+        return Q(entity_id__in=[])
+    holders = CatalogProductEntityInt.filter(
+        attribute_id=attribute.attribute_id, store_id=0, value__in=list(option_ids)
+    ).values("entity_id")
+    children = salable_children(website_id).filter(entity_id__in=Subquery(holders))
+    parents = CatalogProductSuperLink.filter(
+        product_id__in=Subquery(children.values("entity_id"))
+    ).values("parent_id")
+    return Q(entity_id__in=Subquery(holders)) | Q(entity_id__in=Subquery(parents))
+
+
 def in_stock_filter() -> Q:
     """Products that are not out of stock: without a managed stock item saying so."""
     return ~Q(
@@ -260,6 +300,8 @@ async def product_query(
         query = query.filter(entity_id__in=[])
     if access is not None:  # category permissions: only products the shopper may browse
         query = access.restrict_products(query)
+    for code, option_ids in criteria.attribute_options:
+        query = query.filter(await _attribute_filter(website_id, code, option_ids))
     if criteria.skus is not None:
         query = query.filter(sku__in=list(criteria.skus))
     if criteria.url_keys is not None:

@@ -190,6 +190,11 @@ async def _validate_config_value(path: ConfigPath, value: str) -> None:
                 f'"{path.value}" takes customer group ids separated by commas.',
                 "input.value",
             )
+    elif path is ConfigPath.CONFIGURABLE_THUMBNAIL_SOURCE:
+        if value not in {"parent", "itself"}:
+            problems.add(
+                ProblemCode.INVALID, f'"{path.value}" takes parent or itself.', "input.value"
+            )
     elif path is ConfigPath.DEFAULT_DISPLAY_CURRENCY:
         if len(value) != 3 or not value.isupper():
             problems.add(ProblemCode.INVALID, f'"{value}" is not a currency code.', "input.value")

@@ -641,7 +641,7 @@ async def _aggregations(
         return []
     direct = bool(filter and filter.category and filter.category.includeDirectChildrenOnly)
     found = await navigation.aggregate(
-        query, category_root, scope.criteria.category_ids or (), direct
+        query, category_root, scope.criteria.category_ids or (), direct, scope.website_id
     )
     return [Aggregation.of(a) for a in found]
 
@@ -714,6 +714,11 @@ class ProductAttributeFilterInput:
     category_url_path: FilterEqualTypeInput | None = strawberry.field(
         default=None, description="Filter product by category URL path."
     )
+    color: FilterEqualTypeInput | None = strawberry.field(
+        default=None,
+        description="Attribute label: Color (option ids, the `value` of its aggregation options); "
+        "a configurable matches through a child a shopper can buy.",
+    )
     description: FilterMatchTypeInput | None = strawberry.field(
         default=None, description="Attribute label: Description"
     )
@@ -726,12 +731,22 @@ class ProductAttributeFilterInput:
     short_description: FilterMatchTypeInput | None = strawberry.field(
         default=None, description="Attribute label: Short Description"
     )
+    size: FilterEqualTypeInput | None = strawberry.field(
+        default=None,
+        description="Attribute label: Size (option ids, the `value` of its aggregation options); "
+        "a configurable matches through a child a shopper can buy.",
+    )
     sku: FilterEqualTypeInput | None = strawberry.field(
         default=None, description="Attribute label: SKU"
     )
     url_key: FilterEqualTypeInput | None = strawberry.field(
         default=None, description="The part of the URL that identifies the product"
     )
+
+
+# Select attributes the storefront filter declares (Magento declares one field per filterable
+# attribute; mageseg's schema is static, so it names those of Magento's sample catalog).
+FILTERABLE_SELECTS = ("color", "size")
 
 
 def sort_of(sort: ProductAttributeSortInput | None) -> tuple[catalog.ProductOrder, ...]:

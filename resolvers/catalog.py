@@ -14,6 +14,7 @@ from engine.product_attributes import TEXT_CODES
 from engine.uids import parse_id
 from graph.attributes import values_from_input
 from graph.catalog import (
+    FILTERABLE_SELECTS,
     AdminCategory,
     AdminProduct,
     AdminProductFilterInput,
@@ -123,7 +124,22 @@ async def _product_search(
         url_keys=_values(filter_.url_key) if filter_ else None,
         price_from=_price_bound(price.from_, "filter.price.from") if price else None,
         price_to=_price_bound(price.to, "filter.price.to") if price else None,
+        attribute_options=_attribute_options(filter_),
     )
+
+
+def _attribute_options(
+    filter_: ProductAttributeFilterInput | None,
+) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """The select attribute filters given, as option ids (a value that is no option id matches
+    nothing, as in Magento)."""
+    result = []
+    for code in FILTERABLE_SELECTS:
+        values = _values(getattr(filter_, code)) if filter_ else None
+        if values is not None:
+            ids = (parse_id(v) for v in values)
+            result.append((code, tuple(sorted({i for i in ids if i is not None}))))
+    return tuple(result)
 
 
 async def _categories(

@@ -199,6 +199,25 @@ class CatalogPlan:
     size_options: tuple[int, ...] = ()
     """The size attribute and its options in `SIZES` order; without them no product is
     configurable (the catalog is all simple products)."""
+    text_attribute_ids: tuple[tuple[str, int], ...] = ()
+    """The text attributes (`description`, `short_description`, `meta_description`) by code;
+    without them the products have no texts."""
+
+
+def product_texts(
+    name: str, brand: str, department: str, leaf: str, weight: Decimal
+) -> dict[str, str]:
+    """The demo texts of a visible product, made from what it is (no random draw, so the rows
+    drawn after them stay the same)."""
+    return {
+        "description": (
+            f"<p>The {name} is part of the {brand} {leaf.lower()} collection in our "
+            f"{department} department.</p><ul><li>Brand: {brand}</li>"
+            f"<li>Shipping weight: {weight} lbs</li></ul>"
+        ),
+        "short_description": f"<p>{brand} {leaf.lower()}, made to last.</p>",
+        "meta_description": f"Shop the {name} by {brand} in {department} > {leaf}.",
+    }
 
 
 @dataclass(frozen=True)
@@ -373,6 +392,15 @@ def catalog_batch(seed: int, plan: CatalogPlan, *, today: date, loaded_at: datet
         batch.rows[tables.PRODUCT_INTS].append(
             (plan.brand_id, 0, product_id, plan.brand_options[brand])
         )
+        text_ids = dict(plan.text_attribute_ids)
+        for code, text in product_texts(
+            name, BRANDS[brand], department.name, leaf.name, weight
+        ).items():
+            if code in text_ids:
+                table = (
+                    tables.PRODUCT_VARCHARS if code == "meta_description" else tables.PRODUCT_TEXTS
+                )
+                batch.rows[table].append((text_ids[code], 0, product_id, text))
         if color is not None and not configurable:  # a parent's color is its children's
             batch.rows[tables.PRODUCT_INTS].append(
                 (plan.color_id, 0, product_id, plan.color_options[color])

@@ -93,6 +93,7 @@ async def _product_attribute(spec: ProductAttributeSpec) -> tuple[int, tuple[int
             "is_filterable": True,
             "is_searchable": True,
             "used_in_product_listing": True,
+            "is_visible_on_front": True,
             "position": spec.position,
         },
     )
@@ -146,6 +147,11 @@ async def _create_catalog(seed: int, catalog: Catalog, *, today: date, loaded_at
     brand_id, brand_options = await _product_attribute(PRODUCT_ATTRIBUTES[0])
     color_id, color_options = await _product_attribute(PRODUCT_ATTRIBUTES[1])
     size_id, size_options = await _product_attribute(PRODUCT_ATTRIBUTES[2])
+    text_ids = await EavAttribute.filter(
+        entity_type_id=EntityType.CATALOG_PRODUCT,
+        attribute_code__in=["description", "short_description", "meta_description"],
+        is_user_defined=False,
+    ).values_list("attribute_code", "attribute_id")
     plan = demo.CatalogPlan(
         first_category_id=await after(tables.CATEGORIES),
         first_product_id=await after(tables.PRODUCTS),
@@ -160,6 +166,7 @@ async def _create_catalog(seed: int, catalog: Catalog, *, today: date, loaded_at
         color_options=color_options,
         size_id=size_id,
         size_options=size_options,
+        text_attribute_ids=tuple(sorted((str(c), int(i)) for c, i in text_ids)),
     )
     await writer().write(demo.catalog_batch(seed, plan, today=today, loaded_at=loaded_at))
     # Magento's children_count counts every descendant, so every ancestor grows.

@@ -16,6 +16,8 @@ from models import (
     CataloginventoryStockItem,
     CatalogProductEntity,
     CatalogProductEntityInt,
+    CatalogProductEntityText,
+    CatalogProductEntityVarchar,
     CatalogProductRelation,
     CatalogProductSuperAttribute,
     CatalogProductSuperLink,
@@ -375,6 +377,10 @@ PRODUCT_WEBSITES = Table(CatalogProductWebsite, ("product_id", "website_id"))
 STOCK_ITEMS = Table(CataloginventoryStockItem, ("product_id", "qty", "is_in_stock", "manage_stock"))
 CATEGORY_PRODUCTS = Table(CatalogCategoryProduct, ("category_id", "product_id", "position"))
 PRODUCT_INTS = Table(CatalogProductEntityInt, ("attribute_id", "store_id", "entity_id", "value"))
+PRODUCT_TEXTS = Table(CatalogProductEntityText, ("attribute_id", "store_id", "entity_id", "value"))
+PRODUCT_VARCHARS = Table(
+    CatalogProductEntityVarchar, ("attribute_id", "store_id", "entity_id", "value")
+)
 SUPER_ATTRIBUTES = Table(CatalogProductSuperAttribute, ("product_id", "attribute_id", "position"))
 SUPER_LINKS = Table(CatalogProductSuperLink, ("product_id", "parent_id"))
 RELATIONS = Table(CatalogProductRelation, ("parent_id", "child_id"))
@@ -413,6 +419,8 @@ CATALOG_TABLES: tuple[Table, ...] = (
     STOCK_ITEMS,
     CATEGORY_PRODUCTS,
     PRODUCT_INTS,
+    PRODUCT_TEXTS,
+    PRODUCT_VARCHARS,
     SUPER_ATTRIBUTES,
     SUPER_LINKS,
     RELATIONS,

@@ -7,7 +7,8 @@
   ten below the highest final price (`10^(digits - 1)`), divided by ten while it gives fewer
   than two ranges and stays above 10; a range `a_b` holds prices from a up to below b;
 - each select attribute with `is_filterable` set: its options held by matched products (store 0
-  values), by option order.
+  values), by option order; a configurable holds its buyable children's options and counts once
+  (parents are counted, not children).
 
 Empty buckets and options are left out, as Magento's."""
 
@@ -20,8 +21,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
 
+from tortoise.expressions import Subquery
 from tortoise.queryset import QuerySet
 
+from engine.catalog import salable_children
 from engine.uids import encode_uid
 from models import (
     CatalogCategoryEntity,
@@ -116,7 +119,9 @@ async def category_buckets(
     )
 
 
-async def attribute_aggregations(product_ids: Sequence[int]) -> list[Aggregation]:
+async def attribute_aggregations(product_ids: Sequence[int], website_id: int) -> list[Aggregation]:
+    """Each filterable select attribute's options with how many of the products hold them; a
+    configurable holds its salable children's values and counts once per option."""
     settings = await CatalogEavAttribute.filter(
         is_filterable=True, attribute__frontend_input="select"
     ).select_related("attribute")
@@ -124,10 +129,12 @@ async def attribute_aggregations(product_ids: Sequence[int]) -> list[Aggregation
         return []
     listed = set(product_ids)
     # A configurable product is found by its children's values too (Magento indexes a parent
-    # with its variants' attributes): its color and size are the children's.
-    links = await CatalogProductSuperLink.filter(parent_id__in=list(listed)).values_list(
-        "product_id", "parent_id"
-    )
+    # with its variants' attributes): its color and size are those of the children a shopper
+    # can buy (`catalog.salable_children`, as the filter reads them).
+    links = await CatalogProductSuperLink.filter(
+        parent_id__in=list(listed),
+        product_id__in=Subquery(salable_children(website_id).values("entity_id")),
+    ).values_list("product_id", "parent_id")
     parents_of: dict[int, set[int]] = {}
     for child, parent in cast(list[Any], links):
         parents_of.setdefault(int(child), set()).add(int(parent))
@@ -189,6 +196,7 @@ async def aggregate(
     root: CatalogCategoryEntity,
     searched: Sequence[int],
     direct_children_only: bool,
+    website_id: int,
 ) -> list[Aggregation]:
     """Every bucket of the products `query` matches (annotated with `final_price`)."""
     rows = cast(list[Any], await query.values_list("entity_id", "final_price"))
@@ -201,5 +209,5 @@ async def aggregate(
     buckets = price_buckets(prices)
     if buckets:
         result.append(Aggregation("price", "Price", None, buckets))
-    result.extend(await attribute_aggregations(ids))
+    result.extend(await attribute_aggregations(ids, website_id))
     return result
