@@ -14,6 +14,8 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+import graphql
+
 from engine import catalog, configurable
 from engine.configurable import AttributeChoice, ConfigurableChanges
 from graph.uids import encode_uid
@@ -32,7 +34,7 @@ from models import (
 from seeds.images import png
 from tests.factories import make_customer, token_for
 from tests.graphql import gql
-from tests.test_configurable import Tee, guest_cart, simple, tee, uid
+from tests.test_configurable import Tee, _schemas, guest_cart, simple, tee, uid
 from tests.test_media import b64, upload
 
 __all__ = ["tee"]  # the fixture
@@ -574,3 +576,91 @@ async def test_a_sold_out_child_no_longer_finds_its_parent(client: Any, tee: Tee
     after = await gql(client, LISTING, {"filter": blue})
     assert before.data["products"]["total_count"] == 1  # type: ignore[index]
     assert after.data["products"] == {"total_count": 0, "items": [], "aggregations": []}  # type: ignore[index]
+
+
+# --- Venia's product page --------------------------------------------------------------------
+
+# Venia's `ProductDetailsFragment` (venia-ui 11.7) with the fields of this module.
+VENIA_PRODUCT_DETAILS = """
+query getProductDetailForProductPage($urlKey: String!) {
+  products(filter: { url_key: { eq: $urlKey } }) {
+    items { uid ...ProductDetailsFragment }
+  }
+}
+fragment CustomAttributesFragment on CustomAttribute {
+  selected_attribute_options { attribute_option { uid label is_default } }
+  entered_attribute_value { value }
+  attribute_metadata {
+    uid code label data_type is_system entity_type
+    ui_input { ui_input_type is_html_allowed }
+    ... on ProductAttributeMetadata { used_in_components }
+  }
+}
+fragment ProductDetailsFragment on ProductInterface {
+  __typename
+  categories { uid breadcrumbs { category_uid } }
+  description { html }
+  short_description { html }
+  uid
+  media_gallery_entries { uid label position disabled file }
+  meta_description
+  name
+  price { regularPrice { amount { currency value } } }
+  price_range { maximum_price { final_price { currency value } discount { amount_off } } }
+  sku
+  small_image { url }
+  stock_status
+  url_key
+  custom_attributes { ...CustomAttributesFragment }
+  ... on ConfigurableProduct {
+    configurable_options {
+      attribute_code attribute_id uid label
+      values {
+        uid default_label label store_label use_default_value value_index
+        swatch_data { ... on ImageSwatchData { thumbnail } value }
+      }
+    }
+    variants {
+      attributes { code value_index }
+      product {
+        uid sku stock_status
+        media_gallery_entries { uid disabled file label position }
+        price { regularPrice { amount { currency value } } }
+        price_range { maximum_price { final_price { currency value } discount { amount_off } } }
+        custom_attributes { ...CustomAttributesFragment }
+      }
+    }
+  }
+}
+"""
+
+
+def test_venias_product_page_document_validates_against_magentos_schema_and_ours() -> None:
+    for name, schema in _schemas():
+        assert graphql.validate(schema, graphql.parse(VENIA_PRODUCT_DETAILS)) == [], name
+
+
+async def test_venias_product_page_reads_the_texts_and_prices(client: Any, tee: Tee) -> None:
+    await catalog.update_product(
+        tee.parent.entity_id,
+        catalog.ProductChanges(description="<p>Soft cotton.</p>", meta_description="A soft tee."),
+    )
+    response = await gql(client, VENIA_PRODUCT_DETAILS, {"urlKey": "ms-tee"})
+    assert response.errors == [], response.errors
+    item = response.data["products"]["items"][0]  # type: ignore[index]
+    assert (item["description"], item["short_description"], item["meta_description"]) == (
+        {"html": "<p>Soft cotton.</p>"},
+        None,
+        "A soft tee.",
+    )
+    # The lowest regular price of the three buyable children (20.00, 22.00, 24.00).
+    assert item["price"] == {"regularPrice": {"amount": {"currency": "USD", "value": 20.0}}}
+    assert [
+        (v["product"]["sku"], v["product"]["price"]["regularPrice"]["amount"]["value"])
+        for v in item["variants"]
+    ] == [("MS-TEE-RED-S", 20.0), ("MS-TEE-RED-M", 22.0), ("MS-TEE-BLUE-S", 24.0)]
+    assert item["custom_attributes"] == []
+    assert [
+        [a["attribute_metadata"]["code"] for a in v["product"]["custom_attributes"]]
+        for v in item["variants"]
+    ] == [["color", "size"]] * 3
