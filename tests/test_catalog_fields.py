@@ -12,12 +12,16 @@ Red-M in stock, Blue-S out of stock) and a simple red Cap."""
 from __future__ import annotations
 
 import base64
+from datetime import date
 from typing import Any
 
 import graphql
 
-from engine import catalog, configurable
+from engine import catalog, configurable, product_attributes
 from engine.configurable import AttributeChoice, ConfigurableChanges
+from engine.pagination import PageRequest
+from graph.catalog import PriceRange, ProductPrice, ProductPrices
+from graph.common import Money
 from graph.uids import encode_uid
 from models import (
     BackendType,
@@ -664,3 +668,86 @@ async def test_venias_product_page_reads_the_texts_and_prices(client: Any, tee: 
         [a["attribute_metadata"]["code"] for a in v["product"]["custom_attributes"]]
         for v in item["variants"]
     ] == [["color", "size"]] * 3
+
+
+# --- the engine ------------------------------------------------------------------------------
+
+
+async def test_a_store_views_text_wins_over_the_default(tee: Tee) -> None:
+    await catalog.update_product(
+        tee.parent.entity_id,
+        catalog.ProductChanges(description="<p>Default.</p>", meta_title="Tee"),
+    )
+    description = await EavAttribute.get(
+        entity_type_id=EntityType.CATALOG_PRODUCT, attribute_code="description"
+    )
+    await CatalogProductEntityText.create(
+        attribute_id=description.attribute_id,
+        store_id=1,
+        entity_id=tee.parent.entity_id,
+        value="<p>Store view 1.</p>",
+    )
+    default, store_one, store_two = [
+        (await product_attributes.load_texts([tee.parent.entity_id], store))[0]
+        for store in (0, 1, 2)
+    ]
+    assert default == {"description": "<p>Default.</p>", "meta_title": "Tee"}
+    assert store_one == {"description": "<p>Store view 1.</p>", "meta_title": "Tee"}
+    assert store_two == default
+
+
+async def test_a_selection_narrows_to_the_buyable_children_carrying_it(tee: Tee) -> None:
+    config = await configurable.configuration_of(tee.parent.entity_id, 1, 1)
+
+    def skus(selection: dict[int, int]) -> list[str]:
+        return [v.product.sku for v in config.narrowed_to(selection)]
+
+    assert skus({}) == ["MS-TEE-RED-S", "MS-TEE-RED-M", "MS-TEE-BLUE-S"]
+    assert skus({tee.color: tee.colors["Blue"]}) == ["MS-TEE-BLUE-S"]  # Blue-M is sold out
+    assert skus({tee.size: tee.sizes["M"]}) == ["MS-TEE-RED-M"]
+    assert skus({tee.color: tee.colors["Blue"], tee.size: tee.sizes["M"]}) == []
+
+
+async def test_the_engine_filter_by_option_ids(tee: Tee) -> None:
+    """`ProductSearch.attribute_options`, each attribute on its own; an unknown attribute code
+    or no option id matches nothing."""
+
+    async def skus(*options: tuple[str, tuple[int, ...]]) -> list[str]:
+        page = await catalog.search_products(
+            1,
+            catalog.ProductSearch(category_ids=(tee.tops,), attribute_options=options),
+            (),
+            PageRequest(20, 1),
+            date(2026, 1, 1),
+            show_out_of_stock=False,
+        )
+        return [p.sku for p in page.items]
+
+    blue, medium = tee.colors["Blue"], tee.sizes["M"]
+    assert await skus() == ["MS-TEE"]
+    assert await skus(("color", (blue,))) == ["MS-TEE"]
+    assert await skus(("color", (blue,)), ("size", (medium,))) == ["MS-TEE"]
+    assert await skus(("color", ())) == []
+    assert await skus(("material", (blue,))) == []
+
+
+def test_product_prices_come_from_the_price_range() -> None:
+    """regularPrice is the minimum's regular price; minimal and maximal the final prices."""
+    low = ProductPrice(
+        discount=None,
+        final_price=Money(currency="USD", value=18.0),
+        fixed_product_taxes=[],
+        regular_price=Money(currency="USD", value=20.0),
+    )
+    high = ProductPrice(
+        discount=None,
+        final_price=Money(currency="USD", value=19.8),
+        fixed_product_taxes=[],
+        regular_price=Money(currency="USD", value=24.0),
+    )
+    prices = ProductPrices.of(PriceRange(minimum_price=low, maximum_price=high))
+    assert (
+        prices.regularPrice and prices.regularPrice.amount,
+        prices.minimalPrice and prices.minimalPrice.amount,
+        prices.maximalPrice and prices.maximalPrice.amount,
+    ) == (low.regular_price, low.final_price, high.final_price)
