@@ -57,7 +57,13 @@ async def _custom_attributes(root: CustomerAddress) -> list[CustomerAddressAttri
 async def _custom_attributes_v2(
     root: CustomerAddress,
     attribute_codes: Annotated[
-        list[strawberry.ID] | None, strawberry.argument(name="attributeCodes")
+        list[strawberry.ID] | None,
+        strawberry.argument(
+            name="attributeCodes",
+            description=(
+                "Only these attribute codes; every custom attribute of the address when omitted."
+            ),
+        ),
     ] = strawberry.UNSET,
 ) -> list[AttributeValueInterface | None]:
     """Every stored value, or only those of `attributeCodes` when some are given."""
@@ -343,8 +349,18 @@ async def _addresses(
 async def _addresses_v2(
     root: CustomerAddressFields,
     info: Info,
-    current_page: Annotated[int | None, strawberry.argument(name="currentPage")] = 1,
-    page_size: Annotated[int | None, strawberry.argument(name="pageSize")] = 5,
+    current_page: Annotated[
+        int | None,
+        strawberry.argument(
+            name="currentPage", description="The page of results to return, counting from 1."
+        ),
+    ] = 1,
+    page_size: Annotated[
+        int | None,
+        strawberry.argument(
+            name="pageSize", description="The maximum number of results to return at once."
+        ),
+    ] = 5,
 ) -> CustomerAddresses | None:
     """Magento's defaults apply when a client sends `null`; the page is cut from the customer's
     full list, which the DataLoader already holds."""

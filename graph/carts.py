@@ -861,9 +861,22 @@ async def _items(root: Cart) -> list[CartItemInterface | None] | None:
 
 async def _items_v2(
     root: Cart,
-    page_size: Annotated[int | None, strawberry.argument(name="pageSize")] = 20,
-    current_page: Annotated[int | None, strawberry.argument(name="currentPage")] = 1,
-    sort: QuoteItemsSortInput | None = None,
+    page_size: Annotated[
+        int | None,
+        strawberry.argument(
+            name="pageSize", description="The maximum number of results to return at once."
+        ),
+    ] = 20,
+    current_page: Annotated[
+        int | None,
+        strawberry.argument(
+            name="currentPage", description="The page of results to return, counting from 1."
+        ),
+    ] = 1,
+    sort: Annotated[
+        QuoteItemsSortInput | None,
+        strawberry.argument(description="The field to sort the items by, and the direction."),
+    ] = None,
 ) -> CartItems | None:
     totals = await root.state.totals()
     lines, info = page_of_lines(

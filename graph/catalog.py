@@ -21,6 +21,7 @@ from engine.navigation import aggregations as navigation
 from engine.pagination import Page, PageRequest
 from engine.pricing import final as final_pricing
 from graph import permissions
+from graph.arguments import CURRENT_PAGE, PAGE_SIZE
 from graph.attributes import AttributeValueInput, AttributeValueInterface, values_to_graph
 from graph.cms import CmsBlock
 from graph.common import (
@@ -619,7 +620,17 @@ def product_of(row: CatalogProductEntity, route_hit: RouteHit | None = None) -> 
 
 
 async def _aggregations(
-    root: Products, info: Info, filter: AggregationsFilterInput | None = None
+    root: Products,
+    info: Info,
+    filter: Annotated[
+        AggregationsFilterInput | None,
+        strawberry.argument(
+            description=(
+                "Whether to include only the attributes of the category filter "
+                "(`includeDirectChildrenOnly`)."
+            )
+        ),
+    ] = None,
 ) -> list[Aggregation | None] | None:
     """Layered navigation over every product the query matched (not only this page)."""
     scope = root.scope
@@ -783,9 +794,14 @@ class CategoryProducts:
 async def _category_products(
     root: CategoryInterface,
     info: Info,
-    pageSize: int | None = 20,  # noqa: N803 - Magento's argument name
-    currentPage: int | None = 1,  # noqa: N803
-    sort: ProductAttributeSortInput | None = None,
+    pageSize: Annotated[int | None, PAGE_SIZE] = 20,  # noqa: N803 - Magento's argument name
+    currentPage: Annotated[int | None, CURRENT_PAGE] = 1,  # noqa: N803
+    sort: Annotated[
+        ProductAttributeSortInput | None,
+        strawberry.argument(
+            description="The attributes to sort the products by, and the direction of each."
+        ),
+    ] = None,
 ) -> CategoryProducts | None:
     """The category's storefront products (its subtree's too, as an anchor category)."""
     website_id, group_id, day = await pricing_scope(info.context)

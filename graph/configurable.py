@@ -9,6 +9,7 @@ queries."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Annotated
 
 import strawberry
 from strawberry.dataloader import DataLoader
@@ -293,12 +294,21 @@ async def _variants(root: ConfigurableProduct, info: Info) -> list[ConfigurableV
 async def _selection(
     root: ConfigurableProduct,
     info: Info,
-    configurableOptionValueUids: list[strawberry.ID] | None = None,  # noqa: N803 (Magento's name)
+    option_value_uids: Annotated[
+        list[strawberry.ID] | None,
+        strawberry.argument(
+            name="configurableOptionValueUids",
+            description=(
+                "The `uid`s of the option values the shopper has chosen so far (at most"
+                " one per configurable attribute)."
+            ),
+        ),
+    ] = None,
 ) -> ConfigurableProductOptionsSelection | None:
     """The variant the option values select, when they name one value of every attribute."""
     config = await configuration(info, root.row.entity_id)
     chosen: dict[int, int] = {}
-    for index, uid in enumerate(configurableOptionValueUids or []):
+    for index, uid in enumerate(option_value_uids or []):
         decoded = configurable.decode_option_uid(str(uid), f"configurableOptionValueUids.{index}")
         if decoded is not None:
             chosen[decoded[0]] = decoded[1]

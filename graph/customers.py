@@ -130,7 +130,13 @@ class SubscriptionStatusesEnum(Enum):
         return cls[status.name]
 
 
-AttributeCodes = Annotated[list[strawberry.ID] | None, strawberry.argument(name="attributeCodes")]
+AttributeCodes = Annotated[
+    list[strawberry.ID] | None,
+    strawberry.argument(
+        name="attributeCodes",
+        description="Only these attribute codes; every custom attribute when omitted.",
+    ),
+]
 
 
 async def _confirmation_status(root: Customer, info: Info) -> ConfirmationStatusEnum:

@@ -166,7 +166,13 @@ class OrderCustomerInfo:
 
 def _order_address_attributes(
     attribute_codes: Annotated[
-        list[strawberry.ID] | None, strawberry.argument(name="attributeCodes")
+        list[strawberry.ID] | None,
+        strawberry.argument(
+            name="attributeCodes",
+            description=(
+                "Only these attribute codes; every custom attribute of the address when omitted."
+            ),
+        ),
     ] = strawberry.UNSET,
 ) -> list[AttributeValueInterface | None]:
     """Order addresses keep no custom attribute values here."""
@@ -871,11 +877,37 @@ async def customer_orders(
 async def _orders(
     root: CustomerOrderFields,
     info: Info,
-    filter: CustomerOrdersFilterInput | None = strawberry.UNSET,
-    current_page: Annotated[int | None, strawberry.argument(name="currentPage")] = 1,
-    page_size: Annotated[int | None, strawberry.argument(name="pageSize")] = 20,
-    sort: CustomerOrderSortInput | None = strawberry.UNSET,
-    scope: ScopeTypeEnum | None = strawberry.UNSET,
+    filter: Annotated[
+        CustomerOrdersFilterInput | None,
+        strawberry.argument(
+            description="Conditions the orders must meet (order number, for example)."
+        ),
+    ] = strawberry.UNSET,
+    current_page: Annotated[
+        int | None,
+        strawberry.argument(
+            name="currentPage", description="The page of results to return, counting from 1."
+        ),
+    ] = 1,
+    page_size: Annotated[
+        int | None,
+        strawberry.argument(
+            name="pageSize", description="The maximum number of results to return at once."
+        ),
+    ] = 20,
+    sort: Annotated[
+        CustomerOrderSortInput | None,
+        strawberry.argument(description="The field to sort the orders by, and the direction."),
+    ] = strawberry.UNSET,
+    scope: Annotated[
+        ScopeTypeEnum | None,
+        strawberry.argument(
+            description=(
+                "Whose store's orders to return: the current store view, its website or"
+                " the whole installation."
+            )
+        ),
+    ] = strawberry.UNSET,
 ) -> CustomerOrders | None:
     return await customer_orders(
         info,

@@ -193,8 +193,18 @@ async def _items_count(root: Wishlist) -> int | None:
 async def _items_v2(
     root: Wishlist,
     info: Info,
-    current_page: Annotated[int | None, strawberry.argument(name="currentPage")] = 1,
-    page_size: Annotated[int | None, strawberry.argument(name="pageSize")] = 20,
+    current_page: Annotated[
+        int | None,
+        strawberry.argument(
+            name="currentPage", description="The page of results to return, counting from 1."
+        ),
+    ] = 1,
+    page_size: Annotated[
+        int | None,
+        strawberry.argument(
+            name="pageSize", description="The maximum number of results to return at once."
+        ),
+    ] = 20,
 ) -> WishlistItems | None:
     """Magento's collection paging: non-positive values take the defaults, a page past the last
     one gives the last page."""
@@ -320,7 +330,11 @@ async def _wishlist(root: CustomerWishlistFields, info: Info) -> Wishlist:
 
 
 async def _wishlist_v2(
-    root: CustomerWishlistFields, info: Info, id: strawberry.ID
+    root: CustomerWishlistFields,
+    info: Info,
+    id: Annotated[
+        strawberry.ID, strawberry.argument(description="The unique ID of the `Wishlist` to return.")
+    ],
 ) -> Wishlist | None:
     row = await wishlists.by_id(str(id), root.entity_id)
     return None if row is None else Wishlist.of(row, await _website_id(info))
@@ -329,8 +343,18 @@ async def _wishlist_v2(
 async def _wishlists(
     root: CustomerWishlistFields,
     info: Info,
-    page_size: Annotated[int | None, strawberry.argument(name="pageSize")] = 20,
-    current_page: Annotated[int | None, strawberry.argument(name="currentPage")] = 1,
+    page_size: Annotated[
+        int | None,
+        strawberry.argument(
+            name="pageSize", description="The maximum number of results to return at once."
+        ),
+    ] = 20,
+    current_page: Annotated[
+        int | None,
+        strawberry.argument(
+            name="currentPage", description="The page of results to return, counting from 1."
+        ),
+    ] = 1,
 ) -> list[Wishlist | None]:
     """Open Source allows one list per customer; Magento's collection paging (a page past the
     last gives the last) therefore always answers with it."""

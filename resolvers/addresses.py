@@ -3,7 +3,7 @@ and admin CRUD on any customer's addresses, plus the regions address forms offer
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -74,7 +74,11 @@ class Query:
         "address forms; empty where regions are free text (admin token required)."
     )
     async def adminCountryRegions(
-        self, info: Info, country_code: CountryCodeEnum
+        self,
+        info: Info,
+        country_code: Annotated[
+            CountryCodeEnum, strawberry.argument(description="The country whose regions to return.")
+        ],
     ) -> list[CountryRegion]:
         await require_admin(info)
         rows = await addresses.regions(str(country_code.value))
@@ -87,7 +91,12 @@ class Mutation:
         description="Create a billing or shipping address for a customer or guest."
     )
     async def createCustomerAddress(
-        self, info: Info, input: CustomerAddressInput
+        self,
+        info: Info,
+        input: Annotated[
+            CustomerAddressInput,
+            strawberry.argument(description="An input object that defines the address to create."),
+        ],
     ) -> CustomerAddress | None:
         viewer = await require_customer(info)
         data = address_data(input)
@@ -108,8 +117,16 @@ class Mutation:
     async def updateCustomerAddressV2(
         self,
         info: Info,
-        uid: strawberry.ID,
-        input: CustomerAddressInput | None = strawberry.UNSET,
+        uid: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The unique ID of the customer address to update."),
+        ],
+        input: Annotated[
+            CustomerAddressInput | None,
+            strawberry.argument(
+                description="An input object that contains changes to the customer address."
+            ),
+        ] = strawberry.UNSET,
     ) -> CustomerAddress | None:
         viewer = await require_customer(info)
         if not uid:
@@ -130,7 +147,14 @@ class Mutation:
         return CustomerAddress.of(saved.address, saved.customer)
 
     @strawberry.mutation(description="Delete the billing or shipping address of a customer.")
-    async def deleteCustomerAddressV2(self, info: Info, uid: strawberry.ID) -> bool | None:
+    async def deleteCustomerAddressV2(
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The unique ID of the customer address to delete."),
+        ],
+    ) -> bool | None:
         viewer = await require_customer(info)
         if not uid:
             raise _input_invalid(UID_REQUIRED, "uid")
@@ -142,7 +166,15 @@ class Mutation:
         "with the input is reported in `user_errors`."
     )
     async def adminCreateCustomerAddress(
-        self, info: Info, customer_uid: strawberry.ID, input: CustomerAddressInput
+        self,
+        info: Info,
+        customer_uid: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The `uid` of the customer who gets the address."),
+        ],
+        input: Annotated[
+            CustomerAddressInput, strawberry.argument(description="The new address's fields.")
+        ],
     ) -> CustomerAddressOutput:
         await require_admin(info)
         try:
@@ -163,7 +195,17 @@ class Mutation:
         "as they are."
     )
     async def adminUpdateCustomerAddress(
-        self, info: Info, uid: strawberry.ID, input: CustomerAddressInput
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID, strawberry.argument(description="The `uid` of the address to change.")
+        ],
+        input: Annotated[
+            CustomerAddressInput,
+            strawberry.argument(
+                description="The address fields to change; omitted fields stay as they are."
+            ),
+        ],
     ) -> CustomerAddressOutput:
         await require_admin(info)
         try:
@@ -182,7 +224,11 @@ class Mutation:
         "then left without that default, as when an admin deletes it in Magento's back office."
     )
     async def adminDeleteCustomerAddress(
-        self, info: Info, uid: strawberry.ID
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID, strawberry.argument(description="The `uid` of the address to delete.")
+        ],
     ) -> DeleteCustomerAddressOutput:
         await require_admin(info)
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from engine import attribute_metadata
@@ -53,7 +55,12 @@ class Query:
     async def adminCustomAttributes(
         self,
         info: Info,
-        entity_type: CustomAttributeEntityEnum,
+        entity_type: Annotated[
+            CustomAttributeEntityEnum,
+            strawberry.argument(
+                description="Whether to list customer, customer address or product attributes."
+            ),
+        ],
     ) -> list[CustomAttributeMetadata]:
         await require_admin(info)
         views = await attribute_metadata.list_attributes(EntityType[entity_type.name])
@@ -64,7 +71,14 @@ class Query:
 class Mutation:
     @strawberry.mutation(description="Create a custom attribute (admin token required).")
     async def adminCreateCustomAttribute(
-        self, info: Info, input: CustomAttributeCreateInput
+        self,
+        info: Info,
+        input: Annotated[
+            CustomAttributeCreateInput,
+            strawberry.argument(
+                description="The new attribute's code, entity type, input type and options."
+            ),
+        ],
     ) -> CustomAttributeOutput:
         await require_admin(info)
         entity_type = EntityType[input.entity_type.name]
@@ -100,7 +114,16 @@ class Mutation:
 
     @strawberry.mutation(description="Change a custom attribute (admin token required).")
     async def adminUpdateCustomAttribute(
-        self, info: Info, uid: strawberry.ID, input: CustomAttributeUpdateInput
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The `uid` of the custom attribute to change."),
+        ],
+        input: Annotated[
+            CustomAttributeUpdateInput,
+            strawberry.argument(description="The attribute's new values."),
+        ],
     ) -> CustomAttributeOutput:
         await require_admin(info)
         try:
@@ -132,7 +155,12 @@ class Mutation:
         "(admin token required)."
     )
     async def adminDeleteCustomAttribute(
-        self, info: Info, uid: strawberry.ID
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The `uid` of the custom attribute to delete."),
+        ],
     ) -> DeleteCustomAttributeOutput:
         await require_admin(info)
         try:

@@ -19,8 +19,13 @@ class Mutation:
     async def generateCustomerToken(
         self,
         info: Info,
-        email: Annotated[str, strawberry.argument(metadata=length(255))],
-        password: Annotated[str, strawberry.argument(metadata=LONG_TEXT)],
+        email: Annotated[
+            str,
+            strawberry.argument(metadata=length(255), description="The customer's email address."),
+        ],
+        password: Annotated[
+            str, strawberry.argument(metadata=LONG_TEXT, description="The customer's password.")
+        ],
     ) -> CustomerToken | None:
         token = await sessions.sign_in(
             email,

@@ -4,6 +4,8 @@ operation, through `engine.carts.cart_for_caller`)."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from engine.auth import ViewerKind
@@ -41,7 +43,14 @@ async def _ref(info: Info, cart_id: str | None) -> CartRef:
 class Mutation:
     @strawberry.mutation(description="Apply a pre-defined coupon code to the specified cart.")
     async def applyCouponToCart(
-        self, info: Info, input: ApplyCouponToCartInput | None = None
+        self,
+        info: Info,
+        input: Annotated[
+            ApplyCouponToCartInput | None,
+            strawberry.argument(
+                description="An input object that defines the coupon code to apply to the cart."
+            ),
+        ] = None,
     ) -> ApplyCouponToCartOutput | None:
         ref = await _ref(info, input.cart_id if input is not None else None)
         assert input is not None
@@ -50,7 +59,17 @@ class Mutation:
 
     @strawberry.mutation(description="Apply a pre-defined coupon code to the specified cart.")
     async def applyCouponsToCart(
-        self, info: Info, input: ApplyCouponsToCartInput | None = None
+        self,
+        info: Info,
+        input: Annotated[
+            ApplyCouponsToCartInput | None,
+            strawberry.argument(
+                description=(
+                    "An input object that defines the coupon codes to apply to the cart, "
+                    "and whether they replace the applied ones."
+                )
+            ),
+        ] = None,
     ) -> ApplyCouponToCartOutput | None:
         ref = await _ref(info, input.cart_id if input is not None else None)
         assert input is not None
@@ -69,7 +88,16 @@ class Mutation:
         "least one item in order to remove the coupon."
     )
     async def removeCouponFromCart(
-        self, info: Info, input: RemoveCouponFromCartInput | None = None
+        self,
+        info: Info,
+        input: Annotated[
+            RemoveCouponFromCartInput | None,
+            strawberry.argument(
+                description=(
+                    "An input object that defines which coupon code to remove from the cart."
+                )
+            ),
+        ] = None,
     ) -> RemoveCouponFromCartOutput | None:
         ref = await _ref(info, input.cart_id if input is not None else None)
         quote = await cart_coupons.remove_coupons(
@@ -82,7 +110,16 @@ class Mutation:
         "least one item in order to remove the coupon."
     )
     async def removeCouponsFromCart(
-        self, info: Info, input: RemoveCouponsFromCartInput | None = None
+        self,
+        info: Info,
+        input: Annotated[
+            RemoveCouponsFromCartInput | None,
+            strawberry.argument(
+                description=(
+                    "An input object that defines which coupon codes to remove from the cart."
+                )
+            ),
+        ] = None,
     ) -> RemoveCouponFromCartOutput | None:
         ref = await _ref(info, input.cart_id if input is not None else None)
         assert input is not None

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 
 from engine.errors import DomainError, InputInvalid, Problem, ProblemCode, Problems
 from engine.pagination import PageRequest
 from engine.salesrules import admin, coupons
+from graph.arguments import CURRENT_PAGE, PAGE_SIZE
 from graph.cart_rules import (
     CartRule,
     CartRuleCoupon,
@@ -159,9 +161,12 @@ class Query:
     async def adminCartRules(
         self,
         info: Info,
-        filter: CartRuleFilterInput | None = None,
-        pageSize: int = 20,
-        currentPage: int = 1,
+        filter: Annotated[
+            CartRuleFilterInput | None,
+            strawberry.argument(description="Conditions the cart price rules must meet."),
+        ] = None,
+        pageSize: Annotated[int, PAGE_SIZE] = 20,
+        currentPage: Annotated[int, CURRENT_PAGE] = 1,
     ) -> CartRules:
         await require_admin(info)
         filter_ = admin.CartRuleFilter(
@@ -184,7 +189,13 @@ class Query:
         )
 
     @strawberry.field(description="One cart price rule by uid (admin token required).")
-    async def adminCartRule(self, info: Info, uid: strawberry.ID) -> CartRule | None:
+    async def adminCartRule(
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID, strawberry.argument(description="The `uid` of the cart rule to return.")
+        ],
+    ) -> CartRule | None:
         await require_admin(info)
         rule = await admin.get(decode_uid(uid))
         return (await _present([rule]))[0]
@@ -195,10 +206,18 @@ class Query:
     async def adminCartRuleCoupons(
         self,
         info: Info,
-        rule_uid: strawberry.ID,
-        filter: CartRuleCouponFilterInput | None = None,
-        pageSize: int = 20,
-        currentPage: int = 1,
+        rule_uid: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The `uid` of the cart price rule whose coupons to return."
+            ),
+        ],
+        filter: Annotated[
+            CartRuleCouponFilterInput | None,
+            strawberry.argument(description="Conditions the coupon codes must meet."),
+        ] = None,
+        pageSize: Annotated[int, PAGE_SIZE] = 20,
+        currentPage: Annotated[int, CURRENT_PAGE] = 1,
     ) -> CartRuleCoupons | None:
         await require_admin(info)
         filter_ = coupons.CouponFilter(
@@ -219,7 +238,19 @@ class Query:
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Create a cart price rule (admin token required).")
-    async def adminCreateCartRule(self, info: Info, input: CartRuleInput) -> CartRuleOutput:
+    async def adminCreateCartRule(
+        self,
+        info: Info,
+        input: Annotated[
+            CartRuleInput,
+            strawberry.argument(
+                description=(
+                    "The new cart price rule: websites, groups, coupon, dates, conditions "
+                    "and action."
+                )
+            ),
+        ],
+    ) -> CartRuleOutput:
         await require_admin(info)
         try:
             rule = await admin.create(_changes(input))
@@ -232,7 +263,19 @@ class Mutation:
         "(admin token required)."
     )
     async def adminUpdateCartRule(
-        self, info: Info, uid: strawberry.ID, input: CartRuleInput
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID, strawberry.argument(description="The `uid` of the cart rule to change.")
+        ],
+        input: Annotated[
+            CartRuleInput,
+            strawberry.argument(
+                description=(
+                    "The fields of the cart price rule to change; omitted fields stay as they are."
+                )
+            ),
+        ],
     ) -> CartRuleOutput:
         await require_admin(info)
         try:
@@ -245,7 +288,13 @@ class Mutation:
         description="Delete a cart price rule with its coupon codes, labels and usage "
         "(admin token required)."
     )
-    async def adminDeleteCartRule(self, info: Info, uid: strawberry.ID) -> DeleteCartRuleOutput:
+    async def adminDeleteCartRule(
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID, strawberry.argument(description="The `uid` of the cart rule to delete.")
+        ],
+    ) -> DeleteCartRuleOutput:
         await require_admin(info)
         try:
             rule = await admin.delete(decode_uid(uid))
@@ -260,7 +309,23 @@ class Mutation:
         "Codes (admin token required)."
     )
     async def adminGenerateCoupons(
-        self, info: Info, rule_uid: strawberry.ID, input: GenerateCouponsInput
+        self,
+        info: Info,
+        rule_uid: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The `uid` of the cart price rule that gets the coupon codes."
+            ),
+        ],
+        input: Annotated[
+            GenerateCouponsInput,
+            strawberry.argument(
+                description=(
+                    "How many codes to generate and their format, length, prefix, suffix "
+                    "and dashes."
+                )
+            ),
+        ],
     ) -> GenerateCouponsOutput:
         await require_admin(info)
         try:
@@ -277,7 +342,12 @@ class Mutation:
         description="Delete generated coupon codes, all or none (admin token required)."
     )
     async def adminDeleteCoupons(
-        self, info: Info, uids: list[strawberry.ID]
+        self,
+        info: Info,
+        uids: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(description="The `uid`s of the generated coupon codes to delete."),
+        ],
     ) -> DeleteCouponsOutput:
         await require_admin(info)
         try:

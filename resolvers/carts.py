@@ -16,6 +16,7 @@ from engine.auth import Viewer, ViewerKind
 from engine.carts import CartRef
 from engine.errors import DomainError, InputInvalid, NotAuthorized, Problem, ProblemCode
 from engine.pagination import PageRequest
+from graph.arguments import CURRENT_PAGE, PAGE_SIZE
 from graph.carts import (
     AddConfigurableProductsToCartInput,
     AddConfigurableProductsToCartOutput,
@@ -147,7 +148,14 @@ def _item_id(uid: Any, legacy: Any, path: str) -> int | None:
 class Query:
     @strawberry.field(description="Return information about the specified shopping cart.")
     async def cart(
-        self, info: Info, cart_id: Annotated[str, strawberry.argument(metadata=CART_ID)]
+        self,
+        info: Info,
+        cart_id: Annotated[
+            str,
+            strawberry.argument(
+                metadata=CART_ID, description="The unique ID of the cart to query."
+            ),
+        ],
     ) -> Cart | None:
         await _shopper(info)
         _check_cart_id(cart_id, "cart_id")
@@ -170,9 +178,12 @@ class Query:
     async def adminTaxRates(
         self,
         info: Info,
-        country: CountryCodeEnum | None = None,
-        pageSize: int = 20,
-        currentPage: int = 1,
+        country: Annotated[
+            CountryCodeEnum | None,
+            strawberry.argument(description="Only the rates of this country."),
+        ] = None,
+        pageSize: Annotated[int, PAGE_SIZE] = 20,
+        currentPage: Annotated[int, CURRENT_PAGE] = 1,
     ) -> TaxRates:
         await require_admin(info)
         page = await tax.page(
@@ -192,7 +203,14 @@ class Query:
 class Mutation:
     @strawberry.mutation(description="Create a new shopping cart")
     async def createGuestCart(
-        self, info: Info, input: CreateGuestCartInput | None = None
+        self,
+        info: Info,
+        input: Annotated[
+            CreateGuestCartInput | None,
+            strawberry.argument(
+                description="An optional input object that assigns the specified ID to the cart."
+            ),
+        ] = None,
     ) -> CreateGuestCartOutput | None:
         cart_uid = _given(input.cart_uid) if input is not None else None
         created = await carts.create_guest_cart(
@@ -210,7 +228,14 @@ class Mutation:
         "customer",
     )
     async def createEmptyCart(
-        self, info: Info, input: CreateEmptyCartInput | None = None
+        self,
+        info: Info,
+        input: Annotated[
+            CreateEmptyCartInput | None,
+            strawberry.argument(
+                description="An optional input object that assigns the specified ID to the cart."
+            ),
+        ] = None,
     ) -> str | None:
         cart_id = _given(input.cart_id) if input is not None else None
         masked_id, session_id = await carts.create_empty_cart(
@@ -224,8 +249,15 @@ class Mutation:
     async def addProductsToCart(
         self,
         info: Info,
-        cartId: Annotated[str, strawberry.argument(metadata=CART_ID)],
-        cartItems: list[CartItemInput],
+        cartId: Annotated[
+            str, strawberry.argument(metadata=CART_ID, description="The cart ID of the shopper.")
+        ],
+        cartItems: Annotated[
+            list[CartItemInput],
+            strawberry.argument(
+                description="An array that defines the products to add to the cart."
+            ),
+        ],
     ) -> AddProductsToCartOutput | None:
         await _shopper(info)
         _check_cart_id(cartId, "cartId")
@@ -250,7 +282,16 @@ class Mutation:
         "using `addProductsToCart` instead."
     )
     async def addConfigurableProductsToCart(
-        self, info: Info, input: AddConfigurableProductsToCartInput | None = None
+        self,
+        info: Info,
+        input: Annotated[
+            AddConfigurableProductsToCartInput | None,
+            strawberry.argument(
+                description=(
+                    "An input object that defines which configurable products to add to the cart."
+                )
+            ),
+        ] = None,
     ) -> AddConfigurableProductsToCartOutput | None:
         await _shopper(info)
         if input is None:
@@ -279,7 +320,12 @@ class Mutation:
 
     @strawberry.mutation(description="Modify items in the cart.")
     async def updateCartItems(
-        self, info: Info, input: UpdateCartItemsInput | None = None
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateCartItemsInput | None,
+            strawberry.argument(description="An input object that defines products to be updated."),
+        ] = None,
     ) -> UpdateCartItemsOutput | None:
         await _shopper(info)
         if input is None:
@@ -315,7 +361,14 @@ class Mutation:
         "all items from the cart, the cart continues to exist."
     )
     async def removeItemFromCart(
-        self, info: Info, input: RemoveItemFromCartInput | None = None
+        self,
+        info: Info,
+        input: Annotated[
+            RemoveItemFromCartInput | None,
+            strawberry.argument(
+                description="An input object that defines which products to remove from the cart."
+            ),
+        ] = None,
     ) -> RemoveItemFromCartOutput | None:
         await _shopper(info)
         if input is None:
@@ -331,7 +384,17 @@ class Mutation:
 
     @strawberry.mutation(description="Set one or more shipping addresses on a specific cart.")
     async def setShippingAddressesOnCart(
-        self, info: Info, input: SetShippingAddressesOnCartInput | None = None
+        self,
+        info: Info,
+        input: Annotated[
+            SetShippingAddressesOnCartInput | None,
+            strawberry.argument(
+                description=(
+                    "An input object that defines one or more shipping addresses to be "
+                    "assigned to the cart."
+                )
+            ),
+        ] = None,
     ) -> SetShippingAddressesOnCartOutput | None:
         await _shopper(info)
         if input is None:
@@ -349,7 +412,16 @@ class Mutation:
 
     @strawberry.mutation(description="Set the billing address on a specific cart.")
     async def setBillingAddressOnCart(
-        self, info: Info, input: SetBillingAddressOnCartInput | None = None
+        self,
+        info: Info,
+        input: Annotated[
+            SetBillingAddressOnCartInput | None,
+            strawberry.argument(
+                description=(
+                    "An input object that defines the billing address to be assigned to the cart."
+                )
+            ),
+        ] = None,
     ) -> SetBillingAddressOnCartOutput | None:
         await _shopper(info)
         if input is None:
@@ -368,7 +440,14 @@ class Mutation:
 
     @strawberry.mutation(description="Set one or more delivery methods on a cart.")
     async def setShippingMethodsOnCart(
-        self, info: Info, input: SetShippingMethodsOnCartInput | None = None
+        self,
+        info: Info,
+        input: Annotated[
+            SetShippingMethodsOnCartInput | None,
+            strawberry.argument(
+                description="An input object that applies one or more shipping methods to the cart."
+            ),
+        ] = None,
     ) -> SetShippingMethodsOnCartOutput | None:
         await _shopper(info)
         if input is None:
@@ -408,7 +487,16 @@ class Mutation:
 
     @strawberry.mutation(description="Apply a payment method to the cart.")
     async def setPaymentMethodOnCart(
-        self, info: Info, input: SetPaymentMethodOnCartInput | None = None
+        self,
+        info: Info,
+        input: Annotated[
+            SetPaymentMethodOnCartInput | None,
+            strawberry.argument(
+                description=(
+                    "An input object that defines which payment method to apply to the cart."
+                )
+            ),
+        ] = None,
     ) -> SetPaymentMethodOnCartOutput | None:
         await _shopper(info)
         if input is None:
@@ -423,7 +511,12 @@ class Mutation:
 
     @strawberry.mutation(description="Assign the email address of a guest to the cart.")
     async def setGuestEmailOnCart(
-        self, info: Info, input: SetGuestEmailOnCartInput | None = None
+        self,
+        info: Info,
+        input: Annotated[
+            SetGuestEmailOnCartInput | None,
+            strawberry.argument(description="An input object that defines a guest email address."),
+        ] = None,
     ) -> SetGuestEmailOnCartOutput | None:
         await _shopper(info)
         if input is None:
@@ -438,9 +531,20 @@ class Mutation:
     async def mergeCarts(
         self,
         info: Info,
-        source_cart_id: Annotated[str, strawberry.argument(metadata=CART_ID)],
+        source_cart_id: Annotated[
+            str,
+            strawberry.argument(
+                metadata=CART_ID, description="The guest's cart ID before they login."
+            ),
+        ],
         destination_cart_id: Annotated[
-            str | None, strawberry.argument(metadata=CART_ID)
+            str | None,
+            strawberry.argument(
+                metadata=CART_ID,
+                description=(
+                    "The cart ID after the guest logs in; the customer's active cart when omitted."
+                ),
+            ),
         ] = strawberry.UNSET,
     ) -> Cart:
         viewer = await require_customer(info)
@@ -459,7 +563,25 @@ class Mutation:
         "required)."
     )
     async def adminSaveTaxRate(
-        self, info: Info, input: TaxRateInput, uid: strawberry.ID | None = None
+        self,
+        info: Info,
+        input: Annotated[
+            TaxRateInput,
+            strawberry.argument(
+                description=(
+                    "The rate's code, country, region, postcode and percentage, with the "
+                    "tax classes it applies to."
+                )
+            ),
+        ],
+        uid: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description=(
+                    "The `uid` of the tax rate to change; a new rate is created when omitted."
+                )
+            ),
+        ] = None,
     ) -> TaxRateOutput:
         await require_admin(info)
         data = tax.RateData(
@@ -480,7 +602,13 @@ class Mutation:
     @strawberry.mutation(
         description="Delete a tax rate and its class links (admin token required)."
     )
-    async def adminDeleteTaxRate(self, info: Info, uid: strawberry.ID) -> DeleteTaxRateOutput:
+    async def adminDeleteTaxRate(
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID, strawberry.argument(description="The `uid` of the tax rate to delete.")
+        ],
+    ) -> DeleteTaxRateOutput:
         await require_admin(info)
         try:
             saved = await tax.delete(decode_uid(uid))

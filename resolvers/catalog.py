@@ -4,6 +4,7 @@ products, categories and bulk upsert."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import Annotated
 
 import strawberry
 
@@ -12,6 +13,7 @@ from engine.errors import DomainError, InputInvalid, Problem, ProblemCode
 from engine.pagination import PageRequest
 from engine.product_attributes import TEXT_CODES
 from engine.uids import parse_id
+from graph.arguments import CURRENT_PAGE, PAGE_SIZE
 from graph.attributes import values_from_input
 from graph.catalog import (
     FILTERABLE_SELECTS,
@@ -333,11 +335,25 @@ class Query:
     async def products(
         self,
         info: Info,
-        search: str | None = None,
-        filter: ProductAttributeFilterInput | None = None,
-        pageSize: int | None = 20,
-        currentPage: int | None = 1,
-        sort: ProductAttributeSortInput | None = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(description="One or more keywords to use in a full-text search."),
+        ] = None,
+        filter: Annotated[
+            ProductAttributeFilterInput | None,
+            strawberry.argument(description="The product attributes to search for and return."),
+        ] = None,
+        pageSize: Annotated[int | None, PAGE_SIZE] = 20,
+        currentPage: Annotated[int | None, CURRENT_PAGE] = 1,
+        sort: Annotated[
+            ProductAttributeSortInput | None,
+            strawberry.argument(
+                description=(
+                    "Specifies which attributes to sort on, and whether to return the "
+                    "results in ascending or descending order."
+                )
+            ),
+        ] = None,
     ) -> Products | None:
         # Read the caller now: a bad token is refused, and prices depend on the group.
         website_id, group_id, day = await pricing_scope(info.context)
@@ -374,9 +390,14 @@ class Query:
     async def categories(
         self,
         info: Info,
-        filters: CategoryFilterInput | None = None,
-        pageSize: int | None = 20,
-        currentPage: int | None = 1,
+        filters: Annotated[
+            CategoryFilterInput | None,
+            strawberry.argument(
+                description="Identifies which Category filter inputs to search for and return."
+            ),
+        ] = None,
+        pageSize: Annotated[int | None, PAGE_SIZE] = 20,
+        currentPage: Annotated[int | None, CURRENT_PAGE] = 1,
     ) -> CategoryResult | None:
         return await _categories(
             info,
@@ -393,9 +414,14 @@ class Query:
     async def categoryList(
         self,
         info: Info,
-        filters: CategoryFilterInput | None = None,
-        pageSize: int | None = 20,
-        currentPage: int | None = 1,
+        filters: Annotated[
+            CategoryFilterInput | None,
+            strawberry.argument(
+                description="Identifies which Category filter inputs to search for and return."
+            ),
+        ] = None,
+        pageSize: Annotated[int | None, PAGE_SIZE] = 20,
+        currentPage: Annotated[int | None, CURRENT_PAGE] = 1,
     ) -> list[CategoryTree | None] | None:
         result = await _categories(
             info,
@@ -410,9 +436,12 @@ class Query:
     async def adminProducts(
         self,
         info: Info,
-        filter: AdminProductFilterInput | None = None,
-        pageSize: int = 20,
-        currentPage: int = 1,
+        filter: Annotated[
+            AdminProductFilterInput | None,
+            strawberry.argument(description="Conditions the products must meet."),
+        ] = None,
+        pageSize: Annotated[int, PAGE_SIZE] = 20,
+        currentPage: Annotated[int, CURRENT_PAGE] = 1,
     ) -> AdminProducts:
         await require_admin(info)
         page = await catalog.admin_products(
@@ -426,7 +455,13 @@ class Query:
         )
 
     @strawberry.field(description="One product by uid (admin token required).")
-    async def adminProduct(self, info: Info, uid: strawberry.ID) -> AdminProduct | None:
+    async def adminProduct(
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID, strawberry.argument(description="The `uid` of the product to return.")
+        ],
+    ) -> AdminProduct | None:
         await require_admin(info)
         return AdminProduct.of(await catalog.get_product(decode_uid(uid)))
 
@@ -435,7 +470,14 @@ class Query:
         "when `root_uid` is omitted (admin token required)."
     )
     async def adminCategoryTree(
-        self, info: Info, root_uid: strawberry.ID | None = None
+        self,
+        info: Info,
+        root_uid: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="The `uid` of the category to start from; the tree root when omitted."
+            ),
+        ] = None,
     ) -> AdminCategory | None:
         await require_admin(info)
         root_id = ROOT_CATEGORY_ID if root_uid is None else decode_uid(root_uid, "root_uid")
@@ -445,7 +487,16 @@ class Query:
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Create a product (admin token required).")
-    async def adminCreateProduct(self, info: Info, input: ProductCreateInput) -> ProductOutput:
+    async def adminCreateProduct(
+        self,
+        info: Info,
+        input: Annotated[
+            ProductCreateInput,
+            strawberry.argument(
+                description="The new product's sku, name, prices and other attributes."
+            ),
+        ],
+    ) -> ProductOutput:
         await require_admin(info)
         try:
             details = await catalog.create_product(_product_changes(input, "input", creating=True))
@@ -455,7 +506,14 @@ class Mutation:
 
     @strawberry.mutation(description="Change a product (admin token required).")
     async def adminUpdateProduct(
-        self, info: Info, uid: strawberry.ID, input: ProductUpdateInput
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID, strawberry.argument(description="The `uid` of the product to change.")
+        ],
+        input: Annotated[
+            ProductUpdateInput, strawberry.argument(description="The product's new values.")
+        ],
     ) -> ProductOutput:
         await require_admin(info)
         try:
@@ -470,7 +528,13 @@ class Mutation:
         description="Delete a product with its stock, links and attribute values "
         "(admin token required)."
     )
-    async def adminDeleteProduct(self, info: Info, uid: strawberry.ID) -> DeleteProductOutput:
+    async def adminDeleteProduct(
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID, strawberry.argument(description="The `uid` of the product to delete.")
+        ],
+    ) -> DeleteProductOutput:
         await require_admin(info)
         try:
             row = await catalog.delete_product(decode_uid(uid))
@@ -485,7 +549,14 @@ class Mutation:
         "refused, nothing is written (admin token required)."
     )
     async def adminUpsertProducts(
-        self, info: Info, input: list[ProductUpsertInput]
+        self,
+        info: Info,
+        input: Annotated[
+            list[ProductUpsertInput],
+            strawberry.argument(
+                description="The products to create or update, each identified by its sku."
+            ),
+        ],
     ) -> UpsertProductsOutput:
         await require_admin(info)
         problems: list[Problem] = []
@@ -504,7 +575,16 @@ class Mutation:
         return UpsertProductsOutput(products=[AdminProduct.of(d) for d in details], user_errors=[])
 
     @strawberry.mutation(description="Create a category (admin token required).")
-    async def adminCreateCategory(self, info: Info, input: CategoryCreateInput) -> CategoryOutput:
+    async def adminCreateCategory(
+        self,
+        info: Info,
+        input: Annotated[
+            CategoryCreateInput,
+            strawberry.argument(
+                description="The new category's name, parent and other attributes."
+            ),
+        ],
+    ) -> CategoryOutput:
         await require_admin(info)
         try:
             row = await catalog.create_category(_category_changes(input))
@@ -517,7 +597,14 @@ class Mutation:
         "(admin token required)."
     )
     async def adminUpdateCategory(
-        self, info: Info, uid: strawberry.ID, input: CategoryUpdateInput
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID, strawberry.argument(description="The `uid` of the category to change.")
+        ],
+        input: Annotated[
+            CategoryUpdateInput, strawberry.argument(description="The category's new values.")
+        ],
     ) -> CategoryOutput:
         await require_admin(info)
         try:
@@ -530,7 +617,13 @@ class Mutation:
         description="Delete a category with its whole subtree (admin token required). The tree "
         "root and store roots cannot be deleted."
     )
-    async def adminDeleteCategory(self, info: Info, uid: strawberry.ID) -> DeleteCategoryOutput:
+    async def adminDeleteCategory(
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID, strawberry.argument(description="The `uid` of the category to delete.")
+        ],
+    ) -> DeleteCategoryOutput:
         await require_admin(info)
         try:
             ids = await catalog.delete_category(decode_uid(uid))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -12,6 +12,7 @@ from engine.pagination import PageRequest
 from engine.pricing import catalog_rules
 from engine.rules.drafts import TreeKind, dump_tree, empty_draft
 from engine.rules.magento_json import choose_draft, dump_catalog_conditions
+from graph.arguments import CURRENT_PAGE, PAGE_SIZE
 from graph.catalog_rules import (
     ApplyCatalogRulesOutput,
     CatalogRule,
@@ -148,9 +149,12 @@ class Query:
     async def adminCatalogRules(
         self,
         info: Info,
-        filter: CatalogRuleFilterInput | None = None,
-        pageSize: int = 20,
-        currentPage: int = 1,
+        filter: Annotated[
+            CatalogRuleFilterInput | None,
+            strawberry.argument(description="Conditions the catalog price rules must meet."),
+        ] = None,
+        pageSize: Annotated[int, PAGE_SIZE] = 20,
+        currentPage: Annotated[int, CURRENT_PAGE] = 1,
     ) -> CatalogRules:
         await require_admin(info)
         website_uid = filter.website_uid if filter else None
@@ -174,7 +178,14 @@ class Query:
         description="One catalog price rule by uid (admin token required); an unknown uid is a "
         "`graphql-no-such-entity` error."
     )
-    async def adminCatalogRule(self, info: Info, uid: strawberry.ID) -> CatalogRule | None:
+    async def adminCatalogRule(
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The `uid` of the catalog rule to return."),
+        ],
+    ) -> CatalogRule | None:
         await require_admin(info)
         return present(await catalog_rules.get(decode_uid(uid)))
 
@@ -185,7 +196,16 @@ class Mutation:
         description="Create a catalog price rule and apply it at once (admin token required)."
     )
     async def adminCreateCatalogRule(
-        self, info: Info, input: CatalogRuleCreateInput
+        self,
+        info: Info,
+        input: Annotated[
+            CatalogRuleCreateInput,
+            strawberry.argument(
+                description=(
+                    "The new catalog price rule: websites, groups, dates, conditions and action."
+                )
+            ),
+        ],
     ) -> CatalogRuleOutput:
         await require_admin(info)
         try:
@@ -198,7 +218,16 @@ class Mutation:
         description="Change a catalog price rule; prices follow at once (admin token required)."
     )
     async def adminUpdateCatalogRule(
-        self, info: Info, uid: strawberry.ID, input: CatalogRuleUpdateInput
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The `uid` of the catalog rule to change."),
+        ],
+        input: Annotated[
+            CatalogRuleUpdateInput,
+            strawberry.argument(description="The catalog price rule's new values."),
+        ],
     ) -> CatalogRuleOutput:
         await require_admin(info)
         try:
@@ -212,7 +241,12 @@ class Mutation:
         "(admin token required)."
     )
     async def adminDeleteCatalogRule(
-        self, info: Info, uid: strawberry.ID
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The `uid` of the catalog rule to delete."),
+        ],
     ) -> DeleteCatalogRuleOutput:
         await require_admin(info)
         try:

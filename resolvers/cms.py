@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from engine.cms import blocks, pages
@@ -32,7 +34,17 @@ BLOCK_IDS_MISSING = '"identifiers" of CMS blocks should be specified'
 class Query:
     @strawberry.field(description="Return details about a CMS page.")
     async def cmsPage(
-        self, info: Info, id: int | None = None, identifier: str | None = None
+        self,
+        info: Info,
+        id: Annotated[
+            int | None,
+            strawberry.argument(
+                description="The ID of the CMS page (deprecated: use `identifier`)."
+            ),
+        ] = None,
+        identifier: Annotated[
+            str | None, strawberry.argument(description="The identifier of the CMS page.")
+        ] = None,
     ) -> CmsPage | None:
         await info.context.viewer()
         store = await info.context.store()
@@ -52,7 +64,11 @@ class Query:
 
     @strawberry.field(description="Return information about CMS blocks.")
     async def cmsBlocks(
-        self, info: Info, identifiers: list[str | None] | None = None
+        self,
+        info: Info,
+        identifiers: Annotated[
+            list[str | None] | None, strawberry.argument(description="An array of CMS block IDs.")
+        ] = None,
     ) -> CmsBlocks | None:
         await info.context.viewer()
         wanted = [i for i in identifiers or [] if i]
@@ -78,7 +94,16 @@ class Query:
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Create a CMS page (admin token required).")
-    async def adminCreateCmsPage(self, info: Info, input: CmsPageInput) -> CmsPageOutput:
+    async def adminCreateCmsPage(
+        self,
+        info: Info,
+        input: Annotated[
+            CmsPageInput,
+            strawberry.argument(
+                description="The new page's identifier, title, content and store views."
+            ),
+        ],
+    ) -> CmsPageOutput:
         await require_admin(info)
         try:
             details = await pages.create_page(input.data())
@@ -88,7 +113,19 @@ class Mutation:
 
     @strawberry.mutation(description="Replace a CMS page (admin token required).")
     async def adminUpdateCmsPage(
-        self, info: Info, uid: strawberry.ID, input: CmsPageInput
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID, strawberry.argument(description="The `uid` of the CMS page to change.")
+        ],
+        input: Annotated[
+            CmsPageInput,
+            strawberry.argument(
+                description=(
+                    "The page's identifier, title, content and store views, replacing the old ones."
+                )
+            ),
+        ],
     ) -> CmsPageOutput:
         await require_admin(info)
         try:
@@ -98,7 +135,13 @@ class Mutation:
         return CmsPageOutput(page=AdminCmsPage.of(details), user_errors=[])
 
     @strawberry.mutation(description="Delete a CMS page and its URLs (admin token required).")
-    async def adminDeleteCmsPage(self, info: Info, uid: strawberry.ID) -> CmsPageOutput:
+    async def adminDeleteCmsPage(
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID, strawberry.argument(description="The `uid` of the CMS page to delete.")
+        ],
+    ) -> CmsPageOutput:
         await require_admin(info)
         try:
             await pages.delete_page(decode_uid(uid))
@@ -107,7 +150,16 @@ class Mutation:
         return CmsPageOutput(page=None, user_errors=[])
 
     @strawberry.mutation(description="Create a CMS block (admin token required).")
-    async def adminCreateCmsBlock(self, info: Info, input: CmsBlockInput) -> CmsBlockOutput:
+    async def adminCreateCmsBlock(
+        self,
+        info: Info,
+        input: Annotated[
+            CmsBlockInput,
+            strawberry.argument(
+                description="The new block's identifier, title, content and store views."
+            ),
+        ],
+    ) -> CmsBlockOutput:
         await require_admin(info)
         try:
             details = await blocks.create_block(input.data())
@@ -117,7 +169,20 @@ class Mutation:
 
     @strawberry.mutation(description="Replace a CMS block (admin token required).")
     async def adminUpdateCmsBlock(
-        self, info: Info, uid: strawberry.ID, input: CmsBlockInput
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID, strawberry.argument(description="The `uid` of the CMS block to change.")
+        ],
+        input: Annotated[
+            CmsBlockInput,
+            strawberry.argument(
+                description=(
+                    "The block's identifier, title, content and store views, replacing the "
+                    "old ones."
+                )
+            ),
+        ],
     ) -> CmsBlockOutput:
         await require_admin(info)
         try:
@@ -127,7 +192,13 @@ class Mutation:
         return CmsBlockOutput(block=AdminCmsBlock.of(details), user_errors=[])
 
     @strawberry.mutation(description="Delete a CMS block (admin token required).")
-    async def adminDeleteCmsBlock(self, info: Info, uid: strawberry.ID) -> CmsBlockOutput:
+    async def adminDeleteCmsBlock(
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID, strawberry.argument(description="The `uid` of the CMS block to delete.")
+        ],
+    ) -> CmsBlockOutput:
         await require_admin(info)
         try:
             await blocks.delete_block(decode_uid(uid))

@@ -3,6 +3,8 @@ or many at a time (the storefront side lives on `ConfigurableProduct` and the ca
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from engine import configurable
@@ -26,7 +28,17 @@ class Mutation:
         "token required)."
     )
     async def adminConfigureProducts(
-        self, info: Info, input: list[ConfigurableProductSetupInput]
+        self,
+        info: Info,
+        input: Annotated[
+            list[ConfigurableProductSetupInput],
+            strawberry.argument(
+                description=(
+                    "Each parent product with its configurable attributes and the skus of "
+                    "its child products."
+                )
+            ),
+        ],
     ) -> ConfigureProductsOutput:
         await require_admin(info)
         setups = [

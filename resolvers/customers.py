@@ -15,6 +15,7 @@ from engine.balance import BalanceChange
 from engine.customers import CustomerChanges, CustomerFilter, CustomerSort, SortField
 from engine.errors import DomainError, NotAuthorized, Problem, ProblemCode
 from engine.pagination import PageRequest
+from graph.arguments import CURRENT_PAGE, PAGE_SIZE
 from graph.attributes import values_from_input
 from graph.common import FilterMatchTypeEnum, FilterMatchTypeInput, SearchResultPageInfo, SortEnum
 from graph.context import Info
@@ -227,7 +228,11 @@ class Query:
         description="Check whether the specified email has already been used to create a "
         "customer account."
     )
-    async def isEmailAvailable(self, info: Info, email: str) -> IsEmailAvailableOutput | None:
+    async def isEmailAvailable(
+        self,
+        info: Info,
+        email: Annotated[str, strawberry.argument(description="The email address to check.")],
+    ) -> IsEmailAvailableOutput | None:
         available = await customers.is_email_available(
             email, await info.context.store(), await info.context.stores()
         )
@@ -239,10 +244,18 @@ class Query:
     async def adminCustomers(
         self,
         info: Info,
-        filter: CustomerFilterInput | None = None,
-        pageSize: int = 20,
-        currentPage: int = 1,
-        sort: CustomerSortInput | None = None,
+        filter: Annotated[
+            CustomerFilterInput | None,
+            strawberry.argument(description="Conditions the customers must meet."),
+        ] = None,
+        pageSize: Annotated[int, PAGE_SIZE] = 20,
+        currentPage: Annotated[int, CURRENT_PAGE] = 1,
+        sort: Annotated[
+            CustomerSortInput | None,
+            strawberry.argument(
+                description="The field to sort the customers by, and the direction."
+            ),
+        ] = None,
     ) -> AdminCustomers:
         await require_admin(info)
         page = await customers.page(
@@ -255,7 +268,13 @@ class Query:
         )
 
     @strawberry.field(description="One customer by uid (admin token required).")
-    async def adminCustomer(self, info: Info, uid: strawberry.ID) -> AdminCustomer:
+    async def adminCustomer(
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID, strawberry.argument(description="The `uid` of the customer to return.")
+        ],
+    ) -> AdminCustomer:
         await require_admin(info)
         return AdminCustomer.of(await customers.get(decode_uid(uid)))
 
@@ -264,7 +283,12 @@ class Query:
 class Mutation:
     @strawberry.mutation(description="Create a customer account.")
     async def createCustomerV2(
-        self, info: Info, input: CustomerCreateInput
+        self,
+        info: Info,
+        input: Annotated[
+            CustomerCreateInput,
+            strawberry.argument(description="An input object that defines the customer to create."),
+        ],
     ) -> CustomerOutput | None:
         viewer = await info.context.viewer()
         if viewer.kind is not ViewerKind.GUEST:
@@ -279,7 +303,14 @@ class Mutation:
 
     @strawberry.mutation(description="Update the customer's personal information.")
     async def updateCustomerV2(
-        self, info: Info, input: CustomerUpdateInput
+        self,
+        info: Info,
+        input: Annotated[
+            CustomerUpdateInput,
+            strawberry.argument(
+                description="An input object that defines the customer characteristics to update."
+            ),
+        ],
     ) -> CustomerOutput | None:
         customer_id, token_id = await _own_customer(info)
         row = await customers.update(
@@ -295,8 +326,14 @@ class Mutation:
     async def updateCustomerEmail(
         self,
         info: Info,
-        email: str,
-        password: Annotated[str, strawberry.argument(metadata=LONG_TEXT)],
+        email: Annotated[str, strawberry.argument(description="The customer's new email address.")],
+        password: Annotated[
+            str,
+            strawberry.argument(
+                metadata=LONG_TEXT,
+                description="The customer's current password, which confirms the change.",
+            ),
+        ],
     ) -> CustomerOutput | None:
         customer_id, token_id = await _own_customer(info)
         row = await customers.change_email(
@@ -313,8 +350,16 @@ class Mutation:
     async def changeCustomerPassword(
         self,
         info: Info,
-        currentPassword: Annotated[str, strawberry.argument(metadata=LONG_TEXT)],
-        newPassword: Annotated[str, strawberry.argument(metadata=LONG_TEXT)],
+        currentPassword: Annotated[
+            str,
+            strawberry.argument(
+                metadata=LONG_TEXT, description="The customer's original password."
+            ),
+        ],
+        newPassword: Annotated[
+            str,
+            strawberry.argument(metadata=LONG_TEXT, description="The customer's updated password."),
+        ],
     ) -> Customer | None:
         customer_id, token_id = await _own_customer(info)
         row = await customers.change_password(
@@ -336,7 +381,14 @@ class Mutation:
 
     @strawberry.mutation(description="Subscribe the specified email to the store's newsletter.")
     async def subscribeEmailToNewsletter(
-        self, info: Info, email: str
+        self,
+        info: Info,
+        email: Annotated[
+            str,
+            strawberry.argument(
+                description="The email address that will receive the store's newsletter."
+            ),
+        ],
     ) -> SubscribeEmailToNewsletterOutput | None:
         viewer = await info.context.viewer()
         customer_id = viewer.customer_id if viewer.kind is ViewerKind.CUSTOMER else None
@@ -347,7 +399,12 @@ class Mutation:
 
     @strawberry.mutation(description="Create a customer account (admin token required).")
     async def adminCreateCustomer(
-        self, info: Info, input: AdminCustomerCreateInput
+        self,
+        info: Info,
+        input: Annotated[
+            AdminCustomerCreateInput,
+            strawberry.argument(description="The new customer's account fields."),
+        ],
     ) -> AdminCustomerOutput:
         await require_admin(info)
         stores = await info.context.stores()
@@ -364,7 +421,14 @@ class Mutation:
 
     @strawberry.mutation(description="Change a customer account (admin token required).")
     async def adminUpdateCustomer(
-        self, info: Info, uid: strawberry.ID, input: AdminCustomerUpdateInput
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID, strawberry.argument(description="The `uid` of the customer to change.")
+        ],
+        input: Annotated[
+            AdminCustomerUpdateInput, strawberry.argument(description="The customer's new values.")
+        ],
     ) -> AdminCustomerOutput:
         await require_admin(info)
         try:
@@ -383,7 +447,11 @@ class Mutation:
         "credit (admin token required)."
     )
     async def adminDeleteCustomer(
-        self, info: Info, uid: strawberry.ID
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID, strawberry.argument(description="The `uid` of the customer to delete.")
+        ],
     ) -> AdminDeleteCustomerOutput:
         await require_admin(info)
         try:

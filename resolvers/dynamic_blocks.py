@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from engine import dynamic_blocks, views
 from engine.auth import ViewerKind
 from engine.errors import DomainError, InputInvalid, Problem, ProblemCode
 from engine.pagination import PageRequest
+from graph.arguments import CURRENT_PAGE, PAGE_SIZE
 from graph.common import SearchResultPageInfo
 from graph.context import Info
 from graph.dynamic_blocks import (
@@ -127,9 +130,14 @@ class Query:
     async def dynamicBlocks(
         self,
         info: Info,
-        input: DynamicBlocksFilterInput | None = None,
-        pageSize: int | None = 20,
-        currentPage: int | None = 1,
+        input: Annotated[
+            DynamicBlocksFilterInput | None,
+            strawberry.argument(
+                description="Defines the filter for returning matching dynamic blocks."
+            ),
+        ] = None,
+        pageSize: Annotated[int | None, PAGE_SIZE] = 20,
+        currentPage: Annotated[int | None, CURRENT_PAGE] = 1,
     ) -> DynamicBlocks:
         shopper = await _shopper(info)
         request = PageRequest(
@@ -146,9 +154,12 @@ class Query:
     async def adminDynamicBlocks(
         self,
         info: Info,
-        filter: AdminDynamicBlockFilterInput | None = None,
-        pageSize: int = 20,
-        currentPage: int = 1,
+        filter: Annotated[
+            AdminDynamicBlockFilterInput | None,
+            strawberry.argument(description="Conditions the dynamic blocks must meet."),
+        ] = None,
+        pageSize: Annotated[int, PAGE_SIZE] = 20,
+        currentPage: Annotated[int, CURRENT_PAGE] = 1,
     ) -> AdminDynamicBlocks:
         await require_admin(info)
         filter_ = dynamic_blocks.BlockFilter(
@@ -167,7 +178,14 @@ class Query:
         description="One dynamic block by uid (admin token required); null with an error when "
         "there is no such block."
     )
-    async def adminDynamicBlock(self, info: Info, uid: strawberry.ID) -> AdminDynamicBlock | None:
+    async def adminDynamicBlock(
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The `uid` of the dynamic block to return."),
+        ],
+    ) -> AdminDynamicBlock | None:
         await require_admin(info)
         row = await dynamic_blocks.get(decode_uid(uid))
         return (await _present([row]))[0]
@@ -177,7 +195,14 @@ class Query:
 class Mutation:
     @strawberry.mutation(description="Create a dynamic block (admin token required).")
     async def adminCreateDynamicBlock(
-        self, info: Info, input: AdminDynamicBlockCreateInput
+        self,
+        info: Info,
+        input: Annotated[
+            AdminDynamicBlockCreateInput,
+            strawberry.argument(
+                description="The new dynamic block: name, type, content, segments and rules."
+            ),
+        ],
     ) -> AdminDynamicBlockOutput:
         await require_admin(info)
         try:
@@ -190,7 +215,16 @@ class Mutation:
 
     @strawberry.mutation(description="Change a dynamic block (admin token required).")
     async def adminUpdateDynamicBlock(
-        self, info: Info, uid: strawberry.ID, input: AdminDynamicBlockUpdateInput
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The `uid` of the dynamic block to change."),
+        ],
+        input: Annotated[
+            AdminDynamicBlockUpdateInput,
+            strawberry.argument(description="The dynamic block's new values."),
+        ],
     ) -> AdminDynamicBlockOutput:
         await require_admin(info)
         try:
@@ -207,7 +241,12 @@ class Mutation:
         description="Delete a dynamic block with its contents and links (admin token required)."
     )
     async def adminDeleteDynamicBlock(
-        self, info: Info, uid: strawberry.ID
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The `uid` of the dynamic block to delete."),
+        ],
     ) -> AdminDeleteDynamicBlockOutput:
         await require_admin(info)
         try:

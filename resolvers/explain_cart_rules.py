@@ -30,7 +30,14 @@ async def _explain(info: Info, cart_id: str) -> list[CartRuleExplanation] | None
 class Query:
     @strawberry.field(description=DESCRIPTION)
     async def adminExplainCartRules(
-        self, info: Info, cart_id: Annotated[str, strawberry.argument(metadata=CART_ID)]
+        self,
+        info: Info,
+        cart_id: Annotated[
+            str,
+            strawberry.argument(
+                metadata=CART_ID, description="The masked ID of the cart to explain."
+            ),
+        ],
     ) -> list[CartRuleExplanation] | None:
         return await _explain(info, cart_id)
 
@@ -39,6 +46,13 @@ class Query:
         deprecation_reason="Use `adminExplainCartRules`: admin-only root fields start with admin.",
     )
     async def explainCartRules(
-        self, info: Info, cart_id: Annotated[str, strawberry.argument(metadata=CART_ID)]
+        self,
+        info: Info,
+        cart_id: Annotated[
+            str,
+            strawberry.argument(
+                metadata=CART_ID, description="The masked ID of the cart to explain."
+            ),
+        ],
     ) -> list[CartRuleExplanation] | None:
         return await _explain(info, cart_id)

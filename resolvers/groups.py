@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from engine import groups
 from engine.config import ConfigPath
 from engine.errors import DomainError, InputInvalid, Problem, ProblemCode
 from engine.pagination import PageRequest
+from graph.arguments import CURRENT_PAGE, PAGE_SIZE
 from graph.common import SearchResultPageInfo
 from graph.context import Info
 from graph.errors import UserError
@@ -62,9 +65,12 @@ class Query:
     async def adminCustomerGroups(
         self,
         info: Info,
-        filter: CustomerGroupFilterInput | None = None,
-        pageSize: int = 20,
-        currentPage: int = 1,
+        filter: Annotated[
+            CustomerGroupFilterInput | None,
+            strawberry.argument(description="Conditions the customer groups must meet."),
+        ] = None,
+        pageSize: Annotated[int, PAGE_SIZE] = 20,
+        currentPage: Annotated[int, CURRENT_PAGE] = 1,
     ) -> CustomerGroups:
         await require_admin(info)
         filter_ = groups.GroupFilter(
@@ -79,7 +85,14 @@ class Query:
         )
 
     @strawberry.field(description="One customer group by uid (admin token required).")
-    async def adminCustomerGroup(self, info: Info, uid: strawberry.ID) -> CustomerGroup:
+    async def adminCustomerGroup(
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The `uid` of the customer group to return."),
+        ],
+    ) -> CustomerGroup:
         await require_admin(info)
         row = await groups.get(decode_uid(uid))
         return (await _present(info, [row]))[0]
@@ -102,7 +115,12 @@ def _changes(
 class Mutation:
     @strawberry.mutation(description="Create a customer group (admin token required).")
     async def adminCreateCustomerGroup(
-        self, info: Info, input: CustomerGroupCreateInput
+        self,
+        info: Info,
+        input: Annotated[
+            CustomerGroupCreateInput,
+            strawberry.argument(description="The new customer group's code and tax class."),
+        ],
     ) -> CustomerGroupOutput:
         await require_admin(info)
         try:
@@ -115,7 +133,16 @@ class Mutation:
 
     @strawberry.mutation(description="Change a customer group (admin token required).")
     async def adminUpdateCustomerGroup(
-        self, info: Info, uid: strawberry.ID, input: CustomerGroupUpdateInput
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The `uid` of the customer group to change."),
+        ],
+        input: Annotated[
+            CustomerGroupUpdateInput,
+            strawberry.argument(description="The customer group's new values."),
+        ],
     ) -> CustomerGroupOutput:
         await require_admin(info)
         try:
@@ -129,7 +156,12 @@ class Mutation:
         "(admin token required). NOT LOGGED IN and the default group cannot be deleted."
     )
     async def adminDeleteCustomerGroup(
-        self, info: Info, uid: strawberry.ID
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The `uid` of the customer group to delete."),
+        ],
     ) -> DeleteCustomerGroupOutput:
         await require_admin(info)
         try:

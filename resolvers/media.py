@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from typing import Annotated
 
 import strawberry
 
@@ -26,7 +27,14 @@ class Mutation:
         "or thumbnail image (admin token required)."
     )
     async def adminUploadProductImage(
-        self, info: Info, input: ProductImageUploadInput
+        self,
+        info: Info,
+        input: Annotated[
+            ProductImageUploadInput,
+            strawberry.argument(
+                description="The product, the image file as base64 and the roles it takes."
+            ),
+        ],
     ) -> ProductImageOutput:
         await require_admin(info)
         storage = info.context.services.media
@@ -59,7 +67,14 @@ class Mutation:
         description="Remove a gallery entry with its file and the roles it held (admin token "
         "required)."
     )
-    async def adminRemoveProductImage(self, info: Info, uid: strawberry.ID) -> ProductImageOutput:
+    async def adminRemoveProductImage(
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The `uid` of the gallery image to remove."),
+        ],
+    ) -> ProductImageOutput:
         await require_admin(info)
         try:
             await gallery.remove_image(info.context.services.media, decode_uid(uid))

@@ -15,6 +15,7 @@ from engine.auth import ViewerKind
 from engine.customers import parse_datetime
 from engine.errors import DomainError, InputInvalid, NotAuthorized, Problem, ProblemCode
 from engine.pagination import PageRequest
+from graph.arguments import CURRENT_PAGE, PAGE_SIZE
 from graph.common import SearchResultPageInfo, SortEnum
 from graph.context import Info
 from graph.errors import Category, UserError
@@ -211,10 +212,16 @@ class Query:
     async def adminOrders(
         self,
         info: Info,
-        filter: AdminOrderFilterInput | None = None,
-        pageSize: int = 20,
-        currentPage: int = 1,
-        sort: AdminOrderSortInput | None = None,
+        filter: Annotated[
+            AdminOrderFilterInput | None,
+            strawberry.argument(description="Conditions the orders must meet."),
+        ] = None,
+        pageSize: Annotated[int, PAGE_SIZE] = 20,
+        currentPage: Annotated[int, CURRENT_PAGE] = 1,
+        sort: Annotated[
+            AdminOrderSortInput | None,
+            strawberry.argument(description="The field to sort the orders by, and the direction."),
+        ] = None,
     ) -> AdminOrders:
         await require_admin(info)
         page = await orders.page(
@@ -227,7 +234,13 @@ class Query:
         )
 
     @strawberry.field(description="One order by uid (admin token required).")
-    async def adminOrder(self, info: Info, uid: strawberry.ID) -> AdminOrder | None:
+    async def adminOrder(
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID, strawberry.argument(description="The `uid` of the order to return.")
+        ],
+    ) -> AdminOrder | None:
         await require_admin(info)
         row = await orders.get(decode_uid(uid))
         return (await _admin_orders(info, [row]))[0]
@@ -237,7 +250,12 @@ class Query:
 class Mutation:
     @strawberry.mutation(description="Convert the quote into an order.")
     async def placeOrder(
-        self, info: Info, input: PlaceOrderInput | None = strawberry.UNSET
+        self,
+        info: Info,
+        input: Annotated[
+            PlaceOrderInput | None,
+            strawberry.argument(description="An input object that defines the shopper's cart ID."),
+        ] = strawberry.UNSET,
     ) -> PlaceOrderOutput | None:
         viewer = await info.context.viewer()
         if viewer.kind is ViewerKind.ADMIN:
@@ -263,7 +281,19 @@ class Mutation:
         "date (admin token required). Stock is not changed. Every problem with the input is "
         "reported in `user_errors`."
     )
-    async def adminCreateOrder(self, info: Info, input: AdminOrderCreateInput) -> AdminOrderOutput:
+    async def adminCreateOrder(
+        self,
+        info: Info,
+        input: Annotated[
+            AdminOrderCreateInput,
+            strawberry.argument(
+                description=(
+                    "The order as it was placed: customer, store, items, addresses, totals,"
+                    " status and date."
+                )
+            ),
+        ],
+    ) -> AdminOrderOutput:
         await require_admin(info)
         try:
             row = await orders.create(order_data(input), await info.context.stores())
@@ -280,10 +310,28 @@ class Mutation:
     async def adminUpdateOrderStatus(
         self,
         info: Info,
-        uid: strawberry.ID,
-        status: str,
-        comment: Annotated[str | None, strawberry.argument(metadata=LONG_TEXT)] = None,
-        visible_on_front: bool = False,
+        uid: Annotated[strawberry.ID, strawberry.argument(description="The `uid` of the order.")],
+        status: Annotated[
+            str,
+            strawberry.argument(
+                description=(
+                    "The status to move the order to, such as `canceled`, `holded`, "
+                    "`processing` or `complete`."
+                )
+            ),
+        ],
+        comment: Annotated[
+            str | None,
+            strawberry.argument(
+                metadata=LONG_TEXT, description="A comment kept in the order's status history."
+            ),
+        ] = None,
+        visible_on_front: Annotated[
+            bool,
+            strawberry.argument(
+                description="Whether the customer sees the comment in their order history."
+            ),
+        ] = False,
     ) -> AdminOrderOutput:
         await require_admin(info)
         try:

@@ -58,7 +58,14 @@ class Query:
         "without rows use their parent's permissions."
     )
     async def adminCategoryPermissions(
-        self, info: Info, category_uid: strawberry.ID
+        self,
+        info: Info,
+        category_uid: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The `uid` of the category whose permission rows to return."
+            ),
+        ],
     ) -> list[CategoryPermission] | None:
         await require_admin(info)
         rows = await permissions.category_permissions(decode_uid(category_uid, "category_uid"))
@@ -71,9 +78,15 @@ class Query:
     async def adminCategoryAccess(
         self,
         info: Info,
-        category_uid: strawberry.ID,
-        website_uid: strawberry.ID,
-        customer_group_uid: strawberry.ID,
+        category_uid: Annotated[
+            strawberry.ID, strawberry.argument(description="The `uid` of the category.")
+        ],
+        website_uid: Annotated[
+            strawberry.ID, strawberry.argument(description="The `uid` of the website.")
+        ],
+        customer_group_uid: Annotated[
+            strawberry.ID, strawberry.argument(description="The `uid` of the customer group.")
+        ],
     ) -> CategoryAccess | None:
         await require_admin(info)
         enabled, access = await permissions.category_access(
@@ -100,7 +113,12 @@ class Mutation:
     async def adminSetCategoryPermissions(
         self,
         info: Info,
-        category_uid: strawberry.ID,
+        category_uid: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The `uid` of the category whose permission rows are replaced."
+            ),
+        ],
         rows: Annotated[
             list[CategoryPermissionInput],
             strawberry.argument(
@@ -126,7 +144,12 @@ class Mutation:
 
     @strawberry.mutation(description="Delete one category permission row (admin token required).")
     async def adminDeleteCategoryPermission(
-        self, info: Info, uid: strawberry.ID
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The `uid` of the permission row to delete."),
+        ],
     ) -> DeleteCategoryPermissionOutput:
         await require_admin(info)
         try:

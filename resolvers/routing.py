@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from engine.routing.resolve import resolve
@@ -19,7 +21,16 @@ class Query:
     @strawberry.field(
         description="Return the full details for a specified product, category, or CMS page."
     )
-    async def route(self, info: Info, url: str) -> RoutableInterface | None:
+    async def route(
+        self,
+        info: Info,
+        url: Annotated[
+            str,
+            strawberry.argument(
+                description="A `url_key` appended by the `url_suffix`, if one exists."
+            ),
+        ],
+    ) -> RoutableInterface | None:
         await info.context.viewer()
         store = await info.context.store()
         found = await resolve(url, store, await info.context.stores())

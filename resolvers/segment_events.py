@@ -4,6 +4,7 @@ their delivery log."""
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from typing import Annotated
 
 import strawberry
 from graphql import GraphQLError
@@ -12,6 +13,7 @@ from engine.errors import DomainError, NoSuchEntity, Problem, ProblemCode
 from engine.pagination import PageRequest
 from engine.segments import feed
 from engine.webhooks import admin
+from graph.arguments import CURRENT_PAGE, PAGE_SIZE
 from graph.common import SearchResultPageInfo
 from graph.context import Info
 from graph.errors import UserError, extensions_of
@@ -52,9 +54,14 @@ class Query:
     async def adminSegmentMembershipHistory(
         self,
         info: Info,
-        filter: SegmentMembershipHistoryFilterInput | None = None,
-        pageSize: int = 20,
-        currentPage: int = 1,
+        filter: Annotated[
+            SegmentMembershipHistoryFilterInput | None,
+            strawberry.argument(
+                description="Conditions the entries must meet (segment, customer, dates)."
+            ),
+        ] = None,
+        pageSize: Annotated[int, PAGE_SIZE] = 20,
+        currentPage: Annotated[int, CURRENT_PAGE] = 1,
     ) -> SegmentMembershipHistory:
         await require_admin(info)
         segment_id = (
@@ -80,7 +87,12 @@ class Query:
         "the segment does not exist."
     )
     async def adminSegmentWebhooks(
-        self, info: Info, segment_uid: strawberry.ID
+        self,
+        info: Info,
+        segment_uid: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The `uid` of the segment whose webhooks to return."),
+        ],
     ) -> list[SegmentWebhook] | None:
         await require_admin(info)
         rows = await admin.of_segment(decode_uid(segment_uid, "segment_uid"))
@@ -93,10 +105,16 @@ class Query:
     async def adminSegmentWebhookDeliveries(
         self,
         info: Info,
-        webhook_uid: strawberry.ID,
-        status: SegmentWebhookDeliveryStatus | None = None,
-        pageSize: int = 20,
-        currentPage: int = 1,
+        webhook_uid: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The `uid` of the webhook whose deliveries to return."),
+        ],
+        status: Annotated[
+            SegmentWebhookDeliveryStatus | None,
+            strawberry.argument(description="Only the deliveries in this status."),
+        ] = None,
+        pageSize: Annotated[int, PAGE_SIZE] = 20,
+        currentPage: Annotated[int, CURRENT_PAGE] = 1,
     ) -> SegmentWebhookDeliveries | None:
         await require_admin(info)
         page = await admin.deliveries(
@@ -118,7 +136,14 @@ class Mutation:
         "(admin token required)."
     )
     async def adminCreateSegmentWebhook(
-        self, info: Info, input: SegmentWebhookCreateInput
+        self,
+        info: Info,
+        input: Annotated[
+            SegmentWebhookCreateInput,
+            strawberry.argument(
+                description="The segment, the URL to call and the events to deliver."
+            ),
+        ],
     ) -> SegmentWebhookOutput:
         await require_admin(info)
         try:
@@ -138,7 +163,15 @@ class Mutation:
 
     @strawberry.mutation(description="Change a segment webhook (admin token required).")
     async def adminUpdateSegmentWebhook(
-        self, info: Info, uid: strawberry.ID, input: SegmentWebhookUpdateInput
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The `uid` of the segment webhook to change."),
+        ],
+        input: Annotated[
+            SegmentWebhookUpdateInput, strawberry.argument(description="The webhook's new values.")
+        ],
     ) -> SegmentWebhookOutput:
         await require_admin(info)
         try:
@@ -155,7 +188,12 @@ class Mutation:
         description="Delete a segment webhook with its deliveries (admin token required)."
     )
     async def adminDeleteSegmentWebhook(
-        self, info: Info, uid: strawberry.ID
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The `uid` of the segment webhook to delete."),
+        ],
     ) -> DeleteSegmentWebhookOutput:
         await require_admin(info)
         try:
@@ -173,7 +211,12 @@ class Mutation:
         "of attempts reset (admin token required)."
     )
     async def adminRedeliverSegmentWebhookDelivery(
-        self, info: Info, uid: strawberry.ID
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The `uid` of the delivery to send again."),
+        ],
     ) -> SegmentWebhookDeliveryOutput:
         await require_admin(info)
         try:
@@ -243,8 +286,18 @@ class Subscription:
     async def adminSegmentMembershipChanged(
         self,
         info: Info,
-        segment_uids: list[strawberry.ID],
-        after_uid: strawberry.ID | None = None,
+        segment_uids: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(description="The `uid`s of the segments to follow."),
+        ],
+        after_uid: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description=(
+                    "Resume after this change's `uid`: changes committed since are sent first."
+                )
+            ),
+        ] = None,
     ) -> AsyncGenerator[SegmentMembershipEvent, None]:
         async for event in _membership_events(info, segment_uids, after_uid):
             yield event
@@ -257,8 +310,18 @@ class Subscription:
     async def segmentMembershipChanged(
         self,
         info: Info,
-        segment_uids: list[strawberry.ID],
-        after_uid: strawberry.ID | None = None,
+        segment_uids: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(description="The `uid`s of the segments to follow."),
+        ],
+        after_uid: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description=(
+                    "Resume after this change's `uid`: changes committed since are sent first."
+                )
+            ),
+        ] = None,
     ) -> AsyncGenerator[SegmentMembershipEvent, None]:
         async for event in _membership_events(info, segment_uids, after_uid):
             yield event

@@ -16,6 +16,7 @@ from engine.segments import service
 from engine.segments.catalog_types import Option
 from engine.segments.drafts import ConditionDraft
 from engine.segments.tree import Operator
+from graph.arguments import CURRENT_PAGE, PAGE_SIZE
 from graph.common import SearchResultPageInfo
 from graph.context import Info
 from graph.errors import UserError
@@ -183,7 +184,18 @@ class Query:
         "masked id of their cart (and the `X-Magento-Visitor` header for viewed products)."
     )
     async def customerSegments(
-        self, info: Info, cartId: Annotated[str, strawberry.argument(metadata=CART_ID)]
+        self,
+        info: Info,
+        cartId: Annotated[
+            str,
+            strawberry.argument(
+                metadata=CART_ID,
+                description=(
+                    "The masked ID of the shopper's cart, which identifies a guest (and a "
+                    "signed-in customer's cart)."
+                ),
+            ),
+        ],
     ) -> list[CustomerSegmentStorefront | None] | None:
         viewer = await info.context.viewer()
         if viewer.kind is ViewerKind.ADMIN:
@@ -203,7 +215,13 @@ class Query:
         )
 
     @strawberry.field(description="One customer segment by uid (admin token required).")
-    async def adminSegment(self, info: Info, uid: strawberry.ID) -> Segment | None:
+    async def adminSegment(
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID, strawberry.argument(description="The `uid` of the segment to return.")
+        ],
+    ) -> Segment | None:
         await require_admin(info)
         return (await present([await service.get(decode_uid(uid))]))[0]
 
@@ -213,9 +231,12 @@ class Query:
     async def adminSegments(
         self,
         info: Info,
-        filter: SegmentFilterInput | None = None,
-        pageSize: int = 20,
-        currentPage: int = 1,
+        filter: Annotated[
+            SegmentFilterInput | None,
+            strawberry.argument(description="Conditions the segments must meet."),
+        ] = None,
+        pageSize: Annotated[int, PAGE_SIZE] = 20,
+        currentPage: Annotated[int, CURRENT_PAGE] = 1,
     ) -> Segments:
         await require_admin(info)
         filter_ = service.SegmentFilter(
@@ -235,7 +256,14 @@ class Query:
         "and customer id (admin token required)."
     )
     async def adminSegmentMembers(
-        self, info: Info, uid: strawberry.ID, pageSize: int = 20, currentPage: int = 1
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The `uid` of the segment whose members to return."),
+        ],
+        pageSize: Annotated[int, PAGE_SIZE] = 20,
+        currentPage: Annotated[int, CURRENT_PAGE] = 1,
     ) -> SegmentMembers | None:
         await require_admin(info)
         page = await service.members(decode_uid(uid), PageRequest(pageSize, currentPage))
@@ -250,7 +278,14 @@ class Query:
         "them ordered by customer id; nothing is saved (admin token required)."
     )
     async def adminPreviewSegment(
-        self, info: Info, input: SegmentPreviewInput, pageSize: int = 20, currentPage: int = 1
+        self,
+        info: Info,
+        input: Annotated[
+            SegmentPreviewInput,
+            strawberry.argument(description="The website and the unsaved conditions to evaluate."),
+        ],
+        pageSize: Annotated[int, PAGE_SIZE] = 20,
+        currentPage: Annotated[int, CURRENT_PAGE] = 1,
     ) -> SegmentPreview:
         await require_admin(info)
         try:
@@ -279,10 +314,28 @@ class Query:
     async def adminExplainSegment(
         self,
         info: Info,
-        uid: strawberry.ID,
-        website_uid: strawberry.ID,
-        customer_uid: strawberry.ID | None = None,
-        cart_id: Annotated[str | None, strawberry.argument(metadata=CART_ID)] = None,
+        uid: Annotated[strawberry.ID, strawberry.argument(description="The `uid` of the segment.")],
+        website_uid: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The `uid` of the website to evaluate the segment on."),
+        ],
+        customer_uid: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description=(
+                    "The `uid` of the registered customer to explain; give this or `cart_id`."
+                )
+            ),
+        ] = None,
+        cart_id: Annotated[
+            str | None,
+            strawberry.argument(
+                metadata=CART_ID,
+                description=(
+                    "The masked ID of the guest cart to explain; give this or `customer_uid`."
+                ),
+            ),
+        ] = None,
     ) -> SegmentExplanation | None:
         await require_admin(info)
         problems: list[Problem] = []
@@ -327,8 +380,16 @@ class Query:
     async def adminSegmentReport(
         self,
         info: Info,
-        uids: list[strawberry.ID],
-        mode: SegmentReportMode = SegmentReportMode.UNION,
+        uids: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(description="The `uid`s of the segments to count."),
+        ],
+        mode: Annotated[
+            SegmentReportMode,
+            strawberry.argument(
+                description="Whether to count the union or the intersection of the segments."
+            ),
+        ] = SegmentReportMode.UNION,
     ) -> SegmentReport | None:
         await require_admin(info)
         result = await service.report(
@@ -367,7 +428,16 @@ class Mutation:
         description="Create a segment; its members are refreshed in the background "
         "(admin token required)."
     )
-    async def adminCreateSegment(self, info: Info, input: SegmentCreateInput) -> SegmentOutput:
+    async def adminCreateSegment(
+        self,
+        info: Info,
+        input: Annotated[
+            SegmentCreateInput,
+            strawberry.argument(
+                description="The new segment: name, websites, Apply To, active flag and conditions."
+            ),
+        ],
+    ) -> SegmentOutput:
         await require_admin(info)
         try:
             row = await service.create(_changes(input))
@@ -380,7 +450,15 @@ class Mutation:
         "cannot change (admin token required)."
     )
     async def adminUpdateSegment(
-        self, info: Info, uid: strawberry.ID, input: SegmentUpdateInput
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID, strawberry.argument(description="The `uid` of the segment to change.")
+        ],
+        input: Annotated[
+            SegmentUpdateInput,
+            strawberry.argument(description="The segment's new values (Apply To cannot change)."),
+        ],
     ) -> SegmentOutput:
         await require_admin(info)
         try:
@@ -393,7 +471,13 @@ class Mutation:
         description="Delete a segment with its members and events; refused while other "
         "segments' conditions name it (admin token required)."
     )
-    async def adminDeleteSegment(self, info: Info, uid: strawberry.ID) -> DeleteSegmentOutput:
+    async def adminDeleteSegment(
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID, strawberry.argument(description="The `uid` of the segment to delete.")
+        ],
+    ) -> DeleteSegmentOutput:
         await require_admin(info)
         try:
             row = await service.delete(decode_uid(uid))
@@ -404,7 +488,13 @@ class Mutation:
     @strawberry.mutation(
         description="Queue a full refresh of a segment's members (admin token required)."
     )
-    async def adminRefreshSegment(self, info: Info, uid: strawberry.ID) -> SegmentOutput:
+    async def adminRefreshSegment(
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID, strawberry.argument(description="The `uid` of the segment to refresh.")
+        ],
+    ) -> SegmentOutput:
         await require_admin(info)
         try:
             rows = await service.queue_refresh([decode_uid(uid)])
@@ -417,7 +507,18 @@ class Mutation:
         "`all: true` (admin token required)."
     )
     async def adminRefreshSegments(
-        self, info: Info, uids: list[strawberry.ID] | None = None, all: bool = False
+        self,
+        info: Info,
+        uids: Annotated[
+            list[strawberry.ID] | None,
+            strawberry.argument(description="The `uid`s of the segments to refresh."),
+        ] = None,
+        all: Annotated[
+            bool,
+            strawberry.argument(
+                description="Refresh every segment instead of the ones `uids` names."
+            ),
+        ] = False,
     ) -> SegmentsRefreshOutput:
         await require_admin(info)
         try:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Annotated, Any, cast
 
 import strawberry
 
@@ -59,7 +59,12 @@ class Query:
         description="Return a list of available store views and their config information."
     )
     async def availableStores(
-        self, info: Info, useCurrentGroup: bool | None = None
+        self,
+        info: Info,
+        useCurrentGroup: Annotated[
+            bool | None,
+            strawberry.argument(description="Filter store views by the current store group."),
+        ] = None,
     ) -> list[StoreConfig | None] | None:
         """The active store views of the caller's website (of its store group only with
         `useCurrentGroup`), as Magento's `AvailableStoresResolver`."""
@@ -100,7 +105,14 @@ class Query:
         return [Country.of(row) for row in rows]
 
     @strawberry.field(description="The countries query provides information for a single country.")
-    async def country(self, info: Info, id: str | None = None) -> Country | None:
+    async def country(
+        self,
+        info: Info,
+        id: Annotated[
+            str | None,
+            strawberry.argument(description="The two-letter code of the country to return."),
+        ] = None,
+    ) -> Country | None:
         store = await info.context.store()
         allowed = (await info.context.stores()).config_value(ConfigPath.COUNTRIES_ALLOWED, store)
         return Country.of(await directory.country(allowed.split(","), store.locale, id or ""))
@@ -116,7 +128,16 @@ class Query:
         "(admin token required)."
     )
     async def adminConfig(
-        self, info: Info, website_uid: strawberry.ID | None = None
+        self,
+        info: Info,
+        website_uid: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description=(
+                    "The `uid` of the website whose values to return; default scope when omitted."
+                )
+            ),
+        ] = None,
     ) -> list[ConfigValue]:
         await require_admin(info)
         stores = await info.context.stores()
@@ -132,7 +153,18 @@ class Mutation:
         description="Create a website with a store group and its first store view "
         "(admin token required)."
     )
-    async def adminCreateWebsite(self, info: Info, input: WebsiteCreateInput) -> WebsiteOutput:
+    async def adminCreateWebsite(
+        self,
+        info: Info,
+        input: Annotated[
+            WebsiteCreateInput,
+            strawberry.argument(
+                description=(
+                    "The new website's code and name, with its store group and first store view."
+                )
+            ),
+        ],
+    ) -> WebsiteOutput:
         await require_admin(info)
         cache = info.context.services.cache
         changes = websites.WebsiteChanges(
@@ -154,7 +186,14 @@ class Mutation:
 
     @strawberry.mutation(description="Change a website (admin token required).")
     async def adminUpdateWebsite(
-        self, info: Info, uid: strawberry.ID, input: WebsiteUpdateInput
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID, strawberry.argument(description="The `uid` of the website to change.")
+        ],
+        input: Annotated[
+            WebsiteUpdateInput, strawberry.argument(description="The website's new values.")
+        ],
     ) -> WebsiteOutput:
         await require_admin(info)
         cache = info.context.services.cache
@@ -177,7 +216,18 @@ class Mutation:
         description="Set or clear a configuration value, at default scope or for one website "
         "(admin token required)."
     )
-    async def adminSaveConfig(self, info: Info, input: ConfigValueInput) -> ConfigValueOutput:
+    async def adminSaveConfig(
+        self,
+        info: Info,
+        input: Annotated[
+            ConfigValueInput,
+            strawberry.argument(
+                description=(
+                    "The configuration path, the scope and the value to set (null clears it)."
+                )
+            ),
+        ],
+    ) -> ConfigValueOutput:
         await require_admin(info)
         cache = info.context.services.cache
         path = ConfigPath(cast(Any, input.path).value)  # graph enum values are the engine's

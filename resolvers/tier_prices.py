@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 
@@ -66,7 +67,12 @@ class Query:
         "and quantity (admin token required); null with an error for an unknown product."
     )
     async def adminProductTierPrices(
-        self, info: Info, product_uid: strawberry.ID
+        self,
+        info: Info,
+        product_uid: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The `uid` of the product whose prices to return."),
+        ],
     ) -> list[AdminTierPrice] | None:
         await require_admin(info)
         rows = await tier_prices.product_tiers(decode_uid(product_uid, "product_uid"))
@@ -81,7 +87,22 @@ class Mutation:
         "same website, group (or ALL GROUPS) and quantity are refused."
     )
     async def adminSetProductTierPrices(
-        self, info: Info, product_uid: strawberry.ID, tiers: list[AdminTierPriceInput]
+        self,
+        info: Info,
+        product_uid: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The `uid` of the product whose tier and group prices are replaced."
+            ),
+        ],
+        tiers: Annotated[
+            list[AdminTierPriceInput],
+            strawberry.argument(
+                description=(
+                    "Every tier and group price the product keeps; an empty list removes them all."
+                )
+            ),
+        ],
     ) -> AdminSetProductTierPricesOutput:
         await require_admin(info)
         try:

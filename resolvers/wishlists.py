@@ -63,7 +63,12 @@ class Query:
         "when the customer has none yet (admin token required)."
     )
     async def adminCustomerWishlist(
-        self, info: Info, customer_uid: strawberry.ID
+        self,
+        info: Info,
+        customer_uid: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The `uid` of the customer whose wish list to return."),
+        ],
     ) -> Wishlist | None:
         await require_admin(info)
         row = await wishlists.of_customer_for_admin(decode_uid(customer_uid, "customer_uid"))
@@ -76,9 +81,24 @@ class Query:
     async def adminCustomerViewedProducts(
         self,
         info: Info,
-        customer_uid: strawberry.ID,
-        page_size: Annotated[int, strawberry.argument(name="pageSize")] = 20,
-        current_page: Annotated[int, strawberry.argument(name="currentPage")] = 1,
+        customer_uid: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The `uid` of the customer whose viewed products to return."
+            ),
+        ],
+        page_size: Annotated[
+            int,
+            strawberry.argument(
+                name="pageSize", description="The maximum number of results to return at once."
+            ),
+        ] = 20,
+        current_page: Annotated[
+            int,
+            strawberry.argument(
+                name="currentPage", description="The page of results to return, counting from 1."
+            ),
+        ] = 1,
     ) -> AdminViewedProducts:
         await require_admin(info)
         page = await views.customer_views(
@@ -96,8 +116,16 @@ class Mutation:
     async def addProductsToWishlist(
         self,
         info: Info,
-        wishlist_id: Annotated[strawberry.ID, strawberry.argument(name="wishlistId")],
-        items: Annotated[list[WishlistItemInput], strawberry.argument(name="wishlistItems")],
+        wishlist_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(name="wishlistId", description="The ID of a wish list."),
+        ],
+        items: Annotated[
+            list[WishlistItemInput],
+            strawberry.argument(
+                name="wishlistItems", description="An array of products to add to the wish list."
+            ),
+        ],
     ) -> AddProductsToWishlistOutput | None:
         customer_id = await _wishlist_owner(info)
         store = await info.context.store()
@@ -113,8 +141,17 @@ class Mutation:
     async def removeProductsFromWishlist(
         self,
         info: Info,
-        wishlist_id: Annotated[strawberry.ID, strawberry.argument(name="wishlistId")],
-        item_ids: Annotated[list[strawberry.ID], strawberry.argument(name="wishlistItemsIds")],
+        wishlist_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(name="wishlistId", description="The ID of a wish list."),
+        ],
+        item_ids: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(
+                name="wishlistItemsIds",
+                description="An array of item IDs representing products to be removed.",
+            ),
+        ],
     ) -> RemoveProductsFromWishlistOutput | None:
         customer_id = await _wishlist_owner(info)
         store = await info.context.store()
@@ -134,7 +171,14 @@ class Mutation:
         "or not sold on the store's website): nothing is recorded then."
     )
     async def trackViewedProduct(
-        self, info: Info, sku: Annotated[str, strawberry.argument(metadata=SKU)]
+        self,
+        info: Info,
+        sku: Annotated[
+            str,
+            strawberry.argument(
+                metadata=SKU, description="The sku of the product the shopper viewed."
+            ),
+        ],
     ) -> bool | None:
         viewer = await info.context.viewer()
         if viewer.kind is ViewerKind.ADMIN:

@@ -22,7 +22,7 @@ def test_checked_in_schema_matches_code() -> None:
     )
 
 
-def test_every_type_field_and_enum_value_is_described() -> None:
+def test_every_type_field_argument_and_enum_value_is_described() -> None:
     schema = build_schema()._schema
     missing = []
     for name, kind in schema.type_map.items():
@@ -32,6 +32,13 @@ def test_every_type_field_and_enum_value_is_described() -> None:
             missing.append(name)
         if isinstance(kind, GraphQLObjectType | GraphQLInterfaceType | GraphQLInputObjectType):
             missing += [f"{name}.{f}" for f, field in kind.fields.items() if not field.description]
+        if isinstance(kind, GraphQLObjectType | GraphQLInterfaceType):
+            missing += [
+                f"{name}.{f}({a})"
+                for f, field in kind.fields.items()
+                for a, argument in field.args.items()
+                if not argument.description
+            ]
         if isinstance(kind, GraphQLEnumType):
             missing += [f"{name}.{v}" for v, value in kind.values.items() if not value.description]
     assert missing == []
