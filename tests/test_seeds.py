@@ -155,6 +155,10 @@ DEMO_COUNTS = {
     "cataloginventory_stock_item": 1179,
     "catalog_category_product": 600,
     "catalog_product_entity_int": 2009,
+    # A description and a short description for each of the 300 products.
+    "catalog_product_entity_text": 600,
+    # Their 300 meta descriptions, and the image, small_image and thumbnail of every product.
+    "catalog_product_entity_varchar": 3837,
     "catalog_product_super_attribute": 287,
     "catalog_product_super_link": 879,
     "catalog_product_relation": 879,
