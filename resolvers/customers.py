@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import strawberry
 
-from engine import customers, newsletter
+from engine import customers, newsletter, password_reset
 from engine.auth import ViewerKind
 from engine.balance import BalanceChange
 from engine.customers import CustomerChanges, CustomerFilter, CustomerSort, SortField
@@ -29,6 +29,7 @@ from graph.customers import (
     Customer,
     CustomerCreateInput,
     CustomerFilterInput,
+    CustomerInput,
     CustomerOutput,
     CustomerSortInput,
     CustomerUpdateInput,
@@ -84,6 +85,28 @@ def _storefront_changes(input: CustomerCreateInput | CustomerUpdateInput) -> Cus
         allow_remote_shopping_assistance=_given(input.allow_remote_shopping_assistance),
         is_subscribed=_given(input.is_subscribed),
         custom_attributes=values_from_input(_given(input.custom_attributes)),
+    )
+
+
+def _legacy_changes(input: CustomerInput, creating: bool) -> CustomerChanges:
+    """The deprecated `CustomerInput`: on create, `password` is the new account's; on update it
+    is the current one (see `customers.update_own`) and `email` changes the address."""
+    dob, dob_path = _given(input.date_of_birth), "input.date_of_birth"
+    if dob is None:
+        dob, dob_path = _given(input.dob), "input.dob"
+    return CustomerChanges(
+        email=_given(input.email),
+        password=_given(input.password) if creating else None,
+        prefix=_given(input.prefix),
+        firstname=_given(input.firstname),
+        middlename=_given(input.middlename),
+        lastname=_given(input.lastname),
+        suffix=_given(input.suffix),
+        dob=dob,
+        dob_path=dob_path,
+        gender=_given(input.gender),
+        taxvat=_given(input.taxvat),
+        is_subscribed=_given(input.is_subscribed),
     )
 
 
@@ -213,6 +236,21 @@ def _admin_changes(input: AdminCustomerCreateInput | AdminCustomerUpdateInput) -
     )
 
 
+async def _register(info: Info, changes: CustomerChanges) -> CustomerOutput:
+    """`createCustomer` and `createCustomerV2`: guests only; the welcome e-mail follows."""
+    viewer = await info.context.viewer()
+    if viewer.kind is not ViewerKind.GUEST:
+        raise NotAuthorized(Problem(ProblemCode.INVALID_CREDENTIALS, GUESTS_ONLY))
+    row = await customers.register(
+        changes,
+        await info.context.store(),
+        await info.context.stores(),
+        info.context.services.passwords,
+        info.context.services.mail,
+    )
+    return CustomerOutput(customer=_fresh(info, row))
+
+
 @strawberry.type
 class Query:
     @strawberry.field(description="Return detailed information about a customer account.")
@@ -262,20 +300,95 @@ class Query:
 
 @strawberry.type
 class Mutation:
+    @strawberry.mutation(
+        description="Create a customer account.",
+        deprecation_reason="Use `createCustomerV2` instead.",
+    )
+    async def createCustomer(
+        self,
+        info: Info,
+        input: Annotated[
+            CustomerInput, strawberry.argument(description="The new account's details.")
+        ],
+    ) -> CustomerOutput | None:
+        return await _register(info, _legacy_changes(input, creating=True))
+
     @strawberry.mutation(description="Create a customer account.")
     async def createCustomerV2(
         self, info: Info, input: CustomerCreateInput
     ) -> CustomerOutput | None:
-        viewer = await info.context.viewer()
-        if viewer.kind is not ViewerKind.GUEST:
-            raise NotAuthorized(Problem(ProblemCode.INVALID_CREDENTIALS, GUESTS_ONLY))
-        row = await customers.create(
-            _storefront_changes(input),
+        return await _register(info, _storefront_changes(input))
+
+    @strawberry.mutation(
+        description="Update the customer's personal information.",
+        deprecation_reason="Use `updateCustomerV2` instead.",
+    )
+    async def updateCustomer(
+        self,
+        info: Info,
+        input: Annotated[
+            CustomerInput,
+            strawberry.argument(
+                description="The details to change; `password` (the current one) is needed to "
+                "change `email`."
+            ),
+        ],
+    ) -> CustomerOutput | None:
+        customer_id, token_id = await _own_customer(info)
+        row = await customers.update_own(
+            customer_id,
+            _legacy_changes(input, creating=False),
+            _given(input.password),
+            await info.context.stores(),
+            info.context.services.passwords,
+            keep_token_id=token_id,
+        )
+        return CustomerOutput(customer=_fresh(info, row))
+
+    @strawberry.mutation(
+        description="Request an email with a reset password token for the registered customer "
+        "identified by the specified email."
+    )
+    async def requestPasswordResetEmail(
+        self,
+        info: Info,
+        email: Annotated[str, strawberry.argument(description="The customer's email address.")],
+    ) -> bool | None:
+        return await password_reset.request_reset(
+            email,
+            info.context.remote_ip,
+            await info.context.store(),
+            await info.context.stores(),
+            info.context.services.mail,
+        )
+
+    @strawberry.mutation(
+        description="Reset a customer's password using the reset password token that the "
+        "customer received in an email after requesting it using `requestPasswordResetEmail`."
+    )
+    async def resetPassword(
+        self,
+        info: Info,
+        email: Annotated[str, strawberry.argument(description="The customer's email address.")],
+        resetPasswordToken: Annotated[
+            str,
+            strawberry.argument(
+                description="A runtime token generated by the `requestPasswordResetEmail` mutation."
+            ),
+        ],
+        newPassword: Annotated[
+            str,
+            strawberry.argument(metadata=LONG_TEXT, description="The customer's new password."),
+        ],
+    ) -> bool | None:
+        return await password_reset.reset_password(
+            email,
+            resetPasswordToken,
+            newPassword,
             await info.context.store(),
             await info.context.stores(),
             info.context.services.passwords,
         )
-        return CustomerOutput(customer=_fresh(info, row))
 
     @strawberry.mutation(description="Update the customer's personal information.")
     async def updateCustomerV2(
