@@ -13,7 +13,7 @@ from engine import customers, newsletter, password_reset
 from engine.auth import ViewerKind
 from engine.balance import BalanceChange
 from engine.customers import CustomerChanges, CustomerFilter, CustomerSort, SortField
-from engine.errors import DomainError, NotAuthorized, Problem, ProblemCode
+from engine.errors import DomainError, InputInvalid, NotAuthorized, Problem, ProblemCode
 from engine.pagination import PageRequest
 from graph.attributes import values_from_input
 from graph.common import FilterMatchTypeEnum, FilterMatchTypeInput, SearchResultPageInfo, SortEnum
@@ -88,9 +88,15 @@ def _storefront_changes(input: CustomerCreateInput | CustomerUpdateInput) -> Cus
     )
 
 
+INPUT_REQUIRED = '"input" value should be specified'
+
+
 def _legacy_changes(input: CustomerInput, creating: bool) -> CustomerChanges:
     """The deprecated `CustomerInput`: on create, `password` is the new account's; on update it
-    is the current one (see `customers.update_own`) and `email` changes the address."""
+    is the current one (see `customers.update_own`) and `email` changes the address. An input
+    with no field at all is refused, as Magento's resolvers do."""
+    if all(value is strawberry.UNSET for value in vars(input).values()):
+        raise InputInvalid(Problem(ProblemCode.REQUIRED, INPUT_REQUIRED, "input"))
     dob, dob_path = _given(input.date_of_birth), "input.date_of_birth"
     if dob is None:
         dob, dob_path = _given(input.dob), "input.dob"
@@ -236,11 +242,15 @@ def _admin_changes(input: AdminCustomerCreateInput | AdminCustomerUpdateInput) -
     )
 
 
-async def _register(info: Info, changes: CustomerChanges) -> CustomerOutput:
-    """`createCustomer` and `createCustomerV2`: guests only; the welcome e-mail follows."""
+async def _guest_only(info: Info) -> None:
     viewer = await info.context.viewer()
     if viewer.kind is not ViewerKind.GUEST:
         raise NotAuthorized(Problem(ProblemCode.INVALID_CREDENTIALS, GUESTS_ONLY))
+
+
+async def _register(info: Info, changes: CustomerChanges) -> CustomerOutput:
+    """`createCustomer` and `createCustomerV2` (guests only, checked first); the welcome
+    e-mail follows."""
     row = await customers.register(
         changes,
         await info.context.store(),
@@ -311,12 +321,14 @@ class Mutation:
             CustomerInput, strawberry.argument(description="The new account's details.")
         ],
     ) -> CustomerOutput | None:
+        await _guest_only(info)
         return await _register(info, _legacy_changes(input, creating=True))
 
     @strawberry.mutation(description="Create a customer account.")
     async def createCustomerV2(
         self, info: Info, input: CustomerCreateInput
     ) -> CustomerOutput | None:
+        await _guest_only(info)
         return await _register(info, _storefront_changes(input))
 
     @strawberry.mutation(

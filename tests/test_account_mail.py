@@ -455,6 +455,8 @@ async def test_refused_account_writes_nothing_and_sends_nothing(
         'password: "Xx-Pass-1234"}) { customer { id } } }',
     )
     assert no_name.messages == ["Required parameters are missing: First Name"]
+    empty = await gql(client, "mutation { createCustomer(input: {}) { customer { id } } }")
+    assert empty.messages == ['"input" value should be specified']
     assert await CustomerEntity.all().count() == 1
     assert folder_messages(mail_folder) == []
 
@@ -686,6 +688,8 @@ async def test_venia_edits_account_information(client: Any) -> None:
             }
         }
     }
+    empty = await gql(client, SET_CUSTOMER_INFORMATION, {"customerInput": {}}, token=token)
+    assert empty.messages == ['"input" value should be specified']
     no_password = await gql(
         client,
         SET_CUSTOMER_INFORMATION,

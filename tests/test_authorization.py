@@ -50,19 +50,25 @@ PUBLIC = {
     "countries",
     "country",
     "recaptchaV3Config",
+    "requestPasswordResetEmail",
+    "resetPassword",
+    "contactUs",
 }
 # Only guests: a signed-in customer or an admin token is refused.
-GUESTS_ONLY = {"createCustomerV2"}
+GUESTS_ONLY = {"createCustomer", "createCustomerV2"}
 # Only the token's own customer.
 CUSTOMERS_ONLY = {
     "customer",
     "revokeCustomerToken",
+    "updateCustomer",
     "updateCustomerV2",
     "updateCustomerEmail",
     "changeCustomerPassword",
     "deleteCustomer",
     "createCustomerAddress",
+    "updateCustomerAddress",
     "updateCustomerAddressV2",
+    "deleteCustomerAddress",
     "deleteCustomerAddressV2",
     "mergeCarts",
     "customerOrders",

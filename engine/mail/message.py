@@ -39,6 +39,14 @@ class Message:
             email["Reply-To"] = self.reply_to.header()
         email["Date"] = formatdate(usegmt=True)
         email["Message-ID"] = make_msgid(domain=self.sender.email.rpartition("@")[2] or None)
-        email.set_content(self.text)
-        email.add_alternative(self.html, subtype="html")
+        email.set_content(self.text, cte=_transfer_encoding(self.text))
+        email.add_alternative(self.html, subtype="html", cte=_transfer_encoding(self.html))
         return email
+
+
+def _transfer_encoding(body: str) -> str:
+    """Plain 7bit while the text allows it, so that links stay whole in the `.eml` file (a
+    developer greps the reset token out of it); quoted-printable otherwise."""
+    if body.isascii() and all(len(line) <= 998 for line in body.splitlines()):
+        return "7bit"
+    return "quoted-printable"
