@@ -6,6 +6,7 @@ server (aiosmtpd) and points the app at it with `smtp://127.0.0.1:<port>`."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 import socket
@@ -926,3 +927,33 @@ async def test_store_config_account_fields_follow_the_settings(
             "path": "input.value",
         }
     ]
+
+
+async def test_concurrent_reset_requests_pass_the_limit_once(
+    client: Any,
+    aiohttp_client: Any,
+    settings: Settings,
+    clock: ManualClock,
+    mail_folder: Path,
+) -> None:
+    """Eight requests at once, through two application instances, for one account: the 10
+    minutes between requests let exactly one through (the account's row lock serializes them on
+    PostgreSQL, where the transactions interleave)."""
+    await make_customer("gary@example.com")
+    second = await aiohttp_client(_app(settings, clock))
+    responses = await asyncio.gather(
+        *(
+            gql(
+                (client, second)[i % 2], REQUEST_PASSWORD_RESET_EMAIL, {"email": "gary@example.com"}
+            )
+            for i in range(8)
+        )
+    )
+    answers = sorted((r.data or {}).get("requestPasswordResetEmail") is True for r in responses)
+    assert answers == [False] * 7 + [True]
+    assert (
+        sorted(m for r in responses for m in r.messages)
+        == ["Cannot reset the customer's password"] * 7
+    )
+    assert await PasswordResetRequestEvent.all().count() == 1
+    assert len(folder_messages(mail_folder)) == 1

@@ -25,6 +25,7 @@ from engine.mail.transports import (
     transport_from_url,
 )
 from engine.stores import StoresSnapshot, StoreView, WebsiteView
+from mageseg import preflight
 from tests.test_account_mail import Inbox, free_port
 
 WEBSITE = WebsiteView(1, "base", "Main Website", "USD", "America/Chicago", True, 0)
@@ -269,3 +270,15 @@ async def test_links_stay_whole_in_the_eml_file_and_other_text_is_quoted_printab
 
 def _eml(folder: Path, name: str) -> bytes:
     return next(folder.glob(f"*-{name}-*.eml")).read_bytes()
+
+
+def test_a_bad_mail_url_stops_the_command_line_with_one_line() -> None:
+    with pytest.raises(MailUrlInvalid) as raised:
+        transport_from_url("pop3://mail.example.com", Path())
+    wrapped = RuntimeError("start-up failed")
+    assert preflight.explain(wrapped, "sqlite://x", None) is None
+    wrapped.__cause__ = raised.value
+    assert preflight.explain(wrapped, "sqlite://x", None) == (
+        "error: MAGESEG_MAIL_URL: Unknown mail URL pop3://...: use folder://PATH, "
+        "smtp://host:port or smtps://host:port."
+    )
