@@ -428,10 +428,12 @@ async def update(
     stores: StoresSnapshot,
     owner_id: int | None,
     store: StoreView | None = None,
+    path: str = "uid",
 ) -> Saved:
-    """Change an address; `owner_id` restricts it to that customer's addresses."""
+    """Change an address; `owner_id` restricts it to that customer's addresses. `path` names
+    the argument that gave the address (`id` for the deprecated mutations)."""
     async with in_transaction():
-        address = await get(address_id, owner_id)
+        address = await get(address_id, owner_id, path)
         customer = await _customer(address.parent_id, "uid")  # type: ignore[attr-defined]
         draft, parsed, problems = await _validate(
             address, data, street_line_limit(stores, customer, store)
@@ -445,12 +447,14 @@ async def update(
     return Saved(address, customer)
 
 
-async def delete(address_id: int, owner_id: int | None, *, keep_defaults: bool) -> Saved:
+async def delete(
+    address_id: int, owner_id: int | None, *, keep_defaults: bool, path: str = "uid"
+) -> Saved:
     """Delete an address. With `keep_defaults` (the storefront, as Magento), a default billing or
     shipping address is refused; otherwise (admins) the customer's default ids are cleared."""
     async with in_transaction():
-        address = await get(address_id, owner_id)
-        customer = await _customer(address.parent_id, "uid")  # type: ignore[attr-defined]
+        address = await get(address_id, owner_id, path)
+        customer = await _customer(address.parent_id, path)  # type: ignore[attr-defined]
         for name, label in (("default_billing", "billing"), ("default_shipping", "shipping")):
             if getattr(customer, name) != address_id:
                 continue
@@ -460,7 +464,7 @@ async def delete(address_id: int, owner_id: int | None, *, keep_defaults: bool) 
                         ProblemCode.PROTECTED,
                         f"Customer Address {address_id} is set as default {label} address "
                         "and cannot be deleted",
-                        "uid",
+                        path,
                     )
                 )
             setattr(customer, name, None)

@@ -88,6 +88,34 @@ class ConfigPath(StrEnum):
     RECAPTCHA_FOR_SENDFRIEND = "recaptcha_frontend/type_for/sendfriend"
     RECAPTCHA_FOR_BRAINTREE = "recaptcha_frontend/type_for/braintree"
     RECAPTCHA_FOR_RESEND_CONFIRMATION = "recaptcha_frontend/type_for/resend_confirmation_email"
+    # The customer account's e-mails and password reset (Magento_Customer, Magento_Security),
+    # the contact form (Magento_Contact), the store's e-mail senders (Magento_Email's
+    # "Store Email Addresses"), its name in e-mails and the base URL their links start with.
+    STORE_NAME = "general/store_information/name"
+    SECURE_BASE_URL = "web/secure/base_url"
+    WELCOME_EMAIL_IDENTITY = "customer/create_account/email_identity"
+    FORGOT_EMAIL_IDENTITY = "customer/password/forgot_email_identity"
+    RESET_LINK_EXPIRATION_HOURS = "customer/password/reset_link_expiration_period"
+    RESET_PROTECTION_TYPE = "customer/password/password_reset_protection_type"
+    RESET_MAX_REQUESTS = "customer/password/max_number_password_reset_requests"
+    RESET_MIN_MINUTES_BETWEEN = "customer/password/min_time_between_password_reset_requests"
+    CONTACT_ENABLED = "contact/contact/enabled"
+    CONTACT_RECIPIENT = "contact/email/recipient_email"
+    CONTACT_IDENTITY = "contact/email/sender_email_identity"
+    IDENTITY_GENERAL_NAME = "trans_email/ident_general/name"
+    IDENTITY_GENERAL_EMAIL = "trans_email/ident_general/email"
+    IDENTITY_SALES_NAME = "trans_email/ident_sales/name"
+    IDENTITY_SALES_EMAIL = "trans_email/ident_sales/email"
+    IDENTITY_SUPPORT_NAME = "trans_email/ident_support/name"
+    IDENTITY_SUPPORT_EMAIL = "trans_email/ident_support/email"
+    IDENTITY_CUSTOM1_NAME = "trans_email/ident_custom1/name"
+    IDENTITY_CUSTOM1_EMAIL = "trans_email/ident_custom1/email"
+    IDENTITY_CUSTOM2_NAME = "trans_email/ident_custom2/name"
+    IDENTITY_CUSTOM2_EMAIL = "trans_email/ident_custom2/email"
+    # Page furniture and SEO the storefront reads from `storeConfig`.
+    COPYRIGHT = "design/footer/copyright"
+    PRODUCT_CANONICAL_TAG = "catalog/seo/product_canonical_tag"
+    CATEGORY_CANONICAL_TAG = "catalog/seo/category_canonical_tag"
 
 
 RECAPTCHA_FORM_PATHS = tuple(p for p in ConfigPath if p.startswith("recaptcha_frontend/type_for/"))
@@ -409,6 +437,35 @@ DEFAULTS: dict[ConfigPath, str] = {
     ConfigPath.RECAPTCHA_V3_POSITION: "inline",
     ConfigPath.RECAPTCHA_V3_LANGUAGE: "",
     **dict.fromkeys(RECAPTCHA_FORM_PATHS, ""),
+    # Empty: e-mails name the store by its store group ("Main Website Store"), as Magento.
+    ConfigPath.STORE_NAME: "",
+    # Set it to the storefront's URL (Venia's): reset links are built on it.
+    ConfigPath.SECURE_BASE_URL: "http://localhost:8080/",
+    ConfigPath.WELCOME_EMAIL_IDENTITY: "general",
+    ConfigPath.FORGOT_EMAIL_IDENTITY: "support",
+    # Hours a reset link stays valid (Magento_Customer's "Recovery Link Expiration Period").
+    ConfigPath.RESET_LINK_EXPIRATION_HOURS: "2",
+    # Magento_Security: 1 by IP and e-mail, 2 by IP, 3 by e-mail, 0 none; at most 5 requests an
+    # hour and 10 minutes between two.
+    ConfigPath.RESET_PROTECTION_TYPE: "1",
+    ConfigPath.RESET_MAX_REQUESTS: "5",
+    ConfigPath.RESET_MIN_MINUTES_BETWEEN: "10",
+    ConfigPath.CONTACT_ENABLED: "1",
+    ConfigPath.CONTACT_RECIPIENT: "hello@example.com",
+    ConfigPath.CONTACT_IDENTITY: "custom2",
+    ConfigPath.IDENTITY_GENERAL_NAME: "Owner",
+    ConfigPath.IDENTITY_GENERAL_EMAIL: "owner@example.com",
+    ConfigPath.IDENTITY_SALES_NAME: "Sales",
+    ConfigPath.IDENTITY_SALES_EMAIL: "sales@example.com",
+    ConfigPath.IDENTITY_SUPPORT_NAME: "CustomerSupport",
+    ConfigPath.IDENTITY_SUPPORT_EMAIL: "support@example.com",
+    ConfigPath.IDENTITY_CUSTOM1_NAME: "Custom 1",
+    ConfigPath.IDENTITY_CUSTOM1_EMAIL: "custom1@example.com",
+    ConfigPath.IDENTITY_CUSTOM2_NAME: "Custom 2",
+    ConfigPath.IDENTITY_CUSTOM2_EMAIL: "custom2@example.com",
+    ConfigPath.COPYRIGHT: "Copyright \u00a9 2013-present Magento, Inc. All rights reserved.",
+    ConfigPath.PRODUCT_CANONICAL_TAG: "0",
+    ConfigPath.CATEGORY_CANONICAL_TAG: "0",
 }
 
 

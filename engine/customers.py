@@ -13,7 +13,7 @@ from __future__ import annotations
 import secrets
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from enum import Enum
 
@@ -36,6 +36,10 @@ from engine.errors import (
     ProblemCode,
     Problems,
 )
+from engine.mail import templates
+from engine.mail.compose import compose
+from engine.mail.mailer import Mailer
+from engine.mail.message import Address
 from engine.pagination import Page, PageRequest, paginate
 from engine.passwords import PasswordHasher, password_problems
 from engine.segments import events, membership
@@ -239,7 +243,7 @@ async def is_email_available(email: str, store: StoreView, stores: StoresSnapsho
     return await find_by_email(normalized, store, stores) is None
 
 
-def _password_problems(
+def new_password_problems(
     password: str, email: str, stores: StoresSnapshot, store: StoreView, path: str
 ) -> list[Problem]:
     """`AccountManagement::checkPasswordStrength` plus `checkPasswordDifferentFromEmail`."""
@@ -340,7 +344,7 @@ async def _validate(
     if changes.gender is not None and changes.gender not in GENDERS:
         problems.add(ProblemCode.INVALID, '"Gender" is not a valid value.', "input.gender")
     if changes.password is not None:
-        for problem in _password_problems(
+        for problem in new_password_problems(
             changes.password, email or "", stores, store, "input.password"
         ):
             problems.add(problem.code, problem.message, problem.path)
@@ -570,6 +574,74 @@ async def update(
     return customer
 
 
+def full_name(customer: CustomerEntity) -> str:
+    """Magento's `CustomerNameGenerationInterface::getCustomerName`: prefix, first, middle and
+    last name, suffix, separated by spaces."""
+    parts = (customer.prefix, customer.firstname, customer.middlename, customer.lastname)
+    return " ".join(p for p in (*parts, customer.suffix) if p)
+
+
+async def register(
+    changes: CustomerChanges,
+    store: StoreView,
+    stores: StoresSnapshot,
+    hasher: PasswordHasher,
+    mailer: Mailer,
+) -> CustomerEntity:
+    """The storefront's `createCustomer`: the account, then (after its transaction committed)
+    Magento's welcome e-mail from the customer's store view. A mail failure is logged and
+    counted, and the account stays, as Magento's `AccountManagement::sendEmailConfirmation`.
+    An account that awaits confirmation gets no welcome e-mail (the confirmation e-mail is not
+    sent by mageseg yet)."""
+    customer = await create(changes, store, stores, hasher)
+    if customer.confirmation is None:
+        own_store = store_of(customer, stores)
+        await mailer.send(
+            compose(
+                templates.WELCOME,
+                store=own_store,
+                stores=stores,
+                sender=ConfigPath.WELCOME_EMAIL_IDENTITY,
+                to=[Address(full_name(customer), customer.email)],
+                values={
+                    "customer_name": full_name(customer),
+                    "customer_email": customer.email,
+                    "account_url": templates.StoreMail.of(own_store, stores).url(
+                        "customer/account"
+                    ),
+                },
+            )
+        )
+    return customer
+
+
+async def update_own(
+    customer_id: int,
+    changes: CustomerChanges,
+    current_password: str | None,
+    stores: StoresSnapshot,
+    hasher: PasswordHasher,
+    keep_token_id: int | None,
+) -> CustomerEntity:
+    """The deprecated storefront `updateCustomer`: as `updateCustomerV2`, and a new e-mail is
+    accepted with the current password (`input.password`), as Magento's
+    `UpdateCustomerAccount`; an unchanged e-mail needs none."""
+    customer = await get(customer_id)
+    if changes.email is not None and changes.email.strip().lower() != customer.email:
+        if not current_password:
+            raise InputInvalid(
+                Problem(
+                    ProblemCode.REQUIRED,
+                    'Provide the current "password" to change "email".',
+                    "input.password",
+                )
+            )
+        await _check_password(customer, current_password, stores, hasher)
+    else:
+        changes = replace(changes, email=None)
+    return await update(customer_id, changes, stores, hasher, keep_token_id)
+
+
 async def _check_password(
     customer: CustomerEntity, password: str, stores: StoresSnapshot, hasher: PasswordHasher
 ) -> None:
@@ -623,7 +695,7 @@ async def change_password(
         )
     customer = await get(customer_id)
     await _check_password(customer, current_password, stores, hasher)
-    problems = _password_problems(
+    problems = new_password_problems(
         new_password, customer.email, stores, store_of(customer, stores), "newPassword"
     )
     if problems:

@@ -34,6 +34,7 @@ class Metrics:
     live_evaluations: Counter
     webhook_attempts: Counter
     webhook_backlog: Gauge
+    mail_messages: Counter
 
 
 @functools.cache
@@ -105,5 +106,11 @@ def metrics() -> Metrics:
             "mageseg_webhook_backlog",
             "Webhook deliveries waiting (pending), read from the database at scrape time.",
             multiprocess_mode="mostrecent",
+        ),
+        mail_messages=Counter(
+            "mageseg_mail_messages",
+            "E-mails handed to the mail transport, by Magento template (welcome, password reset, "
+            "contact form, ...) and outcome (sent, failed).",
+            ["template", "outcome"],
         ),
     )

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from engine.cache import Cache
 from engine.clock import Clock, SystemClock
+from engine.mail.mailer import Mailer
+from engine.mail.transports import FolderMailbox
 from engine.media.storage import MediaStorage
 from engine.passwords import PasswordHasher
 
@@ -21,3 +23,5 @@ class Services:
     clock: Clock = field(default_factory=SystemClock)
     # Where product images are written and the URL they are served under.
     media: MediaStorage = field(default_factory=lambda: MediaStorage(Path("var/media")))
+    # Where e-mails go (a folder mailbox unless configured otherwise).
+    mail: Mailer = field(default_factory=lambda: Mailer(FolderMailbox(Path("var/mail"))))

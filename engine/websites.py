@@ -6,12 +6,14 @@ from __future__ import annotations
 import zoneinfo
 from dataclasses import dataclass
 
+from email_validator import EmailNotValidError, validate_email
 from tortoise.transactions import in_transaction
 
 from engine.cache import Cache
 from engine.config import ConfigPath, Scope
 from engine.errors import NoSuchEntity, Problem, ProblemCode, Problems
 from engine.invalidation import Topic, touch
+from engine.mail.identities import IDENTITIES
 from engine.stores import StoresSnapshot, invalidate_stores
 from models import CoreConfigData, CustomerGroup, Store, StoreGroup, StoreWebsite
 from models.stores import ADMIN_WEBSITE_ID
@@ -156,6 +158,39 @@ FLAGS = frozenset(
         ConfigPath.SHARE_ACTIVE_SEGMENTS,
         ConfigPath.SHARE_APPLIED_CART_RULE,
         ConfigPath.CATEGORY_PERMISSIONS_ENABLED,
+        ConfigPath.CONTACT_ENABLED,
+        ConfigPath.PRODUCT_CANONICAL_TAG,
+        ConfigPath.CATEGORY_CANONICAL_TAG,
+    }
+)
+# Free text (names shown in e-mails and pages), e-mail addresses, and the e-mail senders
+# ("identities") a setting may name.
+TEXTS = frozenset(
+    {
+        ConfigPath.STORE_NAME,
+        ConfigPath.COPYRIGHT,
+        ConfigPath.IDENTITY_GENERAL_NAME,
+        ConfigPath.IDENTITY_SALES_NAME,
+        ConfigPath.IDENTITY_SUPPORT_NAME,
+        ConfigPath.IDENTITY_CUSTOM1_NAME,
+        ConfigPath.IDENTITY_CUSTOM2_NAME,
+    }
+)
+EMAILS = frozenset(
+    {
+        ConfigPath.CONTACT_RECIPIENT,
+        ConfigPath.IDENTITY_GENERAL_EMAIL,
+        ConfigPath.IDENTITY_SALES_EMAIL,
+        ConfigPath.IDENTITY_SUPPORT_EMAIL,
+        ConfigPath.IDENTITY_CUSTOM1_EMAIL,
+        ConfigPath.IDENTITY_CUSTOM2_EMAIL,
+    }
+)
+SENDERS = frozenset(
+    {
+        ConfigPath.WELCOME_EMAIL_IDENTITY,
+        ConfigPath.FORGOT_EMAIL_IDENTITY,
+        ConfigPath.CONTACT_IDENTITY,
     }
 )
 # Category permission defaults: 0 no, 1 everyone, 2 the groups listed (comma-separated ids).
@@ -195,6 +230,33 @@ async def _validate_config_value(path: ConfigPath, value: str) -> None:
             problems.add(
                 ProblemCode.INVALID, f'"{path.value}" takes parent or itself.', "input.value"
             )
+    elif path in TEXTS:
+        pass
+    elif path in EMAILS:
+        try:
+            validate_email(value, check_deliverability=False)
+        except EmailNotValidError:
+            problems.add(
+                ProblemCode.INVALID, f'"{value}" is not a valid email address.', "input.value"
+            )
+    elif path in SENDERS:
+        if value not in IDENTITIES:
+            problems.add(
+                ProblemCode.INVALID,
+                f'"{path.value}" takes one of {", ".join(IDENTITIES)}.',
+                "input.value",
+            )
+    elif path is ConfigPath.SECURE_BASE_URL:
+        if not value.startswith(("http://", "https://")) or not value.endswith("/"):
+            problems.add(
+                ProblemCode.INVALID,
+                f'"{path.value}" takes a URL starting with http:// or https:// and ending '
+                'with "/".',
+                "input.value",
+            )
+    elif path is ConfigPath.RESET_PROTECTION_TYPE:
+        if value not in {"0", "1", "2", "3"}:
+            problems.add(ProblemCode.INVALID, f'"{path.value}" takes 0, 1, 2 or 3.', "input.value")
     elif path is ConfigPath.DEFAULT_DISPLAY_CURRENCY:
         if len(value) != 3 or not value.isupper():
             problems.add(ProblemCode.INVALID, f'"{value}" is not a currency code.', "input.value")

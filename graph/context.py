@@ -41,6 +41,8 @@ class Context:
     # Every request header (case-insensitive), and the response's headers, for a resolver to set.
     request_headers: Mapping[str, str] = field(default_factory=dict)
     response_headers: MutableMapping[str, str] = field(default_factory=dict)
+    # The client's address as the server sees it (Magento's REMOTE_ADDR), for per-IP limits.
+    remote_ip: str = ""
     loaders: Loaders = field(default_factory=Loaders)
     # A domain's own loaders, keyed by their class; see `loaders_for`.
     domain_loaders: dict[Callable[[Context], Any], Any] = field(default_factory=dict)

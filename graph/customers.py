@@ -18,6 +18,7 @@ from engine import attributes, balance, customers, groups, newsletter
 from engine.attributes import StoredValue
 from engine.config import ConfigPath
 from engine.customers import ConfirmationStatus
+from engine.errors import InputInvalid, Problem, ProblemCode
 from engine.stores import StoresSnapshot
 from graph.addresses import AdminCustomerAddressFields, CustomerAddressFields
 from graph.attributes import AttributeValueInput, AttributeValueInterface, values_to_graph
@@ -168,6 +169,21 @@ async def _segments(root: Customer, info: Info) -> list[CustomerSegmentStorefron
     return await current_segments(info, customer_id=root.entity_id)
 
 
+NOT_CONFIRMED = (
+    "Your account is created, You must confirm your account. "
+    "Please check your email for the confirmation link."
+)
+
+
+async def _is_confirmed(root: Customer, info: Info) -> bool | None:
+    """The PWA module's `IsConfirmed`: true, or its error while the account awaits e-mail
+    confirmation."""
+    status = customers.confirmation_status(root.row, await info.context.stores())
+    if status is ConfirmationStatus.REQUIRED:
+        raise InputInvalid(Problem(ProblemCode.INVALID, NOT_CONFIRMED, "is_confirmed"))
+    return True
+
+
 async def _is_subscribed(root: Customer | AdminCustomer, info: Info) -> bool:
     return await customer_loaders(info.context).subscribed.load(root.entity_id)
 
@@ -236,6 +252,12 @@ class Customer(CustomerAddressFields, CustomerWishlistFields, CustomerOrderField
     suffix: str | None = strawberry.field(description="A value such as Sr., Jr., or III.")
     taxvat: str | None = strawberry.field(
         description="The customer's Value-added tax (VAT) number (for corporate customers)."
+    )
+
+    is_confirmed: bool | None = strawberry.field(
+        resolver=_is_confirmed,
+        description="Indicates whether the customer has confirmed their account (an error while "
+        "the account awaits e-mail confirmation).",
     )
 
     @classmethod
@@ -361,6 +383,54 @@ class CustomerUpdateInput:
     suffix: str | None = strawberry.field(
         default=strawberry.UNSET,
         description="A value such as Sr., Jr., or III.",
+    )
+    taxvat: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The customer's Tax/VAT number (for corporate customers).",
+    )
+
+
+@strawberry.input(description="An input object that assigns or updates customer attributes.")
+class CustomerInput:
+    """The deprecated `createCustomer` / `updateCustomer` input. On update, `password` is the
+    current password, needed only to change `email`. Omitted fields are `UNSET`."""
+
+    date_of_birth: str | None = strawberry.field(
+        default=strawberry.UNSET, description="The customer's date of birth."
+    )
+    dob: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Deprecated: use `date_of_birth` instead."
+    )
+    email: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The customer's email address. Required when creating a customer.",
+    )
+    firstname: str | None = strawberry.field(
+        default=strawberry.UNSET, description="The customer's first name."
+    )
+    gender: int | None = strawberry.field(
+        metadata=SMALLINT,
+        default=strawberry.UNSET,
+        description="The customer's gender (Male - 1, Female - 2).",
+    )
+    is_subscribed: bool | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Indicates whether the customer is subscribed to the company's newsletter.",
+    )
+    lastname: str | None = strawberry.field(
+        default=strawberry.UNSET, description="The customer's family name."
+    )
+    middlename: str | None = strawberry.field(
+        default=strawberry.UNSET, description="The customer's middle name."
+    )
+    password: str | None = strawberry.field(
+        metadata=LONG_TEXT, default=strawberry.UNSET, description="The customer's password."
+    )
+    prefix: str | None = strawberry.field(
+        default=strawberry.UNSET, description="An honorific, such as Dr., Mr., or Mrs."
+    )
+    suffix: str | None = strawberry.field(
+        default=strawberry.UNSET, description="A value such as Sr., Jr., or III."
     )
     taxvat: str | None = strawberry.field(
         default=strawberry.UNSET,

@@ -60,6 +60,7 @@ DOMAINS = (
     "media",
     "cms",
     "routing",
+    "contact",
 )
 
 

@@ -20,6 +20,11 @@ class StoreConfig:
     category_url_suffix: str | None = strawberry.field(
         description="The suffix applied to category pages, such as `.htm` or `.html`."
     )
+    category_canonical_tag: bool | None = strawberry.field(
+        description="Indicates whether category pages declare a canonical link "
+        "(`catalog/seo/category_canonical_tag`; neither Adobe's nor the PWA module's schema "
+        "declares it, Venia reads it)."
+    )
     code: str | None = strawberry.field(
         description="A code assigned to the store to identify it.",
         deprecation_reason="Use `store_code` instead.",
@@ -27,6 +32,16 @@ class StoreConfig:
     configurable_thumbnail_source: str | None = strawberry.field(
         description="Indicates whether the `parent` or child (`itself`) thumbnail should be used "
         "in the cart for configurable products."
+    )
+    contact_enabled: bool = strawberry.field(
+        description="Indicates whether the Contact Us form in enabled."
+    )
+    copyright: str | None = strawberry.field(
+        description="The copyright statement that appears at the bottom of each page."
+    )
+    customer_access_token_lifetime: float | None = strawberry.field(
+        description="Customer access token lifetime, in seconds (the PWA module's: the "
+        "configured hours times 3600)."
     )
     default_display_currency_code: str | None = strawberry.field(
         description="The default display currency code."
@@ -56,8 +71,23 @@ class StoreConfig:
         "the website."
     )
     locale: str | None = strawberry.field(description="The store locale.")
+    minimum_password_length: str | None = strawberry.field(
+        description="The minimum number of characters required for a valid password."
+    )
+    newsletter_enabled: bool = strawberry.field(
+        description="Indicates whether newsletters are enabled."
+    )
+    product_canonical_tag: bool | None = strawberry.field(
+        description="Indicates whether product pages declare a canonical link "
+        "(`catalog/seo/product_canonical_tag`; neither Adobe's nor the PWA module's schema "
+        "declares it, Venia reads it)."
+    )
     product_url_suffix: str | None = strawberry.field(
         description="The suffix applied to product pages, such as `.htm` or `.html`."
+    )
+    required_character_classes_number: str | None = strawberry.field(
+        description="The number of different character classes (lowercase, uppercase, digits, "
+        "special characters) required in a password."
     )
     root_category_uid: strawberry.ID | None = strawberry.field(
         description="The unique ID for a `CategoryInterface` object."
@@ -95,7 +125,11 @@ class StoreConfig:
 
     @classmethod
     def of(
-        cls, store: StoreView, stores: StoresSnapshot, media_url: str = "/media/"
+        cls,
+        store: StoreView,
+        stores: StoresSnapshot,
+        media_url: str = "/media/",
+        token_lifetime_seconds: float = 3600.0,
     ) -> StoreConfig:
         def flag(path: ConfigPath) -> bool:
             return stores.config_flag(path, store)
@@ -103,10 +137,14 @@ class StoreConfig:
         return cls(
             base_currency_code=store.website.base_currency_code,
             category_url_suffix=stores.config_value(ConfigPath.CATEGORY_URL_SUFFIX, store),
+            category_canonical_tag=flag(ConfigPath.CATEGORY_CANONICAL_TAG),
             code=store.code,
             configurable_thumbnail_source=stores.config_value(
                 ConfigPath.CONFIGURABLE_THUMBNAIL_SOURCE, store
             ),
+            contact_enabled=flag(ConfigPath.CONTACT_ENABLED),
+            copyright=stores.config_value(ConfigPath.COPYRIGHT, store) or None,
+            customer_access_token_lifetime=token_lifetime_seconds,
             default_display_currency_code=stores.config_value(
                 ConfigPath.DEFAULT_DISPLAY_CURRENCY, store
             ),
@@ -117,6 +155,12 @@ class StoreConfig:
             is_default_store=store.is_default_store,
             is_default_store_group=store.is_default_group,
             locale=store.locale,
+            minimum_password_length=stores.config_value(ConfigPath.PASSWORD_MIN_LENGTH, store),
+            newsletter_enabled=flag(ConfigPath.NEWSLETTER_ACTIVE),
+            product_canonical_tag=flag(ConfigPath.PRODUCT_CANONICAL_TAG),
+            required_character_classes_number=stores.config_value(
+                ConfigPath.PASSWORD_CHARACTER_CLASSES, store
+            ),
             product_url_suffix=stores.config_value(ConfigPath.PRODUCT_URL_SUFFIX, store),
             root_category_uid=strawberry.ID(encode_uid(store.root_category_id)),
             secure_base_media_url=media_url,

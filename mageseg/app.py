@@ -22,6 +22,8 @@ from tortoise.context import TortoiseContext
 from engine.cache import Cache
 from engine.clock import Clock, SystemClock
 from engine.invalidation import tracking
+from engine.mail.mailer import Mailer
+from engine.mail.transports import transport_from_url
 from engine.media.storage import MediaStorage
 from engine.passwords import PasswordHasher
 from engine.pricing.rule_runner import RuleRunner
@@ -56,6 +58,11 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
         clock=clock or SystemClock(),
         media=MediaStorage(
             Path(settings.media_path), settings.media_url, settings.media_max_upload_bytes
+        ),
+        mail=Mailer(
+            transport_from_url(
+                settings.mail_url, Path(settings.var_dir) / "mail", settings.mail_timeout_seconds
+            )
         ),
     )
 
@@ -151,6 +158,7 @@ class MagesegView(GraphQLView[Context, None]):
             store_code=request.headers.get("Store"),
             request_headers=request.headers,
             response_headers=response.headers,
+            remote_ip=request.remote or "",
         )
         request[CONTEXT] = context
         return context

@@ -13,6 +13,7 @@ import asyncpg  # type: ignore[import-untyped]
 from redis import asyncio as aioredis
 from redis.exceptions import RedisError
 
+from engine.mail.transports import MailUrlInvalid
 from mageseg.settings import sqlite_path
 
 
@@ -47,6 +48,8 @@ def explain(error: BaseException, database_url: str, redis_url: str | None) -> s
         seen.add(id(current))
         if isinstance(current, SetupError):
             return str(current)
+        if isinstance(current, MailUrlInvalid):
+            return f"error: MAGESEG_MAIL_URL: {current}"
         if isinstance(current, asyncpg.InvalidCatalogNameError):
             return (
                 f"error: the PostgreSQL database {urlsplit(database_url).path.lstrip('/')!r} "

@@ -82,6 +82,11 @@ class Settings:
     media_path: str = "var/media"
     media_url: str = "/media/"
     media_max_upload_bytes: int = 2 * 1024 * 1024
+    # E-mails (engine/mail): empty writes each message as an .eml file in `var_dir`/mail;
+    # folder://PATH another folder, smtp://[user:password@]host:port an SMTP server (STARTTLS
+    # when offered; ?starttls=require or off), smtps://host:port SMTP over TLS.
+    mail_url: str = ""
+    mail_timeout_seconds: float = 10.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

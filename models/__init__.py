@@ -98,6 +98,7 @@ from models.salesrules import (
     SalesruleLabel,
     SalesruleWebsite,
 )
+from models.security import PasswordResetRequestEvent
 from models.segment_changes import (
     DeliveryStatus,
     MagesegCustomersegmentHistory,
@@ -210,6 +211,7 @@ __all__ = [
     "NewsletterSubscriber",
     "OauthToken",
     "OrderState",
+    "PasswordResetRequestEvent",
     "ProductStatus",
     "ProductType",
     "Quote",

@@ -49,6 +49,10 @@ class CustomerEntity(Model):
     failures_num = fields.SmallIntField(db_default=0)
     first_failure = fields.DatetimeField(null=True)
     lock_expires = fields.DatetimeField(null=True)
+    # The pending password reset: the SHA-256 of the e-mailed token (Magento keeps the token
+    # itself) and when it was issued; both NULL once used.
+    rp_token = fields.CharField(max_length=128, null=True)
+    rp_token_created_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "customer_entity"

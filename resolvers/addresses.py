@@ -26,6 +26,8 @@ from resolvers.access import require_admin, require_customer
 INPUT_REQUIRED_ON_CREATE = '"input" value should be specified'
 INPUT_REQUIRED_ON_UPDATE = '"input" value must be specified'
 UID_REQUIRED = 'Address "uid" value must be specified'
+ID_REQUIRED = 'Address "id" value must be specified'
+AddressId = Annotated[int, strawberry.argument(description="The ID of the customer address.")]
 
 
 def _given(value: Any) -> Any:
@@ -145,6 +147,51 @@ class Mutation:
         except DomainError as error:
             raise addresses.as_storefront_error(error) from None
         return CustomerAddress.of(saved.address, saved.customer)
+
+    @strawberry.mutation(
+        description="Update the billing or shipping address of a customer or guest.",
+        deprecation_reason="Use `updateCustomerAddressV2` instead.",
+    )
+    async def updateCustomerAddress(
+        self,
+        info: Info,
+        id: AddressId,
+        input: Annotated[
+            CustomerAddressInput | None,
+            strawberry.argument(description="The address fields to change."),
+        ] = strawberry.UNSET,
+    ) -> CustomerAddress | None:
+        """Magento's `UpdateCustomerAddress`: the address by its numeric id."""
+        viewer = await require_customer(info)
+        if id <= 0:
+            raise _input_invalid(ID_REQUIRED, "id")
+        data = address_data(input) if input else addresses.AddressData()
+        if data.is_empty():
+            raise _input_invalid(INPUT_REQUIRED_ON_UPDATE, "input")
+        try:
+            saved = await addresses.update(
+                id,
+                data,
+                await info.context.stores(),
+                viewer.customer_id,
+                await info.context.store(),
+                path="id",
+            )
+        except DomainError as error:
+            raise addresses.as_storefront_error(error) from None
+        return CustomerAddress.of(saved.address, saved.customer)
+
+    @strawberry.mutation(
+        description="Delete the billing or shipping address of a customer.",
+        deprecation_reason="Use `deleteCustomerAddressV2` instead.",
+    )
+    async def deleteCustomerAddress(self, info: Info, id: AddressId) -> bool | None:
+        """Magento's `DeleteCustomerAddress`: the address by its numeric id."""
+        viewer = await require_customer(info)
+        if id <= 0:
+            raise _input_invalid(ID_REQUIRED, "id")
+        await addresses.delete(id, viewer.customer_id, keep_defaults=True, path="id")
+        return True
 
     @strawberry.mutation(description="Delete the billing or shipping address of a customer.")
     async def deleteCustomerAddressV2(

@@ -9,11 +9,11 @@ from typing import Annotated, Any
 
 import strawberry
 
-from engine import customers, newsletter
+from engine import customers, newsletter, password_reset
 from engine.auth import ViewerKind
 from engine.balance import BalanceChange
 from engine.customers import CustomerChanges, CustomerFilter, CustomerSort, SortField
-from engine.errors import DomainError, NotAuthorized, Problem, ProblemCode
+from engine.errors import DomainError, InputInvalid, NotAuthorized, Problem, ProblemCode
 from engine.pagination import PageRequest
 from graph.arguments import CURRENT_PAGE, PAGE_SIZE
 from graph.attributes import values_from_input
@@ -30,6 +30,7 @@ from graph.customers import (
     Customer,
     CustomerCreateInput,
     CustomerFilterInput,
+    CustomerInput,
     CustomerOutput,
     CustomerSortInput,
     CustomerUpdateInput,
@@ -85,6 +86,34 @@ def _storefront_changes(input: CustomerCreateInput | CustomerUpdateInput) -> Cus
         allow_remote_shopping_assistance=_given(input.allow_remote_shopping_assistance),
         is_subscribed=_given(input.is_subscribed),
         custom_attributes=values_from_input(_given(input.custom_attributes)),
+    )
+
+
+INPUT_REQUIRED = '"input" value should be specified'
+
+
+def _legacy_changes(input: CustomerInput, creating: bool) -> CustomerChanges:
+    """The deprecated `CustomerInput`: on create, `password` is the new account's; on update it
+    is the current one (see `customers.update_own`) and `email` changes the address. An input
+    with no field at all is refused, as Magento's resolvers do."""
+    if all(value is strawberry.UNSET for value in vars(input).values()):
+        raise InputInvalid(Problem(ProblemCode.REQUIRED, INPUT_REQUIRED, "input"))
+    dob, dob_path = _given(input.date_of_birth), "input.date_of_birth"
+    if dob is None:
+        dob, dob_path = _given(input.dob), "input.dob"
+    return CustomerChanges(
+        email=_given(input.email),
+        password=_given(input.password) if creating else None,
+        prefix=_given(input.prefix),
+        firstname=_given(input.firstname),
+        middlename=_given(input.middlename),
+        lastname=_given(input.lastname),
+        suffix=_given(input.suffix),
+        dob=dob,
+        dob_path=dob_path,
+        gender=_given(input.gender),
+        taxvat=_given(input.taxvat),
+        is_subscribed=_given(input.is_subscribed),
     )
 
 
@@ -214,6 +243,25 @@ def _admin_changes(input: AdminCustomerCreateInput | AdminCustomerUpdateInput) -
     )
 
 
+async def _guest_only(info: Info) -> None:
+    viewer = await info.context.viewer()
+    if viewer.kind is not ViewerKind.GUEST:
+        raise NotAuthorized(Problem(ProblemCode.INVALID_CREDENTIALS, GUESTS_ONLY))
+
+
+async def _register(info: Info, changes: CustomerChanges) -> CustomerOutput:
+    """`createCustomer` and `createCustomerV2` (guests only, checked first); the welcome
+    e-mail follows."""
+    row = await customers.register(
+        changes,
+        await info.context.store(),
+        await info.context.stores(),
+        info.context.services.passwords,
+        info.context.services.mail,
+    )
+    return CustomerOutput(customer=_fresh(info, row))
+
+
 @strawberry.type
 class Query:
     @strawberry.field(description="Return detailed information about a customer account.")
@@ -281,6 +329,20 @@ class Query:
 
 @strawberry.type
 class Mutation:
+    @strawberry.mutation(
+        description="Create a customer account.",
+        deprecation_reason="Use `createCustomerV2` instead.",
+    )
+    async def createCustomer(
+        self,
+        info: Info,
+        input: Annotated[
+            CustomerInput, strawberry.argument(description="The new account's details.")
+        ],
+    ) -> CustomerOutput | None:
+        await _guest_only(info)
+        return await _register(info, _legacy_changes(input, creating=True))
+
     @strawberry.mutation(description="Create a customer account.")
     async def createCustomerV2(
         self,
@@ -290,16 +352,79 @@ class Mutation:
             strawberry.argument(description="An input object that defines the customer to create."),
         ],
     ) -> CustomerOutput | None:
-        viewer = await info.context.viewer()
-        if viewer.kind is not ViewerKind.GUEST:
-            raise NotAuthorized(Problem(ProblemCode.INVALID_CREDENTIALS, GUESTS_ONLY))
-        row = await customers.create(
-            _storefront_changes(input),
+        await _guest_only(info)
+        return await _register(info, _storefront_changes(input))
+
+    @strawberry.mutation(
+        description="Update the customer's personal information.",
+        deprecation_reason="Use `updateCustomerV2` instead.",
+    )
+    async def updateCustomer(
+        self,
+        info: Info,
+        input: Annotated[
+            CustomerInput,
+            strawberry.argument(
+                description="The details to change; `password` (the current one) is needed to "
+                "change `email`."
+            ),
+        ],
+    ) -> CustomerOutput | None:
+        customer_id, token_id = await _own_customer(info)
+        row = await customers.update_own(
+            customer_id,
+            _legacy_changes(input, creating=False),
+            _given(input.password),
+            await info.context.stores(),
+            info.context.services.passwords,
+            keep_token_id=token_id,
+        )
+        return CustomerOutput(customer=_fresh(info, row))
+
+    @strawberry.mutation(
+        description="Request an email with a reset password token for the registered customer "
+        "identified by the specified email."
+    )
+    async def requestPasswordResetEmail(
+        self,
+        info: Info,
+        email: Annotated[str, strawberry.argument(description="The customer's email address.")],
+    ) -> bool | None:
+        return await password_reset.request_reset(
+            email,
+            info.context.remote_ip,
+            await info.context.store(),
+            await info.context.stores(),
+            info.context.services.mail,
+        )
+
+    @strawberry.mutation(
+        description="Reset a customer's password using the reset password token that the "
+        "customer received in an email after requesting it using `requestPasswordResetEmail`."
+    )
+    async def resetPassword(
+        self,
+        info: Info,
+        email: Annotated[str, strawberry.argument(description="The customer's email address.")],
+        resetPasswordToken: Annotated[
+            str,
+            strawberry.argument(
+                description="A runtime token generated by the `requestPasswordResetEmail` mutation."
+            ),
+        ],
+        newPassword: Annotated[
+            str,
+            strawberry.argument(metadata=LONG_TEXT, description="The customer's new password."),
+        ],
+    ) -> bool | None:
+        return await password_reset.reset_password(
+            email,
+            resetPasswordToken,
+            newPassword,
             await info.context.store(),
             await info.context.stores(),
             info.context.services.passwords,
         )
-        return CustomerOutput(customer=_fresh(info, row))
 
     @strawberry.mutation(description="Update the customer's personal information.")
     async def updateCustomerV2(

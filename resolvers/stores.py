@@ -53,6 +53,7 @@ class Query:
             await info.context.store(),
             await info.context.stores(),
             info.context.services.media.base_url,
+            info.context.services.customer_token_lifetime.total_seconds(),
         )
 
     @strawberry.field(
@@ -71,7 +72,12 @@ class Query:
         store = await info.context.store()
         stores = await info.context.stores()
         return [
-            StoreConfig.of(view, stores, info.context.services.media.base_url)
+            StoreConfig.of(
+                view,
+                stores,
+                info.context.services.media.base_url,
+                info.context.services.customer_token_lifetime.total_seconds(),
+            )
             for view in stores.stores
             if view.is_active
             and view.website.website_id == store.website.website_id

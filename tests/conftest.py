@@ -133,6 +133,14 @@ def media_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+@pytest.fixture(autouse=True)
+def mail_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """E-mails (welcome, password reset, ...) go to the test's own folder mailbox."""
+    folder = tmp_path / "mail"
+    monkeypatch.setenv("MAGESEG_MAIL_URL", f"folder://{folder}")
+    return folder
+
+
 @pytest.fixture(scope="session")
 def template_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if PG_URL is None:
@@ -189,9 +197,10 @@ async def db(database_url: str) -> AsyncIterator[TortoiseContext]:
 
 
 @pytest.fixture
-def settings(database_url: str, media_folder: Path) -> Settings:
+def settings(database_url: str, media_folder: Path, mail_folder: Path) -> Settings:
     return Settings(
         media_path=str(media_folder),
+        mail_url=f"folder://{mail_folder}",
         database_url=database_url,
         redis_url=REDIS_URL,
         cache_namespace=f"test-{uuid.uuid4().hex[:12]}",
