@@ -156,6 +156,10 @@ FLAGS = frozenset(
         ConfigPath.SHARE_ACTIVE_SEGMENTS,
         ConfigPath.SHARE_APPLIED_CART_RULE,
         ConfigPath.CATEGORY_PERMISSIONS_ENABLED,
+        ConfigPath.CART_LINK_USE_QTY,
+        ConfigPath.GIFT_MESSAGE_ALLOW_ORDER,
+        ConfigPath.WISHLIST_ACTIVE,
+        ConfigPath.MULTIPLE_WISHLISTS_ENABLED,
     }
 )
 # Category permission defaults: 0 no, 1 everyone, 2 the groups listed (comma-separated ids).
