@@ -127,7 +127,8 @@ class MagesegView(GraphQLView[Context, None]):
             # A read-only operation's id is computed inside the block, its reads recorded with
             # the answer's; after a write, once the block has bumped what the write changed.
             computed = None
-            if isinstance(context, Context) and not tracker.touched:
+            wrote = bool(tracker.touched)  # the block's end clears them
+            if isinstance(context, Context) and not wrote:
                 computed = await http_cache.caller_cache_id(context, self.salt)
             if (
                 isinstance(response, web.Response)
@@ -139,7 +140,7 @@ class MagesegView(GraphQLView[Context, None]):
                 await self.responses.store(
                     key, tracker, context, response.status, response.body, computed
                 )
-        if isinstance(context, Context) and tracker.touched:
+        if isinstance(context, Context) and wrote:
             computed = await http_cache.caller_cache_id(context, self.salt)
         response.headers.update(http_cache.no_cache_headers(self.services.clock.now()))
         if computed is not None:
@@ -155,12 +156,13 @@ class MagesegView(GraphQLView[Context, None]):
             context = request.get(CONTEXT)
             if not isinstance(context, Context):
                 return response
+            wrote = bool(tracker.touched)  # the block's end clears them
             computed = await http_cache.caller_cache_id(context, self.salt)
             anonymous = await http_cache.anonymous_cache_id(context, self.salt)
         now = self.services.clock.now()
         public = http_cache.publicly_cacheable(
             query_fields=tracker.query_fields,
-            succeeded=response.status == 200 and not tracker.failed and not tracker.touched,
+            succeeded=response.status == 200 and not tracker.failed and not wrote,
             authorized=bool(request.headers.get("Authorization")),
             sent_id=http_cache.requested_id(request.headers),
             computed_id=computed,
