@@ -314,6 +314,12 @@ async def _locked(ref: CartRef) -> Quote:
     return locked or quote
 
 
+async def locked_cart(ref: CartRef) -> Quote:
+    """The cart a mutation of another module writes, found, authorized and locked (call inside
+    its transaction)."""
+    return await _locked(ref)
+
+
 # --- items --------------------------------------------------------------------------------------
 
 

@@ -74,6 +74,21 @@ class ConfigPath(StrEnum):
     COUNTRIES_ALLOWED = "general/country/allow"
     DEFAULT_COUNTRY = "general/country/default"
     CURRENCIES_ALLOWED = "currency/options/allow"
+    # How long a cache in front of mageseg may keep a cacheable GET answer (Magento's full page
+    # cache TTL, seconds).
+    FULL_PAGE_CACHE_TTL = "system/full_page_cache/ttl"
+    # The cart link's count (PWA Studio's `total_summary_quantity_including_config`): 1 the
+    # quantities, 0 the number of lines.
+    CART_LINK_USE_QTY = "checkout/cart_link/use_qty"
+    # Gift messages (Magento_GiftMessage) on the order. Gift receipts, printed cards
+    # and gift wrapping are Adobe Commerce's Magento_GiftWrapping, which mageseg does not have:
+    # the storefront answers their "No" (`engine.gift_messages`).
+    GIFT_MESSAGE_ALLOW_ORDER = "sales/gift_options/allow_order"
+    # Wish lists (Magento_Wishlist) and several lists per customer (Adobe Commerce
+    # Magento_MultipleWishlist).
+    WISHLIST_ACTIVE = "wishlist/general/active"
+    MULTIPLE_WISHLISTS_ENABLED = "wishlist/general/multiple_enabled"
+    MULTIPLE_WISHLISTS_NUMBER = "wishlist/general/multiple_wishlist_number"
     RECAPTCHA_V3_PUBLIC_KEY = "recaptcha_frontend/type_recaptcha_v3/public_key"
     RECAPTCHA_V3_POSITION = "recaptcha_frontend/type_recaptcha_v3/position"
     RECAPTCHA_V3_LANGUAGE = "recaptcha_frontend/type_recaptcha_v3/lang"
@@ -430,6 +445,12 @@ DEFAULTS: dict[ConfigPath, str] = {
     # Magento's config.xml allows every country it installs (`engine.directory.COUNTRY_IDS`).
     ConfigPath.COUNTRIES_ALLOWED: ALL_COUNTRIES,
     ConfigPath.DEFAULT_COUNTRY: "US",
+    ConfigPath.FULL_PAGE_CACHE_TTL: "86400",
+    ConfigPath.CART_LINK_USE_QTY: "1",
+    ConfigPath.GIFT_MESSAGE_ALLOW_ORDER: "0",
+    ConfigPath.WISHLIST_ACTIVE: "1",
+    ConfigPath.MULTIPLE_WISHLISTS_ENABLED: "0",
+    ConfigPath.MULTIPLE_WISHLISTS_NUMBER: "3",
     ConfigPath.CURRENCIES_ALLOWED: "USD",
     # Magento_ReCaptchaFrontendUi: no key and no form uses reCAPTCHA until an admin sets them
     # (a form's value is its reCAPTCHA type, `recaptcha_v3` for the invisible one).

@@ -426,12 +426,37 @@ async def enabled_blocks() -> EnabledBlocks:
 
 
 @dataclass(frozen=True)
+class CartScope:
+    """The cart PWA Studio names in `DynamicBlocksFilterInput.cart_id` (found and authorized for
+    the caller): the rules its last totals applied, and whose cart it is (the customer, or the
+    guest's visitor), for the segments."""
+
+    quote_id: int
+    customer_id: int | None
+    visitor_id: int | None
+    applied_rule_ids: frozenset[int]
+
+    @classmethod
+    def of(cls, quote: Quote) -> CartScope:
+        return cls(
+            quote_id=quote.entity_id,
+            customer_id=quote.customer_id,  # type: ignore[attr-defined]
+            visitor_id=quote.visitor_id,  # type: ignore[attr-defined]
+            applied_rule_ids=_rule_ids(quote.applied_rule_ids),
+        )
+
+
+@dataclass(frozen=True)
 class BlockQuery:
-    """The storefront's `DynamicBlocksFilterInput`; empty locations or ids do not filter."""
+    """The storefront's `DynamicBlocksFilterInput`; empty locations or ids do not filter.
+    PWA Studio's `cart_id` and `product_uid` (in no Magento schema) narrow to that cart's
+    shopper and rules, and to the catalog rules of that product (see `storefront_blocks`)."""
 
     type: BlockType
     locations: Sequence[Location] = ()
     banner_ids: Sequence[int] | None = None
+    cart: CartScope | None = None
+    product_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -456,7 +481,7 @@ class ShownBlock:
 
 async def applied_cart_rule_ids(customer_id: int | None) -> frozenset[int]:
     """The rules applied to the customer's active cart (`quote.applied_rule_ids`, as the last
-    totals collection stored it). A guest names no cart in `dynamicBlocks`: none."""
+    totals collection stored it), when the query names no cart. A guest then has none."""
     if customer_id is None:
         return frozenset()
     quote = (
@@ -464,27 +489,32 @@ async def applied_cart_rule_ids(customer_id: int | None) -> frozenset[int]:
         .order_by("-updated_at", "-entity_id")
         .first()
     )
-    if quote is None or not quote.applied_rule_ids:
-        return frozenset()
-    return frozenset(
-        int(part) for part in quote.applied_rule_ids.split(",") if part.strip().isdigit()
-    )
+    return frozenset() if quote is None else _rule_ids(quote.applied_rule_ids)
 
 
-async def catalog_rules_in_force(rule_ids: Sequence[int], shopper: Shopper) -> frozenset[int]:
+def _rule_ids(applied: str | None) -> frozenset[int]:
+    return frozenset(int(part) for part in (applied or "").split(",") if part.strip().isdigit())
+
+
+async def catalog_rules_in_force(
+    rule_ids: Sequence[int], shopper: Shopper, product_id: int | None = None
+) -> frozenset[int]:
     """Which of `rule_ids` are in force today (the website's local date) for the shopper's
-    website and group: indexed for at least one product with today within their dates."""
+    website and group: indexed for at least one product (for `product_id` when given) with
+    today within their dates."""
     if not rule_ids:
         return frozenset()
     today = local_date(shopper.now, shopper.timezone)
+    matches = CatalogruleProduct.filter(
+        rule_id__in=sorted(rule_ids),
+        website_id=shopper.website_id,
+        customer_group_id=shopper.group_id,
+        rule__is_active=True,
+    )
+    if product_id is not None:
+        matches = matches.filter(product_id=product_id)
     found = (
-        await CatalogruleProduct.filter(
-            rule_id__in=sorted(rule_ids),
-            website_id=shopper.website_id,
-            customer_group_id=shopper.group_id,
-            rule__is_active=True,
-        )
-        .filter(Q(from_date__isnull=True) | Q(from_date__lte=today))
+        await matches.filter(Q(from_date__isnull=True) | Q(from_date__lte=today))
         .filter(Q(to_date__isnull=True) | Q(to_date__gte=today))
         .distinct()
         .values_list("rule_id")
@@ -495,7 +525,11 @@ async def catalog_rules_in_force(rule_ids: Sequence[int], shopper: Shopper) -> f
 async def storefront_blocks(
     query: BlockQuery, shopper: Shopper, request: PageRequest
 ) -> Page[ShownBlock]:
-    """One page of the blocks `shopper` may see (see the module for every rule)."""
+    """One page of the blocks `shopper` may see (see the module for every rule). With a cart
+    (`query.cart`), the cart-rule relations read that cart's applied rules and the segments are
+    those of the cart's shopper (its customer, or the guest visitor it was made by, with the cart
+    itself for cart conditions); with a product (`query.product_id`), a catalog-rule relation
+    holds only for a rule in force for that product."""
     request.validate()
     wanted_ids = None if not query.banner_ids else frozenset(query.banner_ids)
     locations = frozenset(query.locations)
@@ -507,13 +541,17 @@ async def storefront_blocks(
         and block.content_for(shopper.store_id)
         and _of_type(block, query.type)
     ]
-    candidates = await _related_in_force(candidates, query.type, shopper)
+    candidates = await _related_in_force(candidates, query, shopper)
     if any(block.segment_ids for block in candidates):
+        cart = query.cart
+        customer_id = shopper.customer_id if cart is None else cart.customer_id
+        visitor_id = shopper.visitor_id if cart is None else cart.visitor_id
         segment_ids = frozenset(
             await current_segment_ids(
                 shopper.website_id,
-                customer_id=shopper.customer_id,
-                visitor_id=None if shopper.customer_id is not None else shopper.visitor_id,
+                customer_id=customer_id,
+                quote_id=None if cart is None else cart.quote_id,
+                visitor_id=None if customer_id is not None else visitor_id,
                 now=shopper.now,
             )
         )
@@ -536,18 +574,23 @@ def _of_type(block: Block, type_: BlockType) -> bool:
 
 
 async def _related_in_force(
-    candidates: list[Block], type_: BlockType, shopper: Shopper
+    candidates: list[Block], query: BlockQuery, shopper: Shopper
 ) -> list[Block]:
     """Keep the blocks whose relation to rules lets them show now (see the module)."""
+    type_ = query.type
     check_cart = type_ is not BlockType.CATALOG_PRICE_RULE_RELATED
     check_catalog = type_ is not BlockType.CART_PRICE_RULE_RELATED
     applied: frozenset[int] = frozenset()
     if check_cart and any(block.cart_rule_ids for block in candidates):
-        applied = await applied_cart_rule_ids(shopper.customer_id)
+        applied = (
+            await applied_cart_rule_ids(shopper.customer_id)
+            if query.cart is None
+            else query.cart.applied_rule_ids
+        )
     in_force: frozenset[int] = frozenset()
     if check_catalog:
         wanted = sorted({rule for block in candidates for rule in block.catalog_rule_ids})
-        in_force = await catalog_rules_in_force(wanted, shopper)
+        in_force = await catalog_rules_in_force(wanted, shopper, query.product_id)
 
     def shows(block: Block) -> bool:
         cart = check_cart and not block.cart_rule_ids.isdisjoint(applied)

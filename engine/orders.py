@@ -393,6 +393,8 @@ async def _copy_quote(
         store_id=store_id,
         customer_id=customer_id,
         quote_id=quote.entity_id,
+        # Magento's quote-to-order fieldset copies the id: the order shares the cart's message.
+        gift_message_id=quote.gift_message_id,
         customer_email=email,
         customer_firstname=customer.firstname if customer is not None else billing.firstname,
         customer_lastname=customer.lastname if customer is not None else billing.lastname,

@@ -29,7 +29,6 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Subquery
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
@@ -106,7 +105,7 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def _sharing_code() -> str:
+def sharing_code() -> str:
     """Magento's `Random::getUniqueHash()`: 32 hexadecimal characters."""
     return secrets.token_hex(16)
 
@@ -121,17 +120,28 @@ def not_found(path: str = "wishlistId") -> InputInvalid:
     return InputInvalid(Problem(ProblemCode.NOT_FOUND, NOT_FOUND, path))
 
 
+def _first(customer_id: int) -> QuerySet[Wishlist]:
+    return Wishlist.filter(customer_id=customer_id).order_by("wishlist_id")
+
+
 async def of_customer(customer_id: int, *, create: bool = True) -> Wishlist | None:
-    """The customer's wish list, created on first use when `create`. Two first uses racing are
-    settled by the one-per-customer unique key: the loser reads the winner's row."""
-    wishlist = await Wishlist.get_or_none(customer_id=customer_id)
+    """The customer's default wish list (their first), created on first use when `create`. Two
+    first uses racing are settled by locking the customer's row: the second reads the first's
+    list."""
+    wishlist = await _first(customer_id).first()
     if wishlist is not None or not create:
         return wishlist
-    try:
-        async with in_transaction():
-            return await Wishlist.create(customer_id=customer_id, sharing_code=_sharing_code())
-    except IntegrityError:
-        return await Wishlist.get(customer_id=customer_id)
+    async with in_transaction():
+        await lock_customer(customer_id)
+        wishlist = await _first(customer_id).first()
+        if wishlist is None:
+            wishlist = await Wishlist.create(customer_id=customer_id, sharing_code=sharing_code())
+        return wishlist
+
+
+async def lock_customer(customer_id: int) -> None:
+    """Serialize the writes that count a customer's lists (the first list, the limit)."""
+    await CustomerEntity.select_for_update().filter(entity_id=customer_id).values_list("entity_id")
 
 
 async def by_id(text: str, customer_id: int) -> Wishlist | None:

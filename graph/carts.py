@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import strawberry
 
-from engine import carts
+from engine import carts, gift_messages
 from engine.carts import LineTotals, Totals
 from engine.config import ConfigPath
 from engine.errors import InputInvalid, Problem, ProblemCode
@@ -29,6 +29,7 @@ from graph.common import Money, SearchResultPageInfo, SortEnum
 from graph.configurable import SelectedConfigurableOption, configuration, selected_options
 from graph.context import Info
 from graph.errors import UserError
+from graph.gift_messages import AppliedGiftCard, GiftMessage, GiftMessageInput, GiftOptionsPrices
 from graph.iso_codes import CountryCodeEnum
 from graph.limits import CART_ID, LONG_TEXT, QUANTITY, SKU, length
 from graph.uids import encode_uid
@@ -112,6 +113,9 @@ class CartPrices:
         description="An array containing cart rule discounts, store credit and gift cards applied "
         "to the cart."
     )
+    gift_options: GiftOptionsPrices | None = strawberry.field(
+        description="The list of prices for the selected gift options."
+    )
     grand_total: Money | None = strawberry.field(
         description="The total, including discounts, taxes, shipping, and other fees."
     )
@@ -145,6 +149,7 @@ class CartPrices:
             ],
             discount=discount,
             discounts=discounts_of(state, totals.discounts),
+            gift_options=GiftOptionsPrices(printed_card=None),
             grand_total=money(totals.grand_total),
             grand_total_excluding_tax=money(totals.grand_total - totals.tax_amount),
             subtotal_excluding_tax=money(totals.subtotal),
@@ -940,6 +945,21 @@ async def _rules(root: Cart) -> list[CartRuleStorefront | None] | None:
     ]
 
 
+async def _total_summary_quantity(root: Cart) -> float:
+    """PWA Studio's cart-link count (magento2-pwa `SalesGraphQlAux\\CartConfig`): the quantity
+    of every line while `checkout/cart_link/use_qty` is on (Magento's default), else the number
+    of lines."""
+    totals = await root.state.totals()
+    if root.state.stores.config_flag(ConfigPath.CART_LINK_USE_QTY, root.state.store):
+        return float(totals.items_qty)
+    return float(len(totals.lines))
+
+
+async def _gift_message(root: Cart) -> GiftMessage | None:
+    message = await gift_messages.of_quote(root.state.quote)
+    return None if message is None else GiftMessage.of(message)
+
+
 @strawberry.type(
     description="Contains the contents and other details about a guest or customer cart."
 )
@@ -956,6 +976,10 @@ class Cart:
         description="An array of `AppliedCoupon` objects. Each object contains the `code` text "
         "attribute, which specifies the coupon code.",
     )
+    applied_gift_cards: list[AppliedGiftCard | None] | None = strawberry.field(
+        description="An array of gift card items applied to the cart: always empty, gift card "
+        "accounts are not part of mageseg."
+    )
     available_payment_methods: list[AvailablePaymentMethod | None] | None = strawberry.field(
         resolver=_available_payment_methods, description="An array of available payment methods."
     )
@@ -963,6 +987,13 @@ class Cart:
         resolver=_billing_address, description="The billing address assigned to the cart."
     )
     email: str | None = strawberry.field(description="The email address of the guest or customer.")
+    gift_message: GiftMessage | None = strawberry.field(
+        resolver=_gift_message, description="The entered gift message for the cart"
+    )
+    gift_receipt_included: bool = strawberry.field(
+        description="Indicates whether the shopper requested gift receipt for the cart: never "
+        "(gift receipts are not available)."
+    )
     id: strawberry.ID = strawberry.field(description="The unique ID for a `Cart` object.")
     is_virtual: bool = strawberry.field(
         description="Indicates whether the cart contains only virtual products."
@@ -978,6 +1009,10 @@ class Cart:
     prices: CartPrices | None = strawberry.field(
         resolver=_prices, description="Pricing details for the quote."
     )
+    printed_card_included: bool = strawberry.field(
+        description="Indicates whether the shopper requested a printed card for the cart: never "
+        "(printed cards are not available)."
+    )
     rules: list[CartRuleStorefront | None] | None = strawberry.field(
         resolver=_rules, description="Provides applied cart rules in the current active cart"
     )
@@ -992,15 +1027,23 @@ class Cart:
     total_quantity: float = strawberry.field(
         resolver=_total_quantity, description="The total number of items in the cart."
     )
+    total_summary_quantity_including_config: float = strawberry.field(
+        resolver=_total_summary_quantity,
+        description="The total number of items in the cart: their quantities, or the number of "
+        "lines when `checkout/cart_link/use_qty` is off.",
+    )
 
     @classmethod
     async def of(cls, info: Info, quote: Quote) -> Cart:
         state = CartState(quote, await carts.masked_id_of(quote), await info.context.stores())
         return cls(
             state=state,
+            applied_gift_cards=[],
             email=quote.customer_email,
+            gift_receipt_included=False,
             id=strawberry.ID(state.masked_id),
             is_virtual=quote.is_virtual,
+            printed_card_included=False,
         )
 
 
@@ -1105,6 +1148,66 @@ class AddConfigurableProductsToCartInput:
 @strawberry.type(description="Contains details about the cart after adding configurable products.")
 class AddConfigurableProductsToCartOutput:
     cart: Cart = strawberry.field(description="The cart after adding products.")
+
+
+@strawberry.input(description="Defines a single product to add to the cart.")
+class SimpleProductCartItemInput:
+    customizable_options: list[CustomizableOptionInput | None] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="An array that defines customizable options for the product (no product "
+        "here has custom options).",
+    )
+    data: CartItemInput = strawberry.field(
+        description="An object containing the `sku`, `quantity`, and other relevant information "
+        "about the product."
+    )
+
+
+@strawberry.input(description="Defines the simple and group products to add to the cart.")
+class AddSimpleProductsToCartInput:
+    cart_id: str = strawberry.field(
+        metadata=CART_ID, description="The unique ID of a `Cart` object."
+    )
+    cart_items: list[SimpleProductCartItemInput | None] = strawberry.field(
+        description="An array of simple and group items to add."
+    )
+
+
+@strawberry.type(
+    description="Contains details about the cart after adding simple or group products."
+)
+class AddSimpleProductsToCartOutput:
+    cart: Cart = strawberry.field(description="The cart after adding products.")
+
+
+@strawberry.input(description="Defines the gift options applied to the cart.")
+class SetGiftOptionsOnCartInput:
+    cart_id: str = strawberry.field(
+        metadata=CART_ID, description="The unique ID that identifies the shopper's cart."
+    )
+    gift_message: GiftMessageInput | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Gift message details for the cart; left out (or with an empty text), the "
+        "cart's message is removed.",
+    )
+    gift_receipt_included: bool = strawberry.field(
+        description="Whether customer requested gift receipt for the cart (only false: gift "
+        "receipts are not available)."
+    )
+    gift_wrapping_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The unique ID for a `GiftWrapping` object to be used for the cart (none "
+        "exists here).",
+    )
+    printed_card_included: bool = strawberry.field(
+        description="Whether customer requested printed card for the cart (only false: printed "
+        "cards are not available)."
+    )
+
+
+@strawberry.type(description="Contains the cart after gift options have been applied.")
+class SetGiftOptionsOnCartOutput:
+    cart: Cart = strawberry.field(description="The modified cart object.")
 
 
 @strawberry.enum(description="The kinds of problem adding or changing a cart item.")
@@ -1393,8 +1496,38 @@ class SetShippingMethodsOnCartOutput:
     cart: Cart = strawberry.field(description="The cart after setting the shipping methods.")
 
 
+@strawberry.input(
+    description="Braintree's payment details (accepted; no Braintree method is available)."
+)
+class BraintreeInput:
+    """Braintree's payment details, as Magento_Braintree declares them. Accepted for Venia's
+    checkout; no Braintree method is available here, so a cart choosing `braintree` is refused
+    with Magento's "The requested Payment Method is not available." and another method ignores
+    them (as Magento ignores another method's additional data)."""
+
+    device_data: str | None = strawberry.field(
+        metadata=LONG_TEXT,
+        default=strawberry.UNSET,
+        description="Contains a fingerprint provided by Braintree JS SDK and should be sent with "
+        "sale transaction details to the Braintree payment gateway.",
+    )
+    is_active_payment_token_enabler: bool = strawberry.field(
+        description="States whether the payment details (Credit/Debit Card, PayPal Account) "
+        "entered by a customer should be tokenized for later usage."
+    )
+    payment_method_nonce: str = strawberry.field(
+        metadata=LONG_TEXT,
+        description="The one-time payment token generated by Braintree payment gateway based on "
+        "payment details (Card, PayPal). Required field to make sale transaction.",
+    )
+
+
 @strawberry.input(description="Defines the payment method.")
 class PaymentMethodInput:
+    braintree: BraintreeInput | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Braintree's payment details (accepted; no Braintree method is available).",
+    )
     code: str = strawberry.field(
         metadata=length(128), description="The internal name for the payment method."
     )

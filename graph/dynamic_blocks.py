@@ -16,7 +16,7 @@ from graph.common import (
     SearchResultPageInfo,
 )
 from graph.errors import UserError
-from graph.limits import LONG_TEXT
+from graph.limits import CART_ID, LONG_TEXT
 from graph.segments import format_datetime
 from graph.uids import encode_uid
 from models.stores import ADMIN_STORE_ID
@@ -96,12 +96,24 @@ class DynamicBlocks:
     "location and IDs to return."
 )
 class DynamicBlocksFilterInput:
+    cart_id: str | None = strawberry.field(
+        metadata=CART_ID,
+        default=None,
+        description="PWA Studio's extension (in no Magento schema): the shopper's cart. Cart "
+        "price rule related blocks then follow the rules applied to it, and segments are "
+        "evaluated for its shopper. It must be a cart the caller may use.",
+    )
     dynamic_block_uids: list[strawberry.ID | None] | None = strawberry.field(
         default=None, description="An array of dynamic block UIDs to filter on."
     )
     locations: list[DynamicBlockLocationEnum | None] | None = strawberry.field(
         default=None,
         description="An array indicating the locations the dynamic block can be placed.",
+    )
+    product_uid: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="PWA Studio's extension (in no Magento schema): the product shown. Catalog "
+        "price rule related blocks then show only for rules in force for this product.",
     )
     type: DynamicBlockTypeEnum = strawberry.field(
         description="A value indicating the type of dynamic block to filter on."

@@ -6,6 +6,7 @@ from enum import Enum
 
 import strawberry
 
+from engine import gift_messages
 from engine.config import ConfigPath
 from engine.stores import StoresSnapshot, StoreView, WebsiteView
 from graph.enums import described_enum
@@ -16,6 +17,17 @@ from graph.uids import encode_uid
 
 @strawberry.type(description="Contains information about a store's configuration.")
 class StoreConfig:
+    allow_gift_receipt: str | None = strawberry.field(
+        description="Indicates if the gift sender has the option to send a gift receipt. "
+        "Possible values: 1 (Yes) and 0 (No)."
+    )
+    allow_order: str | None = strawberry.field(
+        description="The value of the Allow Gift Messages on Order Level option"
+    )
+    allow_printed_card: str | None = strawberry.field(
+        description="Indicates if a printed card can accompany an order. Possible values: 1 "
+        "(Yes) and 0 (No)."
+    )
     base_currency_code: str | None = strawberry.field(description="The base currency code.")
     category_url_suffix: str | None = strawberry.field(
         description="The suffix applied to category pages, such as `.htm` or `.html`."
@@ -46,6 +58,10 @@ class StoreConfig:
     default_display_currency_code: str | None = strawberry.field(
         description="The default display currency code."
     )
+    enable_multiple_wishlists: str | None = strawberry.field(
+        description="Indicates whether customers can have multiple wish lists. Possible values: "
+        "1 (Yes) and 0 (No)."
+    )
     grid_per_page: int | None = strawberry.field(
         description="The default number of products per page in Grid View."
     )
@@ -71,6 +87,13 @@ class StoreConfig:
         "the website."
     )
     locale: str | None = strawberry.field(description="The store locale.")
+    magento_wishlist_general_is_enabled: str | None = strawberry.field(
+        description="Indicates whether wishlists are enabled (1) or disabled (0)."
+    )
+    maximum_number_of_wishlists: str | None = strawberry.field(
+        description="If multiple wish lists are enabled, the maximum number of wish lists the "
+        "customer can have."
+    )
     minimum_password_length: str | None = strawberry.field(
         description="The minimum number of characters required for a valid password."
     )
@@ -134,7 +157,13 @@ class StoreConfig:
         def flag(path: ConfigPath) -> bool:
             return stores.config_flag(path, store)
 
+        def yes_no(path: ConfigPath) -> str:
+            return "1" if flag(path) else "0"
+
         return cls(
+            allow_gift_receipt=gift_messages.GIFT_RECEIPT_ALLOWED,
+            allow_order=yes_no(ConfigPath.GIFT_MESSAGE_ALLOW_ORDER),
+            allow_printed_card=gift_messages.PRINTED_CARD_ALLOWED,
             base_currency_code=store.website.base_currency_code,
             category_url_suffix=stores.config_value(ConfigPath.CATEGORY_URL_SUFFIX, store),
             category_canonical_tag=flag(ConfigPath.CATEGORY_CANONICAL_TAG),
@@ -148,6 +177,7 @@ class StoreConfig:
             default_display_currency_code=stores.config_value(
                 ConfigPath.DEFAULT_DISPLAY_CURRENCY, store
             ),
+            enable_multiple_wishlists=yes_no(ConfigPath.MULTIPLE_WISHLISTS_ENABLED),
             grid_per_page=stores.config_int(ConfigPath.GRID_PER_PAGE, store),
             enable_guest_checkout_login=flag(ConfigPath.GUEST_CHECKOUT_LOGIN),
             graphql_share_customer_group=flag(ConfigPath.SHARE_CUSTOMER_GROUP),
@@ -155,6 +185,10 @@ class StoreConfig:
             is_default_store=store.is_default_store,
             is_default_store_group=store.is_default_group,
             locale=store.locale,
+            magento_wishlist_general_is_enabled=yes_no(ConfigPath.WISHLIST_ACTIVE),
+            maximum_number_of_wishlists=stores.config_value(
+                ConfigPath.MULTIPLE_WISHLISTS_NUMBER, store
+            ),
             minimum_password_length=stores.config_value(ConfigPath.PASSWORD_MIN_LENGTH, store),
             newsletter_enabled=flag(ConfigPath.NEWSLETTER_ACTIVE),
             product_canonical_tag=flag(ConfigPath.PRODUCT_CANONICAL_TAG),

@@ -15,7 +15,7 @@ from typing import Annotated
 
 import strawberry
 
-from engine import wishlists
+from engine import multiple_wishlists, wishlists
 from engine.pagination import Page
 from engine.views import Visit
 from engine.wishlists import LineError
@@ -193,18 +193,8 @@ async def _items_count(root: Wishlist) -> int | None:
 async def _items_v2(
     root: Wishlist,
     info: Info,
-    current_page: Annotated[
-        int | None,
-        strawberry.argument(
-            name="currentPage", description="The page of results to return, counting from 1."
-        ),
-    ] = 1,
-    page_size: Annotated[
-        int | None,
-        strawberry.argument(
-            name="pageSize", description="The maximum number of results to return at once."
-        ),
-    ] = 20,
+    current_page: Annotated[int | None, strawberry.argument(name="currentPage")] = 1,
+    page_size: Annotated[int | None, strawberry.argument(name="pageSize")] = 20,
 ) -> WishlistItems | None:
     """Magento's collection paging: non-positive values take the defaults, a page past the last
     one gives the last page."""
@@ -259,9 +249,7 @@ class Wishlist:
             name=row.name,
             sharing_code=row.sharing_code,
             updated_at=magento_datetime(row.updated_at),
-            visibility=WishlistVisibilityEnum.PUBLIC
-            if row.visibility
-            else WishlistVisibilityEnum.PRIVATE,
+            visibility=visibility_of(row),
         )
 
 
@@ -312,6 +300,42 @@ class RemoveProductsFromWishlistOutput:
     )
 
 
+@strawberry.input(description="Defines the name and visibility of a new wish list.")
+class CreateWishlistInput:
+    name: str = strawberry.field(
+        metadata=CHECKED_BY_ENGINE, description="The name of the new wish list."
+    )
+    visibility: WishlistVisibilityEnum = strawberry.field(
+        description="Indicates whether the wish list is public or private."
+    )
+
+
+@strawberry.type(description="Contains the wish list.")
+class CreateWishlistOutput:
+    wishlist: Wishlist = strawberry.field(description="The newly-created wish list")
+
+
+@strawberry.type(description="Contains the name and visibility of an updated wish list.")
+class UpdateWishlistOutput:
+    name: str = strawberry.field(description="The wish list name.")
+    uid: strawberry.ID = strawberry.field(description="The unique ID of a `Wishlist` object.")
+    visibility: WishlistVisibilityEnum = strawberry.field(
+        description="Indicates whether the wish list is public or private."
+    )
+
+    @classmethod
+    def of(cls, row: WishlistRow) -> UpdateWishlistOutput:
+        return cls(
+            name=row.name or "",
+            uid=strawberry.ID(str(row.wishlist_id)),
+            visibility=visibility_of(row),
+        )
+
+
+def visibility_of(row: WishlistRow) -> WishlistVisibilityEnum:
+    return WishlistVisibilityEnum.PUBLIC if row.visibility else WishlistVisibilityEnum.PRIVATE
+
+
 # --- the storefront Customer's fields ---------------------------------------------------------
 
 
@@ -319,7 +343,13 @@ async def _website_id(info: Info) -> int:
     return (await info.context.store()).website.website_id
 
 
+async def _require_enabled(info: Info) -> None:
+    stores = await info.context.stores()
+    multiple_wishlists.ListSettings.of(stores, await info.context.store()).require_enabled()
+
+
 async def _own(root: CustomerWishlistFields, info: Info) -> Wishlist:
+    await _require_enabled(info)
     row = await wishlists.of_customer(root.entity_id)
     assert row is not None
     return Wishlist.of(row, await _website_id(info))
@@ -330,12 +360,9 @@ async def _wishlist(root: CustomerWishlistFields, info: Info) -> Wishlist:
 
 
 async def _wishlist_v2(
-    root: CustomerWishlistFields,
-    info: Info,
-    id: Annotated[
-        strawberry.ID, strawberry.argument(description="The unique ID of the `Wishlist` to return.")
-    ],
+    root: CustomerWishlistFields, info: Info, id: strawberry.ID
 ) -> Wishlist | None:
+    await _require_enabled(info)
     row = await wishlists.by_id(str(id), root.entity_id)
     return None if row is None else Wishlist.of(row, await _website_id(info))
 
@@ -346,19 +373,24 @@ async def _wishlists(
     page_size: Annotated[
         int | None,
         strawberry.argument(
-            name="pageSize", description="The maximum number of results to return at once."
+            name="pageSize",
+            description="Specifies the maximum number of results to return at once.",
         ),
     ] = 20,
     current_page: Annotated[
         int | None,
         strawberry.argument(
-            name="currentPage", description="The page of results to return, counting from 1."
+            name="currentPage", description="Specifies which page of results to return."
         ),
     ] = 1,
 ) -> list[Wishlist | None]:
-    """Open Source allows one list per customer; Magento's collection paging (a page past the
-    last gives the last) therefore always answers with it."""
-    return [await _own(root, info)]
+    """The customer's lists as `engine.multiple_wishlists.customer_lists` pages them."""
+    store = await info.context.store()
+    settings = multiple_wishlists.ListSettings.of(await info.context.stores(), store)
+    page = await multiple_wishlists.customer_lists(
+        root.entity_id, settings, page_size, current_page
+    )
+    return [Wishlist.of(row, store.website.website_id) for row in page.lists]
 
 
 @strawberry.type

@@ -19,8 +19,11 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from tortoise import Tortoise
 from tortoise.context import TortoiseContext
 
+from engine import cache_id
 from engine.cache import Cache
+from engine.cache_id import HEADER as CACHE_ID_HEADER
 from engine.clock import Clock, SystemClock
+from engine.config import ConfigPath
 from engine.invalidation import tracking
 from engine.mail.mailer import Mailer
 from engine.mail.transports import transport_from_url
@@ -32,7 +35,7 @@ from engine.services import Services
 from graph.context import Context
 from graph.errors import AUTH_CATEGORIES, Category
 from graph.schema import build_schema
-from mageseg import graphiql, metrics
+from mageseg import graphiql, http_cache, metrics
 from mageseg.database import migrate, tortoise_config
 from mageseg.exports import add_routes as add_export_routes
 from mageseg.response_cache import HEADER as CACHE_HEADER
@@ -83,11 +86,18 @@ def _bearer(header: str | None) -> str | None:
 
 
 class MagesegView(GraphQLView[Context, None]):
-    def __init__(self, services: Services, offline_ide: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        services: Services,
+        offline_ide: str | None = None,
+        cache_id_salt: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.services = services
         self.offline_ide = offline_ide
         self.responses = ResponseCache(services.cache, services.clock)
+        self.salt = cache_id.Salt(cache_id_salt)
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
         """A POSTed operation runs inside one tracking block (bumps and after-commit callbacks
@@ -106,16 +116,27 @@ class MagesegView(GraphQLView[Context, None]):
         # A WebSocket handshake is a GET, so a POST is never one (strawberry's own check costs
         # as much as a cache hit's parsing).
         if request.method != "POST":
+            if request.method == "GET" and _is_get_query(request):
+                return await self._serve_get(request)
             return await self.run(request=request)
         body = await request.read()
         key = response_key(body, request.headers)
         cached = await self.responses.lookup(key)
         if cached is not None:
             request[CACHED_OPERATION] = cached.operation_name or ""
-            return web.Response(body=cached.body, headers=HIT_HEADERS)
+            headers = {**HIT_HEADERS, **http_cache.no_cache_headers(self.services.clock.now())}
+            if cached.cache_id is not None:
+                headers[CACHE_ID_HEADER] = cached.cache_id
+            return web.Response(body=cached.body, headers=headers)
         async with tracking(self.services.cache) as tracker:
             response = await self.run(request=request)
             context = request.get(CONTEXT)
+            # A read-only operation's id is computed inside the block, its reads recorded with
+            # the answer's; after a write, once the block has bumped what the write changed.
+            computed = None
+            wrote = bool(tracker.touched)  # the block's end clears them
+            if isinstance(context, Context) and not wrote:
+                computed = await http_cache.caller_cache_id(context, self.salt)
             if (
                 isinstance(response, web.Response)
                 and isinstance(response.body, bytes)
@@ -123,8 +144,45 @@ class MagesegView(GraphQLView[Context, None]):
                 and not body.lstrip().startswith(b"[")
                 and set(response.headers) <= {"Content-Type"}
             ):
-                await self.responses.store(key, tracker, context, response.status, response.body)
+                await self.responses.store(
+                    key, tracker, context, response.status, response.body, computed
+                )
+        if isinstance(context, Context) and wrote:
+            computed = await http_cache.caller_cache_id(context, self.salt)
+        response.headers.update(http_cache.no_cache_headers(self.services.clock.now()))
+        if computed is not None:
+            response.headers[CACHE_ID_HEADER] = computed
         response.headers[CACHE_HEADER] = "MISS"
+        return response
+
+    async def _serve_get(self, request: web.Request) -> web.StreamResponse:
+        """A GET query, with the headers that let a cache in front keep it
+        (`mageseg/http_cache.py`)."""
+        async with tracking(self.services.cache) as tracker:
+            response = await self.run(request=request)
+            context = request.get(CONTEXT)
+            if not isinstance(context, Context):
+                return response
+            wrote = bool(tracker.touched)  # the block's end clears them
+            computed = await http_cache.caller_cache_id(context, self.salt)
+            anonymous = await http_cache.anonymous_cache_id(context, self.salt)
+        now = self.services.clock.now()
+        public = http_cache.publicly_cacheable(
+            query_fields=tracker.query_fields,
+            succeeded=response.status == 200 and not tracker.failed and not wrote,
+            authorized=bool(request.headers.get("Authorization")),
+            sent_id=http_cache.requested_id(request.headers),
+            computed_id=computed,
+            anonymous_id=anonymous,
+        )
+        if public:
+            stores = await context.stores()
+            ttl = stores.config_int(ConfigPath.FULL_PAGE_CACHE_TTL, await context.store())
+            response.headers.update(http_cache.public_headers(ttl, now))
+        else:
+            response.headers.update(http_cache.no_cache_headers(now))
+        if computed is not None:
+            response.headers[CACHE_ID_HEADER] = computed
         return response
 
     async def render_graphql_ide(self, request: web.Request) -> web.Response:
@@ -187,6 +245,11 @@ class MagesegView(GraphQLView[Context, None]):
 
 
 KEY_HEADERS = ("Store", "Authorization", "X-Magento-Visitor", "Content-Type")
+
+
+def _is_get_query(request: web.Request) -> bool:
+    """A GraphQL query sent by GET (not GraphiQL's page, not a WebSocket handshake)."""
+    return "query" in request.query and request.headers.get("Upgrade", "").lower() != "websocket"
 
 
 def _is_utf8(value: str) -> bool:
@@ -352,12 +415,19 @@ def create_app(
     view = MagesegView(
         services,
         offline_ide=graphiql.page() if offline else None,
+        cache_id_salt=settings.cache_id_salt,
         schema=schema,
         graphql_ide="graphiql" if settings.graphiql else None,
         # Subscriptions speak graphql-transport-ws only (the legacy graphql-ws is not offered).
         subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
     )
     app.router.add_route("*", "/graphql", view)
+
+    async def cache_id_salt(app: web.Application) -> None:
+        # Read (or generate and keep) the salt before serving: never inside an operation.
+        await view.salt.get()
+
+    app.on_startup.append(cache_id_salt)
     app.router.add_get("/healthz", healthz)
     add_export_routes(app)
     metrics.add_routes(app)

@@ -37,24 +37,29 @@ HEADER = "X-Mageseg-Cache"
 CACHEABLE_FIELDS = frozenset({"customerSegments", "storeConfig", "__typename"})
 # Request headers that change an answer.
 KEY_HEADERS = ("Store", "Authorization", "X-Magento-Visitor")
-ENTRY_FIELDS = 6
+ENTRY_FIELDS = 7
 # How many keys a process remembers the scopes of.
 LOCAL_KEYS = 100_000
 
 
 # A cached response, stored as a plain tuple (it unpickles in a third of a dataclass's time):
-# (scopes, their versions, body, valid_until, token_expires_at, operation_name). `valid_until`:
+# (scopes, their versions, body, valid_until, token_expires_at, operation_name, cache_id).
+# `cache_id`: the caller's `X-Magento-Cache-Id` (mageseg/http_cache.py), computed inside the
+# operation so that its reads (the caller's segments) are among the scopes. `valid_until`:
 # seconds since the
 # epoch, by the services' clock, after which the answer is no longer right (a relative date at
 # local midnight), or None. `token_expires_at`: seconds since the epoch, by the system clock (as
 # `auth.authenticate`), when the caller's token expires, or None. `operation_name`: what the
 # request that stored it named its operation (for the metrics of hits), or None.
-Entry = tuple[tuple[Scope, ...], tuple[int, ...], bytes, float | None, float | None, str | None]
+Entry = tuple[
+    tuple[Scope, ...], tuple[int, ...], bytes, float | None, float | None, str | None, str | None
+]
 
 
 class Hit(NamedTuple):
     body: bytes
     operation_name: str | None
+    cache_id: str | None
 
 
 def response_key(body: bytes, headers: Mapping[str, str]) -> str:
@@ -83,7 +88,7 @@ class ResponseCache:
         if type(found) is not tuple or len(found) != ENTRY_FIELDS:
             return None  # absent, or stored by another release
         entry: Entry = found
-        stored_scopes, stored_versions, body, valid_until, token_expires_at, name = entry
+        stored_scopes, stored_versions, body, valid_until, token_expires_at, name, cache_id = entry
         if scopes is None or scopes != stored_scopes:
             versions = await self.cache.versions(stored_scopes)
         if versions != stored_versions:
@@ -94,10 +99,16 @@ class ResponseCache:
             return None
         if scopes is None:
             self._remember(key, stored_scopes)
-        return Hit(body, name)
+        return Hit(body, name, cache_id)
 
     async def store(
-        self, key: str, tracker: Tracker, context: Context, status: int, body: bytes
+        self,
+        key: str,
+        tracker: Tracker,
+        context: Context,
+        status: int,
+        body: bytes,
+        cache_id: str | None = None,
     ) -> bool:
         """Keep the response when everything says it may be; returns whether it was kept."""
         if not self._cacheable(tracker, status):
@@ -140,6 +151,7 @@ class ResponseCache:
             valid_until,
             token_expires_at,
             context.operation_name,
+            cache_id,
         )
         await self.cache.put(f"response:{key}", entry, ttl=max(1, math.ceil(ttl)))
         self._remember(key, scopes)

@@ -37,6 +37,9 @@ class Settings:
     redis_url: str | None = None
     # Key prefix in the cache: processes sharing a Redis and its entries use the same one.
     cache_namespace: str = "mageseg"
+    # The salt of `X-Magento-Cache-Id` (Magento's `cache/graphql/id_salt`): a secret shared by
+    # every process of the deployment. Unset, one is generated once and kept in the database.
+    cache_id_salt: str | None = None
     host: str = "127.0.0.1"
     port: int = 8080
     log_level: str = "INFO"

@@ -54,6 +54,7 @@ from models.catalog import (
 from models.cms import CmsBlock, CmsBlockStore, CmsPage, CmsPageStore
 from models.customers import CustomerAddressEntity, CustomerEntity, DirectoryCountryRegion
 from models.directory import DirectoryCountry
+from models.gift_messages import GiftMessage
 from models.groups import CustomerGroup, CustomerGroupExcludedWebsite, TaxClass
 from models.media import (
     CatalogProductEntityMediaGallery,
@@ -188,6 +189,7 @@ __all__ = [
     "EntityType",
     "FreeShipping",
     "FrontendInput",
+    "GiftMessage",
     "Grant",
     "Integration",
     "MagentoBanner",

@@ -84,6 +84,7 @@ class SalesOrder(Model):
         "models.CustomerEntity", related_name="orders", null=True, on_delete=fields.SET_NULL
     )
     quote_id = fields.IntField(null=True)
+    gift_message_id = fields.IntField(null=True)
     customer_email = fields.CharField(max_length=128, null=True)
     customer_firstname = fields.CharField(max_length=128, null=True)
     customer_lastname = fields.CharField(max_length=128, null=True)

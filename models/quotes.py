@@ -63,6 +63,7 @@ class Quote(Model):
     payment_method = fields.CharField(max_length=255, null=True)
     coupon_code = fields.CharField(max_length=255, null=True)
     applied_rule_ids = fields.CharField(max_length=255, null=True)
+    gift_message_id = fields.IntField(null=True)
     discount_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
     base_discount_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
 

@@ -14,11 +14,12 @@ if TYPE_CHECKING:
 
 
 class Wishlist(Model):
-    """`wishlist`: one per customer, as in Magento Open Source."""
+    """`wishlist`: a customer's lists. Magento Open Source keeps one per customer (a unique key)
+    and Adobe Commerce's MultipleWishlist drops that key for several named lists: so here."""
 
     wishlist_id = fields.IntField(primary_key=True)
-    customer: fields.OneToOneRelation[CustomerEntity] = fields.OneToOneField(
-        "models.CustomerEntity", related_name="wishlist", on_delete=fields.CASCADE
+    customer: fields.ForeignKeyRelation[CustomerEntity] = fields.ForeignKeyField(
+        "models.CustomerEntity", related_name="wishlists", on_delete=fields.CASCADE
     )
     shared = fields.BooleanField(db_default=False)
     sharing_code = fields.CharField(max_length=32, null=True)
@@ -28,6 +29,7 @@ class Wishlist(Model):
 
     class Meta:
         table = "wishlist"
+        indexes = (("customer_id",),)
 
 
 class WishlistItem(Model):

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import strawberry
 
-from engine import carts, tax
+from engine import carts, gift_messages, tax
 from engine.auth import Viewer, ViewerKind
 from engine.carts import CartRef
 from engine.errors import DomainError, InputInvalid, NotAuthorized, Problem, ProblemCode
@@ -21,6 +21,8 @@ from graph.carts import (
     AddConfigurableProductsToCartInput,
     AddConfigurableProductsToCartOutput,
     AddProductsToCartOutput,
+    AddSimpleProductsToCartInput,
+    AddSimpleProductsToCartOutput,
     BillingAddressInput,
     Cart,
     CartAddressInput,
@@ -35,6 +37,8 @@ from graph.carts import (
     RemoveItemFromCartOutput,
     SetBillingAddressOnCartInput,
     SetBillingAddressOnCartOutput,
+    SetGiftOptionsOnCartInput,
+    SetGiftOptionsOnCartOutput,
     SetGuestEmailOnCartInput,
     SetGuestEmailOnCartOutput,
     SetPaymentMethodOnCartInput,
@@ -317,6 +321,68 @@ class Mutation:
             await _ref(info, input.cart_id), requests, await info.context.stores(), strict=True
         )
         return AddConfigurableProductsToCartOutput(cart=await Cart.of(info, quote))
+
+    @strawberry.mutation(
+        description="Add one or more simple products to the specified cart. We recommend using "
+        "`addProductsToCart` instead.",
+    )
+    async def addSimpleProductsToCart(
+        self,
+        info: Info,
+        input: Annotated[
+            AddSimpleProductsToCartInput | None,
+            strawberry.argument(description="The cart and the products to add."),
+        ] = None,
+    ) -> AddSimpleProductsToCartOutput | None:
+        """Magento's older add: the first refused line is an error for the whole operation and
+        nothing is added (`addProductsToCart` reports line errors instead)."""
+        await _shopper(info)
+        if input is None:
+            raise _required('Required parameter "cart_id" is missing', "input.cart_id")
+        _check_cart_id(input.cart_id)
+        requests = [
+            carts.ItemRequest(
+                item.data.sku,
+                _decimal(item.data.quantity),
+                path=f"input.cart_items.{index}.data.sku",
+            )
+            for index, item in enumerate(input.cart_items)
+            if item is not None
+        ]
+        quote, _ = await carts.add_products(
+            await _ref(info, input.cart_id), requests, await info.context.stores(), strict=True
+        )
+        return AddSimpleProductsToCartOutput(cart=await Cart.of(info, quote))
+
+    @strawberry.mutation(
+        description="Set gift options, including gift messages, gift wrapping, gift receipts, "
+        "and printed cards: the cart's gift message (`sales/gift_options/allow_order`); gift "
+        "receipts, printed cards and wrapping are not available here."
+    )
+    async def setGiftOptionsOnCart(
+        self,
+        info: Info,
+        input: Annotated[
+            SetGiftOptionsOnCartInput | None,
+            strawberry.argument(description="The cart and its gift options."),
+        ] = None,
+    ) -> SetGiftOptionsOnCartOutput | None:
+        await _shopper(info)
+        if input is None:
+            raise _required('Required parameter "cart_id" is missing', "input.cart_id")
+        _check_cart_id(input.cart_id)
+        message = _given(input.gift_message)
+        wrapping = _given(input.gift_wrapping_id)
+        options = gift_messages.GiftOptions(
+            message=None if message is None else message.value(),
+            gift_receipt_included=input.gift_receipt_included,
+            printed_card_included=input.printed_card_included,
+            gift_wrapping_id=None if wrapping is None else str(wrapping),
+        )
+        quote = await gift_messages.set_options(
+            await _ref(info, input.cart_id), options, await info.context.stores()
+        )
+        return SetGiftOptionsOnCartOutput(cart=await Cart.of(info, quote))
 
     @strawberry.mutation(description="Modify items in the cart.")
     async def updateCartItems(

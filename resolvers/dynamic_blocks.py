@@ -6,8 +6,8 @@ from typing import Annotated
 
 import strawberry
 
-from engine import dynamic_blocks, views
-from engine.auth import ViewerKind
+from engine import carts, dynamic_blocks, views
+from engine.auth import GUEST, ViewerKind
 from engine.errors import DomainError, InputInvalid, Problem, ProblemCode
 from engine.pagination import PageRequest
 from graph.arguments import CURRENT_PAGE, PAGE_SIZE
@@ -58,14 +58,25 @@ async def _shopper(info: Info) -> dynamic_blocks.Shopper:
     )
 
 
-def _query(input: DynamicBlocksFilterInput | None) -> dynamic_blocks.BlockQuery:
+async def _query(info: Info, input: DynamicBlocksFilterInput | None) -> dynamic_blocks.BlockQuery:
     if input is None:
         raise InputInvalid(Problem(ProblemCode.REQUIRED, INPUT_MISSING, "input"))
     uids = [uid for uid in input.dynamic_block_uids or () if uid is not None]
+    cart = None
+    if input.cart_id:
+        viewer = await info.context.viewer()
+        if viewer.kind is ViewerKind.ADMIN:  # served as a guest (see `_shopper`)
+            viewer = GUEST
+        quote = await carts.cart_for_caller(input.cart_id, viewer, await info.context.store())
+        cart = dynamic_blocks.CartScope.of(quote)
     return dynamic_blocks.BlockQuery(
         type=input.type.block_type,
         locations=[loc.location for loc in input.locations or () if loc is not None],
         banner_ids=decode_uids(uids, "input.dynamic_block_uids") if uids else None,
+        cart=cart,
+        product_id=None
+        if input.product_uid is None
+        else decode_uid(input.product_uid, "input.product_uid"),
     )
 
 
@@ -143,7 +154,8 @@ class Query:
         request = PageRequest(
             20 if pageSize is None else pageSize, 1 if currentPage is None else currentPage
         )
-        page = await dynamic_blocks.storefront_blocks(_query(input), shopper, request)
+        query = await _query(info, input)
+        page = await dynamic_blocks.storefront_blocks(query, shopper, request)
         return DynamicBlocks(
             items=[DynamicBlock.of(block) for block in page.items],
             page_info=SearchResultPageInfo.of(page),

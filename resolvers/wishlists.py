@@ -10,20 +10,24 @@ from typing import Annotated
 
 import strawberry
 
-from engine import views, wishlists
+from engine import multiple_wishlists, views, wishlists
 from engine.auth import ViewerKind
 from engine.errors import NotAuthorized, Problem, ProblemCode
 from engine.pagination import PageRequest
 from graph.context import Info
-from graph.limits import SKU
+from graph.limits import CHECKED_BY_ENGINE, SKU
 from graph.uids import decode_uid
 from graph.wishlists import (
     AddProductsToWishlistOutput,
     AdminViewedProducts,
+    CreateWishlistInput,
+    CreateWishlistOutput,
     RemoveProductsFromWishlistOutput,
+    UpdateWishlistOutput,
     Wishlist,
     WishlistItemInput,
     WishListUserInputError,
+    WishlistVisibilityEnum,
     hand_back,
     visitor_session,
 )
@@ -37,6 +41,11 @@ async def _wishlist_owner(info: Info) -> int:
     if viewer.kind is not ViewerKind.CUSTOMER or viewer.customer_id is None:
         raise NotAuthorized(Problem(ProblemCode.INVALID_CREDENTIALS, wishlists.CANNOT_OPERATE))
     return viewer.customer_id
+
+
+async def _settings(info: Info) -> multiple_wishlists.ListSettings:
+    stores = await info.context.stores()
+    return multiple_wishlists.ListSettings.of(stores, await info.context.store())
 
 
 def _line(item: WishlistItemInput) -> wishlists.ItemRequest:
@@ -127,6 +136,7 @@ class Mutation:
             ),
         ],
     ) -> AddProductsToWishlistOutput | None:
+        (await _settings(info)).require_enabled()
         customer_id = await _wishlist_owner(info)
         store = await info.context.store()
         outcome = await wishlists.add_products(
@@ -153,6 +163,7 @@ class Mutation:
             ),
         ],
     ) -> RemoveProductsFromWishlistOutput | None:
+        (await _settings(info)).require_enabled()
         customer_id = await _wishlist_owner(info)
         store = await info.context.store()
         outcome = await wishlists.remove_items(
@@ -162,6 +173,64 @@ class Mutation:
             user_errors=WishListUserInputError.many(outcome.errors),
             wishlist=Wishlist.of(outcome.wishlist, store.website.website_id),
         )
+
+    @strawberry.mutation(
+        description="Create a new wish list (Adobe Commerce's multiple wish lists: "
+        "`wishlist/general/multiple_enabled` on, at most "
+        "`wishlist/general/multiple_wishlist_number` lists per customer, names unique)."
+    )
+    async def createWishlist(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateWishlistInput,
+            strawberry.argument(description="The name and visibility of the new wish list."),
+        ],
+    ) -> CreateWishlistOutput | None:
+        settings = await _settings(info)
+        settings.require_enabled()
+        customer_id = await _wishlist_owner(info)
+        row = await multiple_wishlists.create(
+            customer_id, input.name, input.visibility is WishlistVisibilityEnum.PUBLIC, settings
+        )
+        store = await info.context.store()
+        return CreateWishlistOutput(wishlist=Wishlist.of(row, store.website.website_id))
+
+    @strawberry.mutation(
+        description="Change the name and visibility of the specified wish list (Adobe "
+        "Commerce's multiple wish lists); what is left out is kept."
+    )
+    async def updateWishlist(
+        self,
+        info: Info,
+        wishlist_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                name="wishlistId", description="The ID of the wish list to update."
+            ),
+        ],
+        name: Annotated[
+            str | None,
+            strawberry.argument(
+                metadata=CHECKED_BY_ENGINE, description="The new name of the wish list."
+            ),
+        ] = None,
+        visibility: Annotated[
+            WishlistVisibilityEnum | None,
+            strawberry.argument(description="Whether the wish list is public or private."),
+        ] = None,
+    ) -> UpdateWishlistOutput | None:
+        settings = await _settings(info)
+        settings.require_enabled()
+        customer_id = await _wishlist_owner(info)
+        row = await multiple_wishlists.update(
+            customer_id,
+            str(wishlist_id),
+            name,
+            None if visibility is None else visibility is WishlistVisibilityEnum.PUBLIC,
+            settings,
+        )
+        return UpdateWishlistOutput.of(row)
 
     @strawberry.mutation(
         description="Track that a product was viewed in adobe commerce. A customer's view is "

@@ -74,7 +74,12 @@ CUSTOMERS_ONLY = {
     "customerOrders",
 }
 # Only the token's own customer, refused with Magento's wish list message.
-WISHLIST_OWNERS = {"addProductsToWishlist", "removeProductsFromWishlist"}
+WISHLIST_OWNERS = {
+    "addProductsToWishlist",
+    "removeProductsFromWishlist",
+    "createWishlist",
+    "updateWishlist",
+}
 # Shoppers, signed in or guests: only an admin token is refused.
 SHOPPERS = {"trackViewedProduct", "createGuestCart", "createEmptyCart", "customerSegments"}
 # Whoever holds the cart: a guest cart's masked id, or the token of the customer owning the cart;
@@ -83,6 +88,8 @@ CART_HOLDERS = {
     "cart",
     "addProductsToCart",
     "addConfigurableProductsToCart",
+    "addSimpleProductsToCart",
+    "setGiftOptionsOnCart",
     "updateCartItems",
     "removeItemFromCart",
     "setShippingAddressesOnCart",
