@@ -298,6 +298,7 @@ class Mutation:
             await info.context.store(),
             await info.context.stores(),
             info.context.services.passwords,
+            storefront=True,
         )
         return CustomerOutput(customer=_fresh(info, row))
 
