@@ -16,7 +16,7 @@ from engine.carts import CartRef
 from engine.errors import InputInvalid, NotAuthorized, Problem, ProblemCode
 from engine.rewards.settings import for_website
 from engine.stores import StoresSnapshot
-from models import Quote
+from models import Quote, QuoteItem
 
 NOT_AUTHORIZED = "The current customer isn't authorized."
 SPECIFY_CUSTOMER = "Please specify a valid customer"
@@ -34,7 +34,7 @@ async def _customer_cart(ref: CartRef, empty_path: str) -> Quote:
     quote = locked or quote
     if quote.customer_id is None:  # type: ignore[attr-defined]
         raise NotAuthorized(Problem(ProblemCode.PROTECTED, NOT_AUTHORIZED, empty_path))
-    if not quote.items_count:
+    if not await QuoteItem.filter(quote_id=quote.entity_id).exists():
         raise InputInvalid(Problem(ProblemCode.INVALID, CART_EMPTY, empty_path))
     return quote
 

@@ -148,8 +148,13 @@ class Shown:
         )
 
 
-def _refuse(message: str) -> InputInvalid:
-    return InputInvalid(Problem(ProblemCode.INVALID, message, "input.cart_id"))
+class BalanceShort(InputInvalid):
+    """A balance no longer covers what the order uses; placeOrder turns it into its own
+    refusal (Magento's `PaymentException` with the same message)."""
+
+
+def _refuse(message: str) -> BalanceShort:
+    return BalanceShort(Problem(ProblemCode.INVALID, message, "input.cart_id"))
 
 
 async def claim_for_order(

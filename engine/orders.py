@@ -298,7 +298,10 @@ async def place_order(quote: Quote, stores: StoresSnapshot) -> SalesOrder:
                 COUPON_NOT_VALID if lost is rule_usage.Lost.COUPON else SERVER_ERROR
             )
         order = await _copy_quote(quote, items, billing, shipping, stores, moment)
-        await checkout_balances.claim_for_order(quote, order, shown_balances, stores)
+        try:
+            await checkout_balances.claim_for_order(quote, order, shown_balances, stores)
+        except checkout_balances.BalanceShort as short:
+            raise PlaceOrderFailed(short.message) from None
         quote.reserved_order_id = order.increment_id
         await Quote.filter(entity_id=quote.entity_id).update(reserved_order_id=order.increment_id)
         # The order, and the cart it converted (no longer active): one re-evaluation.
