@@ -16,7 +16,6 @@ from engine.stores import load_snapshot
 from models import (
     CoreConfigData,
     CustomerEntity,
-    MagentoCustomerbalance,
     MagentoReward,
     MagentoRewardRate,
     RateDirection,
@@ -69,6 +68,13 @@ async def ensure_rewards() -> None:
             return
         stores = await load_snapshot()
         if not await MagentoReward.exists(customer_id=first.entity_id):
+            # Once, on the first load: the README's numbers (a generated balance is replaced).
+            await balance.apply(
+                first.entity_id,
+                [balance.BalanceChange(website.website_id, balance=WELCOME_CREDIT, comment="Demo")],
+                website.website_id,
+                stores,
+            )
             await ledger.change(
                 ledger.Change(
                     customer_id=first.entity_id,
@@ -79,13 +85,3 @@ async def ensure_rewards() -> None:
                 ),
                 stores,
             )
-        if not await MagentoCustomerbalance.exists(
-            customer_id=first.entity_id, website_id=website.website_id
-        ):
-            await balance.apply(
-                first.entity_id,
-                [balance.BalanceChange(website.website_id, delta=WELCOME_CREDIT, comment="Demo")],
-                website.website_id,
-                stores,
-            )
-
