@@ -4,6 +4,7 @@ declared (`Customer.store_credit`, `Cart.applied_store_credit`), and the admin's
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 
@@ -12,6 +13,7 @@ from engine.balance import HistoryEntry
 from engine.checkout_balances import AppliedCredit, credit_balance, store_credit_enabled
 from engine.config import ConfigPath
 from engine.errors import InputInvalid, Problem, ProblemCode
+from graph.arguments import CURRENT_PAGE, PAGE_SIZE
 from graph.common import Money, SearchResultPageInfo
 from graph.context import Info
 from graph.rewards import db_date
@@ -78,8 +80,8 @@ CURRENT_PAGE_INVALID = "currentPage value must be greater than 0."
 async def _history(
     root: CustomerStoreCredit,
     info: Info,
-    pageSize: int | None = 20,  # noqa: N803 - Magento's argument name
-    currentPage: int | None = 1,  # noqa: N803 - Magento's argument name
+    pageSize: Annotated[int | None, PAGE_SIZE] = 20,  # noqa: N803 - Magento's argument name
+    currentPage: Annotated[int | None, CURRENT_PAGE] = 1,  # noqa: N803 - Magento's name
 ) -> CustomerStoreCreditHistory | None:
     """The history of the store's website, newest first; null while
     `customer/magento_customerbalance/show_history` is off."""

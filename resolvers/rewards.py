@@ -108,7 +108,9 @@ class Mutation:
     async def adminSaveRewardRate(
         self,
         info: Info,
-        input: RewardExchangeRateInput,
+        input: Annotated[
+            RewardExchangeRateInput, strawberry.argument(description="The rate to save.")
+        ],
         uid: Annotated[
             strawberry.ID | None,
             strawberry.argument(description="The rate to replace; omitted to create one."),
@@ -150,7 +152,12 @@ class Mutation:
         '"Updated by moderator"; admin token required).'
     )
     async def adminAdjustRewardPoints(
-        self, info: Info, input: RewardPointsAdjustmentInput
+        self,
+        info: Info,
+        input: Annotated[
+            RewardPointsAdjustmentInput,
+            strawberry.argument(description="The customer, website, points and comment."),
+        ],
     ) -> RewardPointsAdjustmentOutput:
         await require_admin(info)
         try:

@@ -53,7 +53,14 @@ class Query:
 class Mutation:
     @strawberry.mutation(description="Apply store credit to the specified cart.")
     async def applyStoreCreditToCart(
-        self, info: Info, input: ApplyStoreCreditToCartInput
+        self,
+        info: Info,
+        input: Annotated[
+            ApplyStoreCreditToCartInput,
+            strawberry.argument(
+                description="An input object that specifies the cart to apply store credit to."
+            ),
+        ],
     ) -> ApplyStoreCreditToCartOutput | None:
         ref = await _ref(info, input.cart_id)
         quote = await cart_payments.apply_store_credit(ref, await info.context.stores())
@@ -63,7 +70,14 @@ class Mutation:
         description="Remove store credit that has been applied to the specified cart."
     )
     async def removeStoreCreditFromCart(
-        self, info: Info, input: RemoveStoreCreditFromCartInput
+        self,
+        info: Info,
+        input: Annotated[
+            RemoveStoreCreditFromCartInput,
+            strawberry.argument(
+                description="An input object that specifies the cart to remove store credit from."
+            ),
+        ],
     ) -> RemoveStoreCreditFromCartOutput | None:
         ref = await _ref(info, input.cart_id)
         quote = await cart_payments.remove_store_credit(ref, await info.context.stores())
