@@ -27,6 +27,7 @@ from engine.invalidation import Topic, touch
 from engine.rewards import ledger, rates
 from engine.rewards.ledger import Change
 from engine.rewards.settings import for_website, website_store
+from engine.segments import events, membership
 from engine.stores import StoresSnapshot, StoreView
 from models import (
     BalanceAction,
@@ -214,6 +215,8 @@ async def _credit_history(
         additional_info=info,
     )
     touch(Topic.CUSTOMER, customer_id)
+    # Magento's `customer_balance_save_commit_after`: "Customer Store Credit" conditions.
+    await membership.customer_event(customer_id, events.BALANCE_SAVE)
 
 
 # --- cancel and refunds ----------------------------------------------------------------------

@@ -221,3 +221,25 @@ async def test_store_credit_refused(client: Any, admin_token: str) -> None:
     disabled = await gql(client, APPLY_CREDIT, {"id": guest_cart}, token=token)
     assert disabled.messages == ['You cannot add "credit" to the cart.']
     assert await Quote.filter(use_customer_balance=True).count() == 0
+
+
+async def test_spending_credit_updates_a_store_credit_segment(
+    client: Any, admin_token: str
+) -> None:
+    """Spending store credit at placeOrder fires `customer_balance_save_commit_after`: Ann
+    (50.00 of credit) leaves "Customer Store Credit Amount >= 30" when an order takes it all, and
+    comes back when the order is canceled."""
+    ann = await make_customer()
+    token = await token_for(ann)
+    await give_credit(ann, "50")
+    condition = combine(leaf("CUSTOMER_STORE_CREDIT", None, "GREATER_OR_EQUAL", "30"))
+    segment = await create_segment(client, admin_token, condition)
+    assert await member_emails(client, admin_token, segment["uid"]) == ["ann@example.com"]
+    _, masked = await make_cart([(await make_product("lamp", "100.00"), "1")], customer=ann)
+    await gql(client, APPLY_CREDIT, {"id": masked}, token=token)
+
+    order = await place(client, masked, token)
+    assert await member_emails(client, admin_token, segment["uid"]) == []
+    await set_status(client, admin_token, order["number"], "canceled")
+
+    assert await member_emails(client, admin_token, segment["uid"]) == ["ann@example.com"]
