@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from engine.rewards.rates import Rate
-from engine.uids import encode_uid
+from engine.uids import decode_uid, encode_uid
 from models import MagentoReward, MagentoRewardHistory, MagentoRewardRate, RateDirection
 from tests.factories import make_customer, token_for
 from tests.graphql import gql
@@ -22,6 +22,7 @@ from tests.rewards_support import (
     adjust,
     cart_of,
     config,
+    give_credit,
     place,
     rate,
     rewards_of,
@@ -550,3 +551,61 @@ def test_rate_arithmetic() -> None:
     assert earn.to_points(Decimal("52.00")) == 10  # int(52/5)*1
     assert earn.to_points(Decimal("4.99")) == 0  # below one block
     assert earn.to_points(Decimal("5.00")) == 1
+
+
+DELETE_RATE = """
+mutation ($uid: ID!) {
+  adminDeleteRewardRate(uid: $uid) { rate { points } user_errors { code message path } }
+}
+"""
+RATES = "{ adminRewardRates { uid direction points currency_amount } }"
+ADMIN_HISTORY = """
+query ($uid: ID!) {
+  adminCustomerRewardPoints(customer_uid: $uid) { balances { points } history { points_change } }
+  adminCustomerStoreCreditHistory(customer_uid: $uid) { action balance_change balance }
+}
+"""
+
+
+async def test_rates_listed_and_deleted(client: Any, admin_token: str) -> None:
+    saved = await rate(client, admin_token, EARN, 3, 2.5)
+    uid = saved["rate"]["uid"]
+    assert (await gql(client, RATES, token=admin_token)).data == {
+        "adminRewardRates": [
+            {"uid": uid, "direction": "CURRENCY_TO_POINTS", "points": 3, "currency_amount": 2.5}
+        ]
+    }
+
+    deleted = await gql(client, DELETE_RATE, {"uid": uid}, token=admin_token)
+    again = await gql(client, DELETE_RATE, {"uid": uid}, token=admin_token)
+
+    assert deleted.data == {"adminDeleteRewardRate": {"rate": {"points": 3}, "user_errors": []}}
+    assert again.data == {
+        "adminDeleteRewardRate": {
+            "rate": None,
+            "user_errors": [
+                {
+                    "code": "NOT_FOUND",
+                    "message": f'Could not find a reward exchange rate with ID "{decode_uid(uid)}"',
+                    "path": "uid",
+                }
+            ],
+        }
+    }
+
+
+async def test_admin_history_of_both_balances(client: Any, admin_token: str) -> None:
+    ann = await make_customer()
+    await adjust(client, admin_token, ann, 40)
+    await adjust(client, admin_token, ann, -15)
+    await give_credit(ann, "12.5")
+    answer = await gql(client, ADMIN_HISTORY, {"uid": encode_uid(ann.entity_id)}, token=admin_token)
+    assert answer.data == {
+        "adminCustomerRewardPoints": {
+            "balances": [{"points": 25}],
+            "history": [{"points_change": -15}, {"points_change": 40}],
+        },
+        "adminCustomerStoreCreditHistory": [
+            {"action": "Created", "balance_change": 12.5, "balance": 12.5}
+        ],
+    }
