@@ -171,9 +171,12 @@ async def claim_for_order(
         points <= 0 and credit <= 0 and not shown.points and not shown.credit
     ):
         return
-    if points < shown.points:
+    # Fewer points or less credit than the cart showed, with something left to pay: the
+    # balance shrank (another order spent it). With nothing left to pay, the total did.
+    left = Decimal(order.base_grand_total)
+    if points < shown.points and left + credit > 0:
         raise _refuse(ledger.NOT_ENOUGH_POINTS)
-    if credit < shown.credit:
+    if credit < shown.credit and left > 0:
         raise _refuse(NOT_ENOUGH_CREDIT)
     store = next(s for s in stores.stores if s.store_id == order.store_id)  # type: ignore[attr-defined]
     website_id = store.website.website_id
