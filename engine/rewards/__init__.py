@@ -6,6 +6,9 @@ website and customer group in both directions (`magento_reward_rate`).
 - `settings`: the `magento_reward/*` settings of one website.
 - `ledger`: the one writer of balances and history (cap, FIFO use, expiry dates, atomic spend).
 - `actions`: the earning actions (order paid, registration, newsletter, invitation, admin).
-- `checkout`: spending on a cart, the claim at placeOrder and giving back on cancel or refund.
 - `expiry`: the midnight runner that expires points in each website's timezone.
-- `history`: reading balances and history for the storefront and admins."""
+- `history`: reading balances and history for the storefront and admins.
+
+Spending at checkout, for points and store credit alike, is `engine/checkout_balances.py` (the
+cart collectors, the claim at placeOrder, giving back on cancel or refund) and
+`engine/cart_payments.py` (the apply/remove mutations)."""
