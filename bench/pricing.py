@@ -127,6 +127,23 @@ CART_QUERY = """query ($cart: String!) {
     }
   }
 }"""
+# The cart query with the reward-points and store-credit fields, for the same cart with and
+# without points and store credit applied (`checkout_balances.collect` after the grand total).
+BALANCES_QUERY = CART_QUERY.replace(
+    "    total_quantity\n",
+    "    total_quantity\n"
+    "    applied_reward_points { points money { value } }\n"
+    "    applied_store_credit { applied_balance { value } current_balance { value } }\n",
+    1,
+)
+APPLY_BALANCES = (
+    """mutation ($cart: ID!) { applyRewardPointsToCart(cartId: $cart) { cart { id } } }""",
+    """mutation ($cart: String!) {
+  applyStoreCreditToCart(input: {cart_id: $cart}) { cart { id } }
+}""",
+)
+BALANCE_POINTS = 1_000  # 100 points = $1 in the demo seed: $10
+BALANCE_CREDIT = Decimal("20.00")
 LISTING_QUERY = """{
   products(filter: {price: {from: "0"}}, pageSize: 50, sort: {price: ASC}) {
     total_count
@@ -810,14 +827,17 @@ class Shopper:
     cart: str = ""
     skus: tuple[str, ...] = ()
     segments: int = 0  # live segments of the shopper, on the cart
+    other: Shopper | None = None
+    """A second shopper with the same cart, paying with reward points and store credit."""
 
 
-async def pick_shopper(conn: Any) -> Shopper:
+async def pick_shopper(conn: Any, exclude: Sequence[int] = ()) -> Shopper:
     """The first customer of website `base` in group General with no active cart, and a token."""
+    skip = f"AND c.entity_id NOT IN ({_in(exclude)}) " if exclude else ""
     found = await _scalars(
         conn,
         f"SELECT c.entity_id FROM customer_entity c WHERE c.website_id = {WEBSITE_ID} "
-        f"AND c.group_id = {GENERAL_GROUP_ID} AND NOT EXISTS (SELECT 1 FROM quote q "
+        f"AND c.group_id = {GENERAL_GROUP_ID} {skip}AND NOT EXISTS (SELECT 1 FROM quote q "
         "WHERE q.customer_id = c.entity_id AND q.is_active) ORDER BY c.entity_id LIMIT 1",
     )
     if not found:
@@ -867,6 +887,36 @@ async def build_cart(url: str, shopper: Shopper, skus: Sequence[str]) -> None:
             await live.graphql(session, url, query, shopper.token, cart=shopper.cart, **variables)
         segments = await live.graphql(session, url, SEGMENTS_QUERY, shopper.token, cart="")
         shopper.segments = len(segments["data"]["customerSegments"])
+
+
+async def give_balances(shopper: Shopper) -> None:
+    """Points and store credit for the shopper (through the engine, as an admin would)."""
+    from tortoise.transactions import in_transaction
+
+    from engine import balance
+    from engine.rewards import ledger
+    from engine.stores import load_snapshot
+    from models import RewardAction
+
+    stores = await load_snapshot()
+    async with in_transaction():
+        await ledger.change(
+            ledger.Change(shopper.customer_id, WEBSITE_ID, BALANCE_POINTS, RewardAction.ADMIN),
+            stores,
+        )
+        await balance.apply(
+            shopper.customer_id,
+            [balance.BalanceChange(WEBSITE_ID, delta=BALANCE_CREDIT)],
+            WEBSITE_ID,
+            stores,
+        )
+
+
+async def apply_balances(url: str, shopper: Shopper) -> None:
+    """`applyRewardPointsToCart` and `applyStoreCreditToCart` on the shopper's cart."""
+    async with aiohttp.ClientSession() as session:
+        for query in APPLY_BALANCES:
+            await live.graphql(session, url, query, shopper.token, cart=shopper.cart)
 
 
 async def apply_coupon(url: str, shopper: Shopper) -> str | None:
@@ -932,6 +982,8 @@ class Case:
     query: str
     signed_in: bool
     cart: bool = False
+    balances: bool = False
+    """Asked by the second shopper, whose cart pays with points and store credit."""
 
 
 CASES = (
@@ -941,6 +993,21 @@ CASES = (
         CART_QUERY,
         True,
         True,
+    ),
+    Case(
+        "cart-fields",
+        "the same with `applied_reward_points applied_store_credit`, none applied",
+        BALANCES_QUERY,
+        True,
+        True,
+    ),
+    Case(
+        "cart-balances",
+        "the same cart (another customer) with 1,000 points and 20.00 store credit applied",
+        BALANCES_QUERY,
+        True,
+        True,
+        balances=True,
     ),
     Case("listing-guest", "listing, 50 products, guest", LISTING_QUERY, False),
     Case("listing-customer", "listing, 50 products, customer (General)", LISTING_QUERY, True),
@@ -996,12 +1063,18 @@ class BackendResult:
     notes: list[str] = field(default_factory=list)
 
 
+def _shopper_for(case: Case, shopper: Shopper) -> Shopper:
+    return shopper.other if case.balances and shopper.other is not None else shopper
+
+
 def _body(case: Case, shopper: Shopper) -> bytes:
+    shopper = _shopper_for(case, shopper)
     variables = {"cart": shopper.cart} if case.cart else {}
     return json.dumps({"query": case.query, "variables": variables}).encode()
 
 
 def _headers(case: Case, shopper: Shopper) -> dict[str, str]:
+    shopper = _shopper_for(case, shopper)
     return live.headers_for(shopper.token if case.signed_in else None)
 
 
@@ -1088,7 +1161,21 @@ async def describe_answers(urls: dict[str, str], shopper: Shopper) -> list[str]:
                 f"discounts ({dict(applied)}) totalling {total}, {item_discounts} item "
                 f"discount lines, coupons {coupons}"
             )
-            for case in CASES[1:]:
+            if shopper.other is not None:
+                balances = next(c for c in CASES if c.balances)
+                _, _, raw = await timed_request(
+                    session, url, _body(balances, shopper), _headers(balances, shopper)
+                )
+                other = json.loads(raw)["data"]["cart"]
+                notes.append(
+                    f"{which}, {balances.key}: grand total "
+                    f"{other['prices']['grand_total']['value']}, "
+                    f"points {other['applied_reward_points']}, store credit "
+                    f"{other['applied_store_credit']}"
+                )
+            for case in CASES:
+                if case.cart:
+                    continue
                 _, _, raw = await timed_request(
                     session, url, _body(case, shopper), _headers(case, shopper)
                 )
@@ -1127,10 +1214,14 @@ async def measure_backend(
         demo_rules = await remove_promotions(conn)
         segment_ids = await create_segments(conn)
         shopper = await pick_shopper(conn)
+        shopper.other = await pick_shopper(conn, exclude=[shopper.customer_id])
+        await give_balances(shopper.other)
         skus = await candidate_skus(conn)
         today = await local_today(conn)
     async with app_server(base_url, redis_url, f"{prefix}-setup", log) as url:
         await build_cart(url, shopper, skus)
+        await build_cart(url, shopper.other, skus)
+        await apply_balances(url, shopper.other)
     notes = [
         f"the demo seed's {demo_rules} rules removed from both databases",
         f"the shopper is in {shopper.segments} of the {len(segment_ids)} segments",
@@ -1163,6 +1254,8 @@ async def measure_backend(
             app_server(rules_url, redis_url, f"{prefix}-rules", log) as rules_url_http,
         ):
             failure = await apply_coupon(rules_url_http, shopper)
+            if shopper.other is not None:
+                await apply_coupon(rules_url_http, shopper.other)
             if failure:
                 notes.append(f"`applyCouponToCart` failed, the cart carries no coupon: {failure}")
             urls = {"baseline": baseline_url, "rules": rules_url_http}
@@ -1285,8 +1378,10 @@ def render(results: Sequence[BackendResult], args: argparse.Namespace) -> str:
                 continue
             p50 = _p50(case.rules.round_totals)
             verdict = "-" if p50 is None else ("met" if p50 < 5 else "not met")
+            which = "" if case.case.key == "cart" else f", {case.case.key}"
             lines.append(
-                f"| {result.backend} ({result.cache}) | {_ms(_p50(case.baseline.round_totals))} "
+                f"| {result.backend} ({result.cache}){which} "
+                f"| {_ms(_p50(case.baseline.round_totals))} "
                 f"| {_ms(p50)} | {_ms(_p99(case.baseline.totals))} "
                 f"| {_ms(_p99(case.rules.totals))} | {verdict} |"
             )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from engine.errors import Problem, ProblemCode
@@ -150,7 +151,8 @@ async def apply(
     """Write changes checked by `validate`; callers run this inside their transaction."""
     for change in changes:
         website_id = customer_website_id if change.website_id is None else change.website_id
-        row = await MagentoCustomerbalance.get_or_none(
+        # Locked: an order spending this balance at the same time waits, and is not undone.
+        row = await MagentoCustomerbalance.select_for_update().get_or_none(
             customer_id=customer_id, website_id=website_id
         )
         current = row.amount if row is not None else Decimal(0)
@@ -181,3 +183,44 @@ async def apply(
             balance_delta=delta,
             additional_info=change.comment,
         )
+
+
+ACTION_LABELS = {
+    BalanceAction.UPDATED: "Updated",
+    BalanceAction.CREATED: "Created",
+    BalanceAction.USED: "Used",
+    BalanceAction.REFUNDED: "Refunded",
+    BalanceAction.REVERTED: "Reverted",
+}
+"""Magento_CustomerBalance's history action labels (`History::getActionNamesArray`)."""
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    history_id: int
+    website_id: int
+    action: BalanceAction
+    balance_amount: Decimal
+    balance_delta: Decimal
+    additional_info: str | None
+    updated_at: datetime
+
+
+async def history(customer_id: int, website_ids: Sequence[int] | None = None) -> list[HistoryEntry]:
+    """The customer's store-credit history, newest first."""
+    query = MagentoCustomerbalanceHistory.filter(balance__customer_id=customer_id)
+    if website_ids is not None:
+        query = query.filter(balance__website_id__in=list(website_ids))
+    rows = await query.order_by("-updated_at", "-history_id").prefetch_related("balance")
+    return [
+        HistoryEntry(
+            history_id=row.history_id,
+            website_id=row.balance.website_id,  # type: ignore[attr-defined]
+            action=BalanceAction(row.action),
+            balance_amount=Decimal(row.balance_amount),
+            balance_delta=Decimal(row.balance_delta),
+            additional_info=row.additional_info,
+            updated_at=row.updated_at,
+        )
+        for row in rows
+    ]

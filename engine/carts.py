@@ -26,9 +26,10 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from engine import addresses as customer_addresses
-from engine import clock, configurable, permissions, prices, tax, views
+from engine import checkout_balances, clock, configurable, permissions, prices, tax, views
 from engine.auth import Viewer
 from engine.catalog import is_in_stock
+from engine.checkout_balances import AppliedCredit, AppliedReward
 from engine.config import ConfigPath
 from engine.errors import (
     AlreadyExists,
@@ -1165,6 +1166,10 @@ class Totals:
     discount_description: tuple[str, ...] = ()
     free_shipping: bool = False
     """A rule gave the whole shipment free shipping."""
+    reward: AppliedReward | None = None
+    """Reward points paying part of the grand total (`checkout_balances.collect`)."""
+    store_credit: AppliedCredit | None = None
+    """Store credit paying part of the grand total, after points."""
 
     @property
     def items_qty(self) -> Decimal:
@@ -1438,7 +1443,7 @@ async def compute_totals(quote: Quote, stores: StoresSnapshot) -> Totals:
     tax_amount = sum((line.tax_amount for line in lines), ZERO)
     item_discount = result.item_discount if result is not None else ZERO
     shipping_discount = result.shipping_discount if result is not None else ZERO
-    return Totals(
+    totals = Totals(
         currency=quote.quote_currency_code or store.website.base_currency_code,
         lines=tuple(lines),
         is_virtual=priced.is_virtual,
@@ -1461,6 +1466,13 @@ async def compute_totals(quote: Quote, stores: StoresSnapshot) -> Totals:
         coupon_codes=result.coupon_codes if result is not None else (),
         discount_description=result.description if result is not None else (),
         free_shipping=result.free_shipping.address if result is not None else False,
+    )
+    # The `reward` and `customerbalance` collectors, after the grand total (Magento's order).
+    paid = await checkout_balances.collect(quote, totals.grand_total, store, stores)
+    if paid.reward is None and paid.store_credit is None:
+        return totals
+    return replace(
+        totals, grand_total=paid.grand_total, reward=paid.reward, store_credit=paid.store_credit
     )
 
 
@@ -1531,6 +1543,14 @@ async def collect_totals(quote: Quote, stores: StoresSnapshot) -> None:
     quote.tax_amount = quote.base_tax_amount = totals.tax_amount
     quote.shipping_amount = quote.base_shipping_amount = totals.shipping_amount
     quote.grand_total = quote.base_grand_total = totals.grand_total
+    reward, credit = totals.reward, totals.store_credit
+    quote.reward_points_balance = reward.points if reward is not None else 0
+    quote.reward_currency_amount = quote.base_reward_currency_amount = (
+        reward.amount if reward is not None else ZERO
+    )
+    quote.customer_balance_amount_used = quote.base_customer_bal_amount_used = (
+        credit.amount if credit is not None else ZERO
+    )
     await quote.save()
 
 

@@ -131,6 +131,31 @@ class ConfigPath(StrEnum):
     COPYRIGHT = "design/footer/copyright"
     PRODUCT_CANONICAL_TAG = "catalog/seo/product_canonical_tag"
     CATEGORY_CANONICAL_TAG = "catalog/seo/category_canonical_tag"
+    # Reward points (Adobe Commerce Magento_Reward, `etc/config.xml`): an empty value means "not
+    # set" (no threshold, no cap, no expiry, no points for the action).
+    REWARD_ENABLED = "magento_reward/general/is_enabled"
+    REWARD_ENABLED_ON_FRONT = "magento_reward/general/is_enabled_on_front"
+    REWARD_PUBLISH_HISTORY = "magento_reward/general/publish_history"
+    REWARD_MIN_POINTS_BALANCE = "magento_reward/general/min_points_balance"
+    REWARD_MAX_POINTS_BALANCE = "magento_reward/general/max_points_balance"
+    REWARD_EXPIRATION_DAYS = "magento_reward/general/expiration_days"
+    REWARD_EXPIRY_CALCULATION = "magento_reward/general/expiry_calculation"
+    REWARD_REFUND_AUTOMATICALLY = "magento_reward/general/refund_automatically"
+    REWARD_DEDUCT_AUTOMATICALLY = "magento_reward/general/deduct_automatically"
+    REWARD_POINTS_ORDER = "magento_reward/points/order"
+    REWARD_POINTS_REGISTER = "magento_reward/points/register"
+    REWARD_POINTS_NEWSLETTER = "magento_reward/points/newsletter"
+    REWARD_POINTS_INVITATION_CUSTOMER = "magento_reward/points/invitation_customer"
+    REWARD_POINTS_INVITATION_CUSTOMER_LIMIT = "magento_reward/points/invitation_customer_limit"
+    REWARD_POINTS_INVITATION_ORDER = "magento_reward/points/invitation_order"
+    REWARD_POINTS_INVITATION_ORDER_LIMIT = "magento_reward/points/invitation_order_limit"
+    REWARD_POINTS_INVITATION_ORDER_FREQUENCY = "magento_reward/points/invitation_order_frequency"
+    REWARD_POINTS_REVIEW = "magento_reward/points/review"
+    REWARD_POINTS_REVIEW_LIMIT = "magento_reward/points/review_limit"
+    REWARD_SUBSCRIBE_BY_DEFAULT = "magento_reward/notification/subscribe_by_default"
+    # Store credit (Adobe Commerce Magento_CustomerBalance, `etc/config.xml`).
+    STORE_CREDIT_ENABLED = "customer/magento_customerbalance/is_enabled"
+    STORE_CREDIT_SHOW_HISTORY = "customer/magento_customerbalance/show_history"
 
 
 RECAPTCHA_FORM_PATHS = tuple(p for p in ConfigPath if p.startswith("recaptcha_frontend/type_for/"))
@@ -487,6 +512,28 @@ DEFAULTS: dict[ConfigPath, str] = {
     ConfigPath.COPYRIGHT: "Copyright \u00a9 2013-present Magento, Inc. All rights reserved.",
     ConfigPath.PRODUCT_CANONICAL_TAG: "0",
     ConfigPath.CATEGORY_CANONICAL_TAG: "0",
+    ConfigPath.REWARD_ENABLED: "1",
+    ConfigPath.REWARD_ENABLED_ON_FRONT: "1",
+    ConfigPath.REWARD_PUBLISH_HISTORY: "1",
+    ConfigPath.REWARD_MIN_POINTS_BALANCE: "",
+    ConfigPath.REWARD_MAX_POINTS_BALANCE: "",
+    ConfigPath.REWARD_EXPIRATION_DAYS: "",
+    ConfigPath.REWARD_EXPIRY_CALCULATION: "static",
+    ConfigPath.REWARD_REFUND_AUTOMATICALLY: "0",
+    ConfigPath.REWARD_DEDUCT_AUTOMATICALLY: "1",
+    ConfigPath.REWARD_POINTS_ORDER: "",
+    ConfigPath.REWARD_POINTS_REGISTER: "",
+    ConfigPath.REWARD_POINTS_NEWSLETTER: "",
+    ConfigPath.REWARD_POINTS_INVITATION_CUSTOMER: "",
+    ConfigPath.REWARD_POINTS_INVITATION_CUSTOMER_LIMIT: "",
+    ConfigPath.REWARD_POINTS_INVITATION_ORDER: "",
+    ConfigPath.REWARD_POINTS_INVITATION_ORDER_LIMIT: "",
+    ConfigPath.REWARD_POINTS_INVITATION_ORDER_FREQUENCY: "",
+    ConfigPath.REWARD_POINTS_REVIEW: "",
+    ConfigPath.REWARD_POINTS_REVIEW_LIMIT: "",
+    ConfigPath.REWARD_SUBSCRIBE_BY_DEFAULT: "1",
+    ConfigPath.STORE_CREDIT_ENABLED: "1",
+    ConfigPath.STORE_CREDIT_SHOW_HISTORY: "1",
 }
 
 

@@ -42,6 +42,7 @@ from engine.mail.mailer import Mailer
 from engine.mail.message import Address
 from engine.pagination import Page, PageRequest, paginate
 from engine.passwords import PasswordHasher, password_problems
+from engine.rewards import actions as reward_actions
 from engine.segments import events, membership
 from engine.sessions import find_by_email, record_failure
 from engine.stores import StoresSnapshot, StoreView
@@ -440,10 +441,14 @@ async def create(
     store: StoreView,
     stores: StoresSnapshot,
     hasher: PasswordHasher,
+    *,
+    storefront: bool = False,
 ) -> CustomerEntity:
     """A new account in `store`'s website (or `changes.website_id`, for admins). Without a
     group it gets the store's configured default group; with confirmation required and a
-    password, the account awaits e-mail confirmation (Magento confirms password-less accounts)."""
+    password, the account awaits e-mail confirmation (Magento confirms password-less accounts).
+    An account created on the `storefront` earns the registration reward points (Magento's
+    frontend-only `CustomerRegister` plugin: admins' and imports' accounts earn none)."""
     chosen = _chosen_store(changes.store_id, stores)
     if chosen is not None and changes.website_id is None:
         store = chosen
@@ -495,6 +500,8 @@ async def create(
             await newsletter.set_customer_subscription(customer, True, store, stores)
         if changes.store_credit:
             await balance.apply(customer.entity_id, changes.store_credit, website_id, stores)
+        if storefront:
+            await reward_actions.registered(customer, store.store_id, stores)
         await membership.customer_event(customer.entity_id, _events_of(changes))
     return customer
 

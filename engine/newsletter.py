@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 from engine.auth import now
 from engine.config import ConfigPath
 from engine.errors import InputInvalid, Problem, ProblemCode
+from engine.rewards import actions as reward_actions
 from engine.segments import events, membership
 from engine.sessions import find_by_email
 from engine.stores import StoresSnapshot, StoreView
@@ -83,7 +84,7 @@ async def set_customer_subscription(
     )
     assert status is not None
     if row is None:
-        await NewsletterSubscriber.create(
+        created = await NewsletterSubscriber.create(
             store_id=store.store_id,
             customer_id=customer.entity_id,
             subscriber_email=customer.email,
@@ -91,6 +92,11 @@ async def set_customer_subscription(
             subscriber_confirm_code=secrets.token_hex(16),
             change_status_at=now(),
         )
+        if status in (SubscriberStatus.SUBSCRIBED, SubscriberStatus.UNCONFIRMED):
+            # Magento's `CustomerSubscribed`: a customer's first subscription earns points.
+            await reward_actions.newsletter_subscribed(
+                customer, created.subscriber_id, store.store_id, stores
+            )
         return status
     if row.subscriber_status is not status:
         row.change_status_at = now()

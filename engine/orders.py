@@ -29,7 +29,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
-from engine import carts, configurable
+from engine import carts, checkout_balances, configurable
 from engine.errors import (
     AlreadyExists,
     InputInvalid,
@@ -40,9 +40,10 @@ from engine.errors import (
 )
 from engine.pagination import Page, PageRequest, paginate
 from engine.prices import round_price
+from engine.rewards import actions as reward_actions
 from engine.salesrules import usage as rule_usage
 from engine.segments import events, membership
-from engine.stores import StoresSnapshot, StoreView
+from engine.stores import StoresSnapshot, StoreView, load_snapshot
 from models import (
     AddressType,
     CataloginventoryStockItem,
@@ -269,6 +270,7 @@ async def place_order(quote: Quote, stores: StoresSnapshot) -> SalesOrder:
         if not claimed:
             raise PlaceOrderFailed(CART_NOT_ACTIVE)
         shown = await rule_usage.Shown.of(quote)
+        shown_balances = checkout_balances.Shown.of(quote)
         quote.is_active = False
         quote.converted_at = moment
         await carts.collect_totals(quote, stores)
@@ -296,6 +298,10 @@ async def place_order(quote: Quote, stores: StoresSnapshot) -> SalesOrder:
                 COUPON_NOT_VALID if lost is rule_usage.Lost.COUPON else SERVER_ERROR
             )
         order = await _copy_quote(quote, items, billing, shipping, stores, moment)
+        try:
+            await checkout_balances.claim_for_order(quote, order, shown_balances, stores)
+        except checkout_balances.BalanceShort as short:
+            raise PlaceOrderFailed(short.message) from None
         quote.reserved_order_id = order.increment_id
         await Quote.filter(entity_id=quote.entity_id).update(reserved_order_id=order.increment_id)
         # The order, and the cart it converted (no longer active): one re-evaluation.
@@ -419,6 +425,11 @@ async def _copy_quote(
         base_shipping_discount_amount=shipping_discount,
         base_grand_total=quote.base_grand_total,
         grand_total=quote.grand_total,
+        reward_points_balance=quote.reward_points_balance,
+        reward_currency_amount=quote.reward_currency_amount,
+        base_reward_currency_amount=quote.base_reward_currency_amount,
+        customer_balance_amount=quote.customer_balance_amount_used,
+        base_customer_balance_amount=quote.base_customer_bal_amount_used,
         total_qty_ordered=sum((Decimal(i.qty) for i in visible), ZERO),
         total_item_count=len(visible),
         shipping_method=shipping.shipping_method if ships and shipping is not None else None,
@@ -1187,7 +1198,11 @@ ALLOWED_TRANSITIONS: dict[OrderState, frozenset[OrderState]] = {
 
 
 async def update_status(
-    order_id: int, status: str, comment: str | None, visible_on_front: bool = False
+    order_id: int,
+    status: str,
+    comment: str | None,
+    visible_on_front: bool = False,
+    stores: StoresSnapshot | None = None,
 ) -> SalesOrder:
     """Move an order to `status` (its state from `sales_order_status_state`), writing a
     `sales_order_status_history` row. Item quantities follow the state as Magento's documents
@@ -1223,6 +1238,7 @@ async def update_status(
             )
         if target != order.state:
             await _settle_items(order, target)
+            await _balances_follow(order, target, stores or await load_snapshot())
         order.state = target
         order.status = status
         await order.save(update_fields=["state", "status", "updated_at"])
@@ -1234,6 +1250,16 @@ async def update_status(
         )
         await _order_saved([order])
     return order
+
+
+async def _balances_follow(order: SalesOrder, target: OrderState, stores: StoresSnapshot) -> None:
+    """A canceled order gives back its points and store credit (Magento's `order_cancel_after`
+    observers); an order becoming paid (processing or complete, as this service has no
+    invoices yet) earns its purchase points (`OrderCompleted`)."""
+    if target is OrderState.CANCELED:
+        await checkout_balances.return_order_balances(order, stores)
+    elif target in (OrderState.PROCESSING, OrderState.COMPLETE):
+        await reward_actions.order_paid(order, stores)
 
 
 async def _settle_items(order: SalesOrder, target: OrderState) -> None:

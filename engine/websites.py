@@ -158,6 +158,15 @@ FLAGS = frozenset(
         ConfigPath.SHARE_ACTIVE_SEGMENTS,
         ConfigPath.SHARE_APPLIED_CART_RULE,
         ConfigPath.CATEGORY_PERMISSIONS_ENABLED,
+        ConfigPath.REWARD_ENABLED,
+        ConfigPath.REWARD_ENABLED_ON_FRONT,
+        ConfigPath.REWARD_PUBLISH_HISTORY,
+        ConfigPath.REWARD_REFUND_AUTOMATICALLY,
+        ConfigPath.REWARD_DEDUCT_AUTOMATICALLY,
+        ConfigPath.REWARD_POINTS_ORDER,
+        ConfigPath.REWARD_SUBSCRIBE_BY_DEFAULT,
+        ConfigPath.STORE_CREDIT_ENABLED,
+        ConfigPath.STORE_CREDIT_SHOW_HISTORY,
         ConfigPath.CART_LINK_USE_QTY,
         ConfigPath.GIFT_MESSAGE_ALLOW_ORDER,
         ConfigPath.WISHLIST_ACTIVE,
@@ -197,6 +206,11 @@ SENDERS = frozenset(
         ConfigPath.CONTACT_IDENTITY,
     }
 )
+# Settings that take one of a few words (Magento's source models).
+CHOICES: dict[ConfigPath, frozenset[str]] = {
+    ConfigPath.REWARD_EXPIRY_CALCULATION: frozenset({"static", "dynamic"}),
+    ConfigPath.REWARD_POINTS_INVITATION_ORDER_FREQUENCY: frozenset({"*", "1"}),
+}
 # Category permission defaults: 0 no, 1 everyone, 2 the groups listed (comma-separated ids).
 GRANT_MODES = frozenset(
     {
@@ -261,6 +275,10 @@ async def _validate_config_value(path: ConfigPath, value: str) -> None:
     elif path is ConfigPath.RESET_PROTECTION_TYPE:
         if value not in {"0", "1", "2", "3"}:
             problems.add(ProblemCode.INVALID, f'"{path.value}" takes 0, 1, 2 or 3.', "input.value")
+    elif path in CHOICES:
+        if value not in CHOICES[path]:
+            choices = " or ".join(f'"{c}"' for c in sorted(CHOICES[path]))
+            problems.add(ProblemCode.INVALID, f'"{path.value}" takes {choices}.', "input.value")
     elif path is ConfigPath.DEFAULT_DISPLAY_CURRENCY:
         if len(value) != 3 or not value.isupper():
             problems.add(ProblemCode.INVALID, f'"{value}" is not a currency code.', "input.value")

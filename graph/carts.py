@@ -32,6 +32,8 @@ from graph.errors import UserError
 from graph.gift_messages import AppliedGiftCard, GiftMessage, GiftMessageInput, GiftOptionsPrices
 from graph.iso_codes import CountryCodeEnum
 from graph.limits import CART_ID, LONG_TEXT, QUANTITY, SKU, length
+from graph.rewards import RewardPointsAmount, applied_reward_points
+from graph.store_credit import AppliedStoreCredit, applied_store_credit
 from graph.uids import encode_uid
 from models import Quote, QuoteAddress
 
@@ -960,11 +962,32 @@ async def _gift_message(root: Cart) -> GiftMessage | None:
     return None if message is None else GiftMessage.of(message)
 
 
+async def _applied_reward_points(root: Cart) -> RewardPointsAmount | None:
+    totals = await root.state.totals()
+    currency = root.state.quote.quote_currency_code or root.state.store.website.base_currency_code
+    return applied_reward_points(totals.reward, currency)
+
+
+async def _applied_store_credit(root: Cart, info: Info) -> AppliedStoreCredit | None:
+    totals = await root.state.totals()
+    currency = root.state.quote.quote_currency_code or root.state.store.website.base_currency_code
+    customer_id: int | None = root.state.quote.customer_id  # type: ignore[attr-defined]
+    return await applied_store_credit(customer_id, totals.store_credit, info, currency)
+
+
 @strawberry.type(
     description="Contains the contents and other details about a guest or customer cart."
 )
 class Cart:
     state: strawberry.Private[CartState]
+
+    applied_reward_points: RewardPointsAmount | None = strawberry.field(
+        resolver=_applied_reward_points,
+        description="The amount of reward points applied to the cart.",
+    )
+    applied_store_credit: AppliedStoreCredit | None = strawberry.field(
+        resolver=_applied_store_credit, description="Store credit information applied to the cart."
+    )
 
     applied_coupon: AppliedCoupon | None = strawberry.field(
         resolver=_applied_coupon,

@@ -35,7 +35,9 @@ from graph.errors import UserError
 from graph.groups import CustomerGroup, CustomerGroupStorefront
 from graph.limits import LONG_TEXT, SMALLINT
 from graph.orders import CustomerOrderFields
+from graph.rewards import CustomerRewardFields
 from graph.segments import CustomerSegmentStorefront, current_segments
+from graph.store_credit import CustomerStoreCreditFields
 from graph.uids import encode_uid
 from graph.wishlists import CustomerWishlistFields
 from models import CustomerEntity, EntityType
@@ -189,7 +191,13 @@ async def _is_subscribed(root: Customer | AdminCustomer, info: Info) -> bool:
 
 
 @strawberry.type(description="Defines the customer name, addresses, and other details.")
-class Customer(CustomerAddressFields, CustomerWishlistFields, CustomerOrderFields):
+class Customer(
+    CustomerAddressFields,
+    CustomerWishlistFields,
+    CustomerOrderFields,
+    CustomerRewardFields,
+    CustomerStoreCreditFields,
+):
     row: strawberry.Private[CustomerEntity]
     entity_id: strawberry.Private[int]
 

@@ -295,6 +295,12 @@ class OrderTotal:
     taxes: list[TaxItem | None] | None = strawberry.field(description="The order tax details.")
     total_shipping: Money = strawberry.field(description="The shipping amount for the order.")
     total_tax: Money = strawberry.field(description="The amount of tax applied to the order.")
+    total_reward_points: Money | None = strawberry.field(
+        description="The total reward points applied to the order."
+    )
+    total_store_credit: Money | None = strawberry.field(
+        description="The total amount of store credit applied to the order."
+    )
 
     @classmethod
     def of(cls, row: SalesOrder, items: Sequence[SalesOrderItem]) -> OrderTotal:
@@ -338,6 +344,8 @@ class OrderTotal:
             taxes=_taxes(items, currency),
             total_shipping=money(shipping),
             total_tax=money(row.tax_amount),
+            total_reward_points=money(row.reward_currency_amount),
+            total_store_credit=money(row.customer_balance_amount),
         )
 
 

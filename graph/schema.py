@@ -55,6 +55,8 @@ DOMAINS = (
     "segment_events",
     "cart_rules",
     "cart_coupons",
+    "rewards",
+    "store_credit",
     "explain_cart_rules",
     "dynamic_blocks",
     "media",

@@ -87,6 +87,74 @@ class StoreConfig:
         "the website."
     )
     locale: str | None = strawberry.field(description="The store locale.")
+    magento_reward_general_is_enabled: str | None = strawberry.field(
+        description=(
+            "Indicates whether reward points functionality is enabled. Possible values: 1 "
+            "(Enabled) and 0 (Disabled)."
+        )
+    )
+    magento_reward_general_is_enabled_on_front: str | None = strawberry.field(
+        description=(
+            "Indicates whether reward points functionality is enabled on the storefront. Possible"
+            " values: 1 (Enabled) and 0 (Disabled)."
+        )
+    )
+    magento_reward_general_min_points_balance: str | None = strawberry.field(
+        description=(
+            "The minimum point balance customers must have before they can redeem them. A null "
+            "value indicates no minimum."
+        )
+    )
+    magento_reward_general_publish_history: str | None = strawberry.field(
+        description=(
+            "When enabled, customers can see a detailed history of their reward points. Possible "
+            "values: 1 (Enabled) and 0 (Disabled)."
+        )
+    )
+    magento_reward_points_invitation_customer: str | None = strawberry.field(
+        description="The number of points for a referral when an invitee registers on the site."
+    )
+    magento_reward_points_invitation_customer_limit: str | None = strawberry.field(
+        description=(
+            "The maximum number of registration referrals that will qualify for rewards. A null "
+            "value indicates no limit."
+        )
+    )
+    magento_reward_points_invitation_order: str | None = strawberry.field(
+        description=(
+            "The number of points for a referral, when an invitee places their first order on the"
+            " site."
+        )
+    )
+    magento_reward_points_invitation_order_limit: str | None = strawberry.field(
+        description=(
+            "The number of order conversions that can earn points for the customer who sends the "
+            "invitation. A null value indicates no limit."
+        )
+    )
+    magento_reward_points_newsletter: str | None = strawberry.field(
+        description=(
+            "The number of points earned by registered customers who subscribe to a newsletter."
+        )
+    )
+    magento_reward_points_order: str | None = strawberry.field(
+        description=(
+            "Indicates customers earn points for shopping according to the reward point exchange "
+            "rate."
+        )
+    )
+    magento_reward_points_register: str | None = strawberry.field(
+        description="The number of points customer gets for registering."
+    )
+    magento_reward_points_review: str | None = strawberry.field(
+        description="The number of points for writing a review."
+    )
+    magento_reward_points_review_limit: str | None = strawberry.field(
+        description=(
+            "The maximum number of reviews that will qualify for the rewards. A null value "
+            "indicates no limit."
+        )
+    )
     magento_wishlist_general_is_enabled: str | None = strawberry.field(
         description="Indicates whether wishlists are enabled (1) or disabled (0)."
     )
@@ -160,6 +228,10 @@ class StoreConfig:
         def yes_no(path: ConfigPath) -> str:
             return "1" if flag(path) else "0"
 
+        def reward(path: ConfigPath) -> str | None:
+            """A `magento_reward/*` value as stored; null when it is not set."""
+            return stores.config_value(path, store).strip() or None
+
         return cls(
             allow_gift_receipt=gift_messages.GIFT_RECEIPT_ALLOWED,
             allow_order=yes_no(ConfigPath.GIFT_MESSAGE_ALLOW_ORDER),
@@ -185,6 +257,27 @@ class StoreConfig:
             is_default_store=store.is_default_store,
             is_default_store_group=store.is_default_group,
             locale=store.locale,
+            magento_reward_general_is_enabled=reward(ConfigPath.REWARD_ENABLED),
+            magento_reward_general_is_enabled_on_front=reward(ConfigPath.REWARD_ENABLED_ON_FRONT),
+            magento_reward_general_min_points_balance=reward(ConfigPath.REWARD_MIN_POINTS_BALANCE),
+            magento_reward_general_publish_history=reward(ConfigPath.REWARD_PUBLISH_HISTORY),
+            magento_reward_points_invitation_customer=reward(
+                ConfigPath.REWARD_POINTS_INVITATION_CUSTOMER
+            ),
+            magento_reward_points_invitation_customer_limit=reward(
+                ConfigPath.REWARD_POINTS_INVITATION_CUSTOMER_LIMIT
+            ),
+            magento_reward_points_invitation_order=reward(
+                ConfigPath.REWARD_POINTS_INVITATION_ORDER
+            ),
+            magento_reward_points_invitation_order_limit=reward(
+                ConfigPath.REWARD_POINTS_INVITATION_ORDER_LIMIT
+            ),
+            magento_reward_points_newsletter=reward(ConfigPath.REWARD_POINTS_NEWSLETTER),
+            magento_reward_points_order=reward(ConfigPath.REWARD_POINTS_ORDER),
+            magento_reward_points_register=reward(ConfigPath.REWARD_POINTS_REGISTER),
+            magento_reward_points_review=reward(ConfigPath.REWARD_POINTS_REVIEW),
+            magento_reward_points_review_limit=reward(ConfigPath.REWARD_POINTS_REVIEW_LIMIT),
             magento_wishlist_general_is_enabled=yes_no(ConfigPath.WISHLIST_ACTIVE),
             maximum_number_of_wishlists=stores.config_value(
                 ConfigPath.MULTIPLE_WISHLISTS_NUMBER, store

@@ -30,6 +30,7 @@ from engine.mail.transports import transport_from_url
 from engine.media.storage import MediaStorage
 from engine.passwords import PasswordHasher
 from engine.pricing.rule_runner import RuleRunner
+from engine.rewards.expiry import ExpiryRunner
 from engine.segments.timeline import TimeRunner
 from engine.services import Services
 from graph.context import Context
@@ -49,6 +50,8 @@ SERVICES = web.AppKey("services", Services)
 TIME_RUNNER = web.AppKey("time_runner", TimeRunner)
 # The runner moving the catalog-rule price window at each website's midnight (same setting).
 RULE_RUNNER = web.AppKey("rule_runner", RuleRunner)
+# The runner expiring reward points at each website's midnight (same setting).
+EXPIRY_RUNNER = web.AppKey("reward_expiry_runner", ExpiryRunner)
 # Request bodies above this are refused before parsing (aiohttp answers 413).
 MAX_REQUEST_BYTES = 256 * 1024
 
@@ -396,9 +399,19 @@ def create_app(
         yield
         await runner.stop()
 
+    async def reward_expiry_runner(app: web.Application) -> AsyncIterator[None]:
+        runner = ExpiryRunner(
+            services.clock, poll_seconds=settings.time_poll_seconds, cache=services.cache
+        )
+        app[EXPIRY_RUNNER] = runner
+        await runner.start()
+        yield
+        await runner.stop()
+
     if settings.time_in_process:
         app.cleanup_ctx.append(segment_time_runner)
         app.cleanup_ctx.append(catalog_rule_runner)
+        app.cleanup_ctx.append(reward_expiry_runner)
     app.cleanup_ctx.append(membership_feed)
     if settings.webhooks_in_process:
         app.cleanup_ctx.append(webhook_deliverer)

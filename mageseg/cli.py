@@ -474,6 +474,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     import signal
 
     from engine.clock import SystemClock
+    from engine.rewards import expiry
     from engine.segments import feed, jobs, timeline
     from mageseg.webhooks import Deliverer
     from models.segments import MagentoCustomersegmentSegment
@@ -493,6 +494,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
             _print_refresh(result, names.get(result.segment_id, ""))
         runs = await timeline.run_due(SystemClock().now())
         _print_time_runs([run for run in runs if run.segment_ids or run.deferred])
+        expired = await expiry.expire_due(SystemClock().now())
         deliverer = Deliverer.from_settings(settings)
         await deliverer.start(background=False)
         try:
@@ -505,6 +507,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         print(
             f"Worker pass done: {len(results)} queued refresh(es) ({failed} failed), "
             f"{sum(1 for run in runs if run.segment_ids)} website day(s) re-evaluated, "
+            f"{sum(run.rows for run in expired)} reward earning(s) expired, "
             f"{sent} webhook delivery attempt(s)."
         )
         return 1 if failed else 0
@@ -516,6 +519,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
             cache=current_cache(),
         )
         time_runner = timeline.TimeRunner(
+            SystemClock(), poll_seconds=settings.time_poll_seconds, cache=current_cache()
+        )
+        expiry_runner = expiry.ExpiryRunner(
             SystemClock(), poll_seconds=settings.time_poll_seconds, cache=current_cache()
         )
         task = asyncio.current_task()
@@ -533,6 +539,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         if listener is not None:
             await listener.start()  # other processes' announcements wake the deliverer
         await time_runner.start()
+        await expiry_runner.start()
         await deliverer.start()
         cache = current_cache()
         # Lost invalidations are made up as soon as Redis answers, even between passes.
@@ -548,6 +555,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
                 await asyncio.wait({watcher}, timeout=2)
             await deliverer.stop()
             await time_runner.stop()
+            await expiry_runner.stop()
             if listener is not None:
                 await listener.stop()
         return 0

@@ -85,6 +85,13 @@ from models.pricing import (
     CatalogruleWebsite,
 )
 from models.quotes import AddressType, Quote, QuoteAddress, QuoteIdMask, QuoteItem
+from models.rewards import (
+    MagentoReward,
+    MagentoRewardHistory,
+    MagentoRewardRate,
+    RateDirection,
+    RewardAction,
+)
 from models.salesrules import (
     CartRuleAction,
     CouponCreationType,
@@ -204,6 +211,9 @@ __all__ = [
     "MagentoCustomersegmentEvent",
     "MagentoCustomersegmentSegment",
     "MagentoCustomersegmentWebsite",
+    "MagentoReward",
+    "MagentoRewardHistory",
+    "MagentoRewardRate",
     "MagesegCustomersegmentHistory",
     "MagesegCustomersegmentTimeRun",
     "MagesegCustomersegmentWebhook",
@@ -221,8 +231,10 @@ __all__ = [
     "QuoteCoupon",
     "QuoteIdMask",
     "QuoteItem",
+    "RateDirection",
     "RefreshStatus",
     "ReportViewedProductIndex",
+    "RewardAction",
     "SalesOrder",
     "SalesOrderAddress",
     "SalesOrderItem",

@@ -113,6 +113,24 @@ class SalesOrder(Model):
     base_shipping_discount_amount = fields.DecimalField(
         max_digits=20, decimal_places=4, db_default=0
     )
+    # Reward points spent on the order and given back (Magento_Reward's columns).
+    reward_points_balance = fields.IntField(db_default=0)
+    reward_currency_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_reward_currency_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    reward_points_balance_refund = fields.IntField(db_default=0)
+    rwrd_crrncy_amnt_refunded = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_rwrd_crrncy_amnt_refnded = fields.DecimalField(
+        max_digits=20, decimal_places=4, db_default=0
+    )
+    # Store credit spent on the order and given back (Magento_CustomerBalance's columns).
+    customer_balance_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_customer_balance_amount = fields.DecimalField(
+        max_digits=20, decimal_places=4, db_default=0
+    )
+    customer_balance_refunded = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_customer_balance_refunded = fields.DecimalField(
+        max_digits=20, decimal_places=4, db_default=0
+    )
     created_at = fields.DatetimeField(default=_now)
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -66,6 +66,19 @@ class Quote(Model):
     gift_message_id = fields.IntField(null=True)
     discount_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
     base_discount_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    # Reward points (Magento_Reward) and store credit (Magento_CustomerBalance) used by the cart:
+    # the flags say the customer asked for them, the amounts are what the last totals took.
+    use_reward_points = fields.BooleanField(db_default=False)
+    reward_points_balance = fields.IntField(db_default=0)
+    reward_currency_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_reward_currency_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    use_customer_balance = fields.BooleanField(db_default=False)
+    customer_balance_amount_used = fields.DecimalField(
+        max_digits=20, decimal_places=4, db_default=0
+    )
+    base_customer_bal_amount_used = fields.DecimalField(
+        max_digits=20, decimal_places=4, db_default=0
+    )
 
     class Meta:
         table = "quote"

@@ -335,7 +335,9 @@ class Mutation:
     ) -> AdminOrderOutput:
         await require_admin(info)
         try:
-            row = await orders.update_status(decode_uid(uid), status, comment, visible_on_front)
+            row = await orders.update_status(
+                decode_uid(uid), status, comment, visible_on_front, await info.context.stores()
+            )
         except DomainError as error:
             return AdminOrderOutput(order=None, user_errors=UserError.from_error(error))
         return AdminOrderOutput(order=(await _admin_orders(info, [row]))[0], user_errors=[])

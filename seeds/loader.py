@@ -23,6 +23,7 @@ from mageseg.settings import Settings
 from models import CustomerEntity, Store, StoreGroup, StoreWebsite
 from seeds import tables
 from seeds.generate import Generator
+from seeds.rewards import ensure_rewards
 from seeds.shop import CatalogReport, ensure_shop
 from seeds.storefront import ensure_storefront
 from seeds.structure import ensure_structure
@@ -123,6 +124,7 @@ async def load(
     finally:
         for bar in bars.values():
             bar.close()
+    await ensure_rewards()
     await analyze()
     elapsed = time.perf_counter() - started
     return _summary(generator, report, counts, per_website, elapsed)

@@ -148,6 +148,28 @@ VISITORS = Table(
     ("visitor_id", "customer_id", "session_id", "created_at", "last_visit_at"),
     assigned_key="visitor_id",
 )
+# Reward points and store credit on carts and orders: the generated activity uses neither.
+QUOTE_BALANCE_COLUMNS = (
+    "use_reward_points",
+    "reward_points_balance",
+    "reward_currency_amount",
+    "base_reward_currency_amount",
+    "use_customer_balance",
+    "customer_balance_amount_used",
+    "base_customer_bal_amount_used",
+)
+ORDER_BALANCE_COLUMNS = (
+    "reward_points_balance",
+    "reward_currency_amount",
+    "base_reward_currency_amount",
+    "reward_points_balance_refund",
+    "rwrd_crrncy_amnt_refunded",
+    "base_rwrd_crrncy_amnt_refnded",
+    "customer_balance_amount",
+    "base_customer_balance_amount",
+    "customer_balance_refunded",
+    "base_customer_balance_refunded",
+)
 QUOTES = Table(
     Quote,
     (
@@ -182,7 +204,13 @@ QUOTES = Table(
         "payment_method",
     ),
     assigned_key="entity_id",
-    left_to_default=("coupon_code", "applied_rule_ids", "discount_amount", "base_discount_amount"),
+    left_to_default=(
+        "coupon_code",
+        "applied_rule_ids",
+        "discount_amount",
+        "base_discount_amount",
+        *QUOTE_BALANCE_COLUMNS,
+    ),
 )
 QUOTE_MASKS = Table(QuoteIdMask, ("quote_id", "masked_id"))
 QUOTE_ITEMS = Table(
@@ -265,6 +293,7 @@ ORDERS = Table(
         "discount_description",
         "shipping_discount_amount",
         "base_shipping_discount_amount",
+        *ORDER_BALANCE_COLUMNS,
     ),
 )
 ORDER_SEQUENCE = Table(SequenceOrder, ("sequence_value",), assigned_key="sequence_value")

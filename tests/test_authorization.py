@@ -105,6 +105,14 @@ CART_HOLDERS = {
 }
 # Only signed-in customers, refused with Magento's `customerCart` message.
 CUSTOMER_CART = {"customerCart"}
+# A customer's own cart paying with reward points or store credit: guests and admins are refused
+# with each module's message, a customer naming an unknown cart gets the cart's refusal.
+CUSTOMER_CART_PAYMENTS = {
+    "applyRewardPointsToCart": "The current customer isn't authorized.",
+    "removeRewardPointsFromCart": "The current customer isn't authorized.",
+    "applyStoreCreditToCart": "Please specify a valid customer",
+    "removeStoreCreditFromCart": "Please specify a valid customer",
+}
 # Admin-only root fields start with `admin`; `explainCartRules` is the deprecated former name of
 # `adminExplainCartRules`.
 ADMIN_ONLY = {name for name in ROOTS if name.startswith("admin")} | {"explainCartRules"}
@@ -168,6 +176,7 @@ def test_every_root_field_is_classified() -> None:
         | SHOPPERS
         | CART_HOLDERS
         | CUSTOMER_CART
+        | set(CUSTOMER_CART_PAYMENTS)
         | ADMIN_ONLY
     )
     assert set(ROOTS) - classified == set()
@@ -288,6 +297,21 @@ async def test_cart_operations_refuse_admins_and_unknown_carts(
     assert await snapshot() == before
 
 
+@pytest.mark.parametrize("name", sorted(CUSTOMER_CART_PAYMENTS))
+async def test_cart_payments_refuse_guests_admins_and_unknown_carts(
+    name: str, client: Any, admin_token: str
+) -> None:
+    customer_token = await token_for(await make_customer())
+    before = await snapshot()
+    for token in (None, admin_token):
+        response = await gql(client, call(name), token=token)
+        assert response.categories == ["graphql-authorization"]
+        assert response.messages == [CUSTOMER_CART_PAYMENTS[name]]
+    response = await gql(client, call(name), token=customer_token)
+    assert response.categories == ["graphql-no-such-entity"]
+    assert await snapshot() == before
+
+
 @pytest.mark.parametrize("name", sorted(CUSTOMER_CART))
 async def test_customer_cart_refuses_guests_and_admins(
     name: str, client: Any, admin_token: str
@@ -309,6 +333,7 @@ async def test_customer_cart_refuses_guests_and_admins(
         | SHOPPERS
         | CART_HOLDERS
         | CUSTOMER_CART
+        | set(CUSTOMER_CART_PAYMENTS)
         | ADMIN_ONLY
     ),
 )

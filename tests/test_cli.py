@@ -122,7 +122,7 @@ async def test_commands_with_nothing_to_do_say_so(database_url: str) -> None:
     assert worked.returncode == 0, worked.stderr
     assert worked.stdout == (
         "Worker pass done: 0 queued refresh(es) (0 failed), 0 website day(s) re-evaluated, "
-        "0 webhook delivery attempt(s).\n"
+        "0 reward earning(s) expired, 0 webhook delivery attempt(s).\n"
     )
     assert "\r" not in refreshed.stderr + worked.stderr  # no progress bar off a terminal
 

@@ -109,6 +109,7 @@ ACCEPTED = {
     "adminCreateProduct",
     "adminCreateSegment",
     "adminSaveConfig",
+    "adminSaveRewardRate",
     "adminUpsertProducts",
     "createEmptyCart",
     "createGuestCart",

@@ -173,7 +173,7 @@ async def test_worker_once_runs_what_is_queued(database_url: str, db: Any) -> No
     assert re.fullmatch(
         rf'segment {segment.segment_id} "Anns": 1 matched \(website 1: 1\) in \d+ ms\n'
         r"Worker pass done: 1 queued refresh\(es\) \(0 failed\), 0 website day\(s\) "
-        r"re-evaluated, 0 webhook delivery attempt\(s\)\.\n",
+        r"re-evaluated, 0 reward earning\(s\) expired, 0 webhook delivery attempt\(s\)\.\n",
         result.stdout,
     ), result.stdout
     assert await status_of(segment.segment_id) is RefreshStatus.DONE

@@ -104,10 +104,11 @@ CART_AMOUNT_COLUMNS: Mapping[CartAmountKind, str | None] = {
     CartAmountKind.GRAND_TOTAL: "base_grand_total",
     CartAmountKind.TAX: "base_tax_amount",
     CartAmountKind.SHIPPING: "base_shipping_amount",
-    CartAmountKind.STORE_CREDIT: None,
+    CartAmountKind.STORE_CREDIT: "base_customer_bal_amount_used",
     CartAmountKind.GIFT_CARD: None,
 }
-"""The quote column each cart total reads; None: not recorded on our quotes, reads 0."""
+"""The quote column each cart total reads (store credit: what the cart uses, Magento's
+`base_customer_bal_amount_used`); None: not recorded on our quotes (gift cards), reads 0."""
 
 OPERATOR_LABELS: Mapping[Operator, str] = {
     Operator.IS: "is",

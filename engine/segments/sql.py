@@ -114,6 +114,7 @@ _CART_COLUMNS = {
     CartAmountKind.GRAND_TOTAL: "base_grand_total",
     CartAmountKind.TAX: "base_tax_amount",
     CartAmountKind.SHIPPING: "base_shipping_amount",
+    CartAmountKind.STORE_CREDIT: "base_customer_bal_amount_used",
 }
 
 
@@ -667,7 +668,7 @@ class _Compiler:
     def cart(self, kind: CartAmountKind, operator: Operator, value: Decimal, customer: str) -> str:
         column = _CART_COLUMNS.get(kind)
         if column is None:
-            # No store-credit or gift-card columns on the cart: those amounts are 0.
+            # No gift-card column on the cart: that amount is 0.
             q = self.alias("q")
             holds = _holds_for_zero(operator, value)
             return (
