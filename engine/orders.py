@@ -242,7 +242,7 @@ async def _claim_stock(items: Sequence[QuoteItem]) -> None:
         )
 
 
-async def _return_stock(order: SalesOrder, quantities: dict[int, Decimal]) -> None:
+async def return_stock(order: SalesOrder, quantities: dict[int, Decimal]) -> None:
     """Give canceled quantities back to stock (Magento's `cancel_order_item` observer)."""
     for product_id, qty in quantities.items():
         if qty <= 0:
@@ -1257,4 +1257,4 @@ async def _settle_items(order: SalesOrder, target: OrderState) -> None:
             update_fields=["qty_invoiced", "qty_shipped", "qty_canceled", "qty_refunded"]
         )
     if target is OrderState.CANCELED and order.quote_id is not None:
-        await _return_stock(order, returned)
+        await return_stock(order, returned)
