@@ -17,12 +17,13 @@ from typing import Annotated
 import strawberry
 
 from engine import orders
+from engine.attributes import StoredValue
 from engine.customers import parse_datetime
 from engine.errors import InputInvalid, Problem, ProblemCode
 from engine.order_documents import read as documents
 from engine.pagination import PageRequest
 from engine.stores import StoresSnapshot, StoreView
-from graph.attributes import AttributeValueInterface
+from graph.attributes import AttributeValueInterface, values_to_graph
 from graph.carts import AppliedCoupon, CartDiscountType, Discount
 from graph.common import (
     FilterEqualTypeInput,
@@ -171,18 +172,26 @@ class OrderCustomerInfo:
 
 
 def _order_address_attributes(
+    root: OrderAddress,
     attribute_codes: Annotated[
         list[strawberry.ID] | None, strawberry.argument(name="attributeCodes")
     ] = strawberry.UNSET,
 ) -> list[AttributeValueInterface | None]:
-    """Order addresses keep no custom attribute values here."""
-    return []
+    """The address book entry's custom values when the order was placed (every one, or those of
+    `attributeCodes`), as the customer address answers them."""
+    values = root.stored
+    if attribute_codes:
+        wanted = set(attribute_codes)
+        values = [v for v in values if v.code in wanted]
+    return values_to_graph(values)
 
 
 @strawberry.type(
     description="Contains detailed information about an order's billing and shipping addresses."
 )
 class OrderAddress:
+    stored: strawberry.Private[list[StoredValue]]
+
     city: str = strawberry.field(description="The city or town.")
     company: str | None = strawberry.field(description="The customer's company.")
     country_code: CountryCodeEnum | None = strawberry.field(description="The customer's country.")
@@ -221,6 +230,7 @@ class OrderAddress:
             return None
         country = row.country_id
         return cls(
+            stored=orders.stored_attributes(row),
             city=row.city or "",
             company=row.company,
             country_code=CountryCodeEnum[country]

@@ -234,6 +234,10 @@ class SalesOrderAddress(Model):
     telephone = fields.CharField(max_length=255, null=True)
     fax = fields.CharField(max_length=255, null=True)
     vat_id = fields.CharField(max_length=255, null=True)
+    # The address's custom attribute values when the order was placed, as JSON (a list of
+    # {code, value, options}), copied from the address book entry (Magento Commerce keeps them
+    # as extra columns of this table).
+    custom_attributes = fields.TextField(null=True)
 
     class Meta:
         table = "sales_order_address"

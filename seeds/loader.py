@@ -22,6 +22,7 @@ from engine.passwords import PasswordHasher
 from mageseg.settings import Settings
 from models import CustomerEntity, Store, StoreGroup, StoreWebsite
 from seeds import tables
+from seeds.documents import ensure_order_documents
 from seeds.generate import Generator
 from seeds.shop import CatalogReport, ensure_shop
 from seeds.storefront import ensure_storefront
@@ -123,6 +124,8 @@ async def load(
     finally:
         for bar in bars.values():
             bar.close()
+    if report.created:
+        await ensure_order_documents()
     await analyze()
     elapsed = time.perf_counter() - started
     return _summary(generator, report, counts, per_website, elapsed)

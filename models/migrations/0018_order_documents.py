@@ -393,6 +393,11 @@ class Migration(migrations.Migration):
             field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
         ),
         ops.AddField(
+            model_name='SalesOrderAddress',
+            name='custom_attributes',
+            field=fields.TextField(null=True, unique=False),
+        ),
+        ops.AddField(
             model_name='SalesOrderItem',
             name='amount_refunded',
             field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
