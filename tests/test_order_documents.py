@@ -6,9 +6,15 @@ written. Worked examples: every amount computed by hand in a comment."""
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 from typing import Any
 
+import pytest
+from aiohttp import web
+
+from mageseg.app import create_app
+from mageseg.settings import Settings
 from models import (
     CataloginventoryStockItem,
     SalesCreditmemo,
@@ -725,3 +731,52 @@ async def test_document_mutations_need_an_admin(client: Any) -> None:
     assert (response.status, response.data) == (401, None)
     assert [e["extensions"]["category"] for e in response.errors] == ["graphql-authorization"]
     assert await _counts() == (0, 0, 0)
+
+
+# --- concurrency -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def two_apps(client: Any, aiohttp_client: Any, settings: Settings) -> tuple[Any, Any]:
+    """Two application instances (each its own services, cache and pool) on one database."""
+    other: web.Application = create_app(settings, manage_database=False)
+    return client, await aiohttp_client(other)
+
+
+async def test_concurrent_invoices_and_refunds_of_one_order_write_one_document_each(
+    two_apps: tuple[Any, Any], admin_token: str
+) -> None:
+    """Six admins invoice the same order at once through two application instances, then six
+    refund it in full at once: the order row is locked by the first, so one invoice and one
+    credit memo are written and the others get Magento's refusal (on PostgreSQL the
+    transactions really interleave)."""
+    first, second = two_apps
+    await make_product("lamp", "50.00")
+    order, _uids, _token = await place(first, [("lamp", 1)])
+
+    async def at_once(document: str) -> list[list[dict[str, Any]]]:
+        answers = await asyncio.gather(
+            *(
+                run(client, admin_token, document, {"order_uid": order["id"]})
+                for client in (first, second) * 3
+            )
+        )
+        return sorted((a["user_errors"] for a in answers), key=len)
+
+    invoiced = await at_once(INVOICE)
+    refusal = "The order does not allow an invoice to be created."
+    assert (
+        invoiced
+        == [[]] + [[{"code": "INVALID", "message": refusal, "path": "input.order_uid"}]] * 5
+    )
+    refunded = await at_once(REFUND)
+    refusal = "We can't create creditmemo for the order."
+    assert (
+        refunded
+        == [[]] + [[{"code": "INVALID", "message": refusal, "path": "input.order_uid"}]] * 5
+    )
+    assert await _counts() == (1, 1, 0)
+    row = await SalesOrder.get()
+    # 50 + 5 shipping = 55.00 paid once and refunded once.
+    assert (Decimal(row.total_paid), Decimal(row.total_refunded)) == (Decimal(55), Decimal(55))
+    assert row.state == "closed"
