@@ -87,8 +87,11 @@ async def load(
     hasher: PasswordHasher | None = None,
     batch_size: int = BATCH_SIZE,
     media: MediaStorage | None = None,
+    documents: bool = False,
 ) -> str:
-    """Insert `size` customers with their rows; returns a one-paragraph summary."""
+    """Insert `size` customers with their rows; returns a one-paragraph summary. With
+    `documents` (the demo shop), the load that creates the shop also writes two orders with
+    invoices, a shipment and a credit memo (`seeds.documents`)."""
     if size < 0:
         raise ValueError(f"size must be positive or zero, not {size}")
     started = time.perf_counter()
@@ -124,7 +127,7 @@ async def load(
     finally:
         for bar in bars.values():
             bar.close()
-    if report.created:
+    if documents and report.created:
         await ensure_order_documents()
     await analyze()
     elapsed = time.perf_counter() - started
