@@ -175,6 +175,40 @@ async def test_an_unlabelled_rule_without_coupon_and_no_shipping_discount(
     assert _pairs(total["discounts"]) == [("Discount", 9.0, None)]
 
 
+async def test_a_taxed_order_equals_its_cart_in_tax_and_every_total(
+    client: Any, admin_token: str
+) -> None:
+    from models import TaxCalculation
+
+    await TaxCalculation.create(
+        tax_calculation_rate_id=1, customer_tax_class_id=3, product_tax_class_id=2
+    )
+    await make_product("lamp", "50.00")
+    await make_product("desk", "20.00")
+    await make_rule(
+        client,
+        admin_token,
+        simple_action="BY_PERCENT",
+        discount_amount=10,
+        coupon_type="SPECIFIC_COUPON",
+        coupon_code="SAVE10",
+        labels=[{"label": "Ten off"}],
+    )
+    cart, order = await _place(client, "SAVE10")
+    # CA 8.25% after the discount: lamp (50 - 5) x 8.25% = 3.7125, desks (40 - 4) x 8.25% =
+    # 2.97; tax 6.68 (the cart's, rounded per line: 3.71 + 2.97); shipping untaxed.
+    # Grand total 90 - 9 + 6.68 + 15 = 102.68.
+    assert _order_lines(order) == _lines(cart)
+    total = order["total"]
+    prices = cart["prices"]
+    cart_tax = sum(t["amount"]["value"] for t in prices["applied_taxes"])
+    assert total["total_tax"]["value"] == round(cart_tax, 2) == 6.68
+    assert total["subtotal_excl_tax"]["value"] == prices["subtotal_excluding_tax"]["value"] == 90
+    assert total["grand_total"]["value"] == prices["grand_total"]["value"] == 102.68
+    assert total["total_shipping"]["value"] == 15
+    assert _pairs(total["discounts"]) == [("Ten off", 9.0, "SAVE10")]
+
+
 CREATE_ADDRESS = """
 mutation ($input: CustomerAddressInput!) { createCustomerAddress(input: $input) { id } }
 """

@@ -3,6 +3,7 @@ from tortoise.migrations import operations as ops
 from models.order_documents import CreditmemoState, InvoiceState, _now
 from tortoise.fields.base import OnDelete
 from tortoise import fields
+from models.migration_ops import AddFields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
@@ -252,209 +253,60 @@ class Migration(migrations.Migration):
             options={'table': 'sequence_shipment', 'app': 'models', 'pk_attr': 'sequence_value', 'table_description': '`sequence_shipment_1`-like: each row reserves the next shipment increment id.'},
             bases=['Model'],
         ),
-        ops.AddField(
+        AddFields(
             model_name='SalesOrder',
-            name='adjustment_negative',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
+            fields=[
+                ('adjustment_negative', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('adjustment_positive', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('base_adjustment_negative', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('base_adjustment_positive', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('base_discount_invoiced', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('base_discount_refunded', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('base_shipping_invoiced', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('base_shipping_refunded', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('base_subtotal_invoiced', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('base_subtotal_refunded', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('base_tax_invoiced', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('base_tax_refunded', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('base_total_invoiced', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('base_total_offline_refunded', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('base_total_paid', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('base_total_refunded', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('discount_invoiced', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('discount_refunded', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('shipping_invoiced', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('shipping_refunded', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('subtotal_invoiced', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('subtotal_refunded', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('tax_invoiced', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('tax_refunded', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('total_invoiced', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('total_offline_refunded', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('total_paid', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('total_refunded', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+            ],
         ),
-        ops.AddField(
-            model_name='SalesOrder',
-            name='adjustment_positive',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrder',
-            name='base_adjustment_negative',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrder',
-            name='base_adjustment_positive',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrder',
-            name='base_discount_invoiced',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrder',
-            name='base_discount_refunded',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrder',
-            name='base_shipping_invoiced',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrder',
-            name='base_shipping_refunded',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrder',
-            name='base_subtotal_invoiced',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrder',
-            name='base_subtotal_refunded',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrder',
-            name='base_tax_invoiced',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrder',
-            name='base_tax_refunded',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrder',
-            name='base_total_invoiced',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrder',
-            name='base_total_offline_refunded',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrder',
-            name='base_total_paid',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrder',
-            name='base_total_refunded',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrder',
-            name='discount_invoiced',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrder',
-            name='discount_refunded',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrder',
-            name='shipping_invoiced',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrder',
-            name='shipping_refunded',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrder',
-            name='subtotal_invoiced',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrder',
-            name='subtotal_refunded',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrder',
-            name='tax_invoiced',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrder',
-            name='tax_refunded',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrder',
-            name='total_invoiced',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrder',
-            name='total_offline_refunded',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrder',
-            name='total_paid',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrder',
-            name='total_refunded',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
+        AddFields(
             model_name='SalesOrderAddress',
-            name='custom_attributes',
-            field=fields.TextField(null=True, unique=False),
+            fields=[
+                ('custom_attributes', fields.TextField(null=True, unique=False)),
+            ],
         ),
-        ops.AddField(
+        AddFields(
             model_name='SalesOrderItem',
-            name='amount_refunded',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrderItem',
-            name='base_amount_refunded',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrderItem',
-            name='base_discount_invoiced',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrderItem',
-            name='base_discount_refunded',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrderItem',
-            name='base_row_invoiced',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrderItem',
-            name='base_tax_invoiced',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrderItem',
-            name='base_tax_refunded',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrderItem',
-            name='discount_invoiced',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrderItem',
-            name='discount_refunded',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrderItem',
-            name='row_invoiced',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrderItem',
-            name='tax_invoiced',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
-        ),
-        ops.AddField(
-            model_name='SalesOrderItem',
-            name='tax_refunded',
-            field=fields.DecimalField(db_default=0, max_digits=20, decimal_places=4),
+            fields=[
+                ('amount_refunded', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('base_amount_refunded', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('base_discount_invoiced', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('base_discount_refunded', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('base_row_invoiced', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('base_tax_invoiced', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('base_tax_refunded', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('discount_invoiced', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('discount_refunded', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('row_invoiced', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('tax_invoiced', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+                ('tax_refunded', fields.DecimalField(db_default=0, max_digits=20, decimal_places=4)),
+            ],
         ),
     ]
