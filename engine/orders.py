@@ -29,7 +29,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
-from engine import carts, checkout_balances, configurable
+from engine import attributes, carts, checkout_balances, configurable
 from engine.errors import (
     AlreadyExists,
     InputInvalid,
@@ -62,6 +62,7 @@ from models import (
     SalesOrderStatusState,
     SequenceOrder,
 )
+from models.attributes import EntityType
 from models.catalog import ProductType
 from models.groups import NOT_LOGGED_IN_GROUP_ID
 
@@ -243,7 +244,7 @@ async def _claim_stock(items: Sequence[QuoteItem]) -> None:
         )
 
 
-async def _return_stock(order: SalesOrder, quantities: dict[int, Decimal]) -> None:
+async def return_stock(order: SalesOrder, quantities: dict[int, Decimal]) -> None:
     """Give canceled quantities back to stock (Magento's `cancel_order_item` observer)."""
     for product_id, qty in quantities.items():
         if qty <= 0:
@@ -367,6 +368,51 @@ async def _copy_items(
         await _order_item(order, child, store_id, moment, parent.item_id).save()
 
 
+async def _address_attributes(rows: Sequence[QuoteAddress | None]) -> dict[int, str]:
+    """The custom attribute values of the address book entries the cart's addresses came from,
+    as the JSON an order address keeps (`stored_attributes` reads it back)."""
+    ids = sorted(
+        {
+            row.customer_address_id
+            for row in rows
+            if row is not None and row.customer_address_id is not None
+        }
+    )
+    if not ids:
+        return {}
+    values = await attributes.load(EntityType.CUSTOMER_ADDRESS, ids)
+    return {
+        address_id: json.dumps(
+            [
+                {
+                    "code": v.code,
+                    "value": v.value,
+                    "options": None if v.options is None else [list(o) for o in v.options],
+                }
+                for v in stored
+            ]
+        )
+        for address_id, stored in values.items()
+        if stored
+    }
+
+
+def stored_attributes(row: SalesOrderAddress) -> list[attributes.StoredValue]:
+    """An order address's custom attribute values, as copied when the order was placed."""
+    if not row.custom_attributes:
+        return []
+    return [
+        attributes.StoredValue(
+            code=str(entry["code"]),
+            value=entry["value"],
+            options=None
+            if entry["options"] is None
+            else tuple((str(v), str(label)) for v, label in entry["options"]),
+        )
+        for entry in json.loads(row.custom_attributes)
+    ]
+
+
 async def _copy_quote(
     quote: Quote,
     items: Sequence[QuoteItem],
@@ -439,10 +485,12 @@ async def _copy_quote(
         created_at=moment,
     )
     await _copy_items(order, items, store_id, moment)
+    custom = await _address_attributes([billing, shipping if ships else None])
     rows = [
         SalesOrderAddress(
             parent_id=order.entity_id,
             address_type=AddressType.BILLING,
+            custom_attributes=custom.get(billing.customer_address_id or 0),
             **{**_address_values(billing), "email": billing.email or email},
         )
     ]
@@ -451,6 +499,7 @@ async def _copy_quote(
             SalesOrderAddress(
                 parent_id=order.entity_id,
                 address_type=AddressType.SHIPPING,
+                custom_attributes=custom.get(shipping.customer_address_id or 0),
                 **{**_address_values(shipping), "email": shipping.email or email},
             )
         )
@@ -1285,4 +1334,4 @@ async def _settle_items(order: SalesOrder, target: OrderState) -> None:
             update_fields=["qty_invoiced", "qty_shipped", "qty_canceled", "qty_refunded"]
         )
     if target is OrderState.CANCELED and order.quote_id is not None:
-        await _return_stock(order, returned)
+        await return_stock(order, returned)

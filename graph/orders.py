@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated
@@ -17,14 +17,14 @@ from typing import Annotated
 import strawberry
 
 from engine import orders
+from engine.attributes import StoredValue
 from engine.customers import parse_datetime
 from engine.errors import InputInvalid, Problem, ProblemCode
+from engine.order_documents import read as documents
 from engine.pagination import PageRequest
-from engine.prices import round_price
 from engine.stores import StoresSnapshot, StoreView
-from graph.attributes import AttributeValueInterface
+from graph.attributes import AttributeValueInterface, values_to_graph
 from graph.carts import AppliedCoupon, CartDiscountType, Discount
-from graph.catalog import FixedProductTax, ProductInterface, product_of
 from graph.common import (
     FilterEqualTypeInput,
     FilterMatchTypeInput,
@@ -38,6 +38,24 @@ from graph.context import Info
 from graph.errors import UserError
 from graph.iso_codes import CountryCodeEnum
 from graph.limits import CART_ID, LONG_TEXT, QUANTITY, SKU, length
+from graph.order_documents import (
+    DOCUMENT_TYPES,
+    CreditMemo,
+    Invoice,
+    OrderShipment,
+    documents_of,
+)
+from graph.order_lines import (
+    KeyValue,
+    OrderItem,
+    OrderItemInterface,
+    SalesCommentItem,
+    ShippingDiscount,
+    ShippingHandling,
+    TaxItem,
+    magento_datetime,
+    taxes_of,
+)
 from graph.uids import encode_uid
 from models import (
     AddressType,
@@ -51,11 +69,6 @@ from models import (
 ZERO = Decimal(0)
 
 
-def magento_datetime(value: datetime) -> str:
-    """Magento's order dates: `YYYY-MM-DD HH:MM:SS` in UTC."""
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
-
-
 @dataclass(frozen=True)
 class OrderDetails:
     """Everything an order is presented with beyond its own row."""
@@ -65,39 +78,33 @@ class OrderDetails:
     payments: list[SalesOrderPayment]
     history: list[SalesOrderStatusHistory]
     status_label: str
+    documents: documents.OrderDocuments
 
 
 async def load_details(rows: Sequence[SalesOrder]) -> list[OrderDetails]:
     ids = [row.entity_id for row in rows]
-    items, addresses, payments, history, labels = await asyncio.gather(
+    items, addresses, payments, history, labels, docs = await asyncio.gather(
         orders.load_items(ids),
         orders.load_addresses(ids),
         orders.load_payments(ids),
         orders.load_history(ids),
         orders.status_labels(),
+        documents.load(ids),
     )
     return [
         OrderDetails(
-            items[i], addresses[i], payments[i], history[i], labels.get(row.status, row.status)
+            items[i],
+            addresses[i],
+            payments[i],
+            history[i],
+            labels.get(row.status, row.status),
+            docs[i],
         )
         for i, row in enumerate(rows)
     ]
 
 
 # --- shared pieces -------------------------------------------------------------------------------
-
-
-@strawberry.type(description="Contains tax item details.")
-class TaxItem:
-    amount: Money = strawberry.field(description="The amount of tax applied to the item.")
-    rate: float = strawberry.field(description="The rate used to calculate the tax.")
-    title: str = strawberry.field(description="A title that describes the tax.")
-
-
-@strawberry.type(description="Contains a key-value pair.")
-class KeyValue:
-    name: str | None = strawberry.field(description="The name part of the key/value pair.")
-    value: str | None = strawberry.field(description="The value part of the key/value pair.")
 
 
 # --- placeOrder ----------------------------------------------------------------------------------
@@ -165,6 +172,7 @@ class OrderCustomerInfo:
 
 
 def _order_address_attributes(
+    root: OrderAddress,
     attribute_codes: Annotated[
         list[strawberry.ID] | None,
         strawberry.argument(
@@ -175,14 +183,21 @@ def _order_address_attributes(
         ),
     ] = strawberry.UNSET,
 ) -> list[AttributeValueInterface | None]:
-    """Order addresses keep no custom attribute values here."""
-    return []
+    """The address book entry's custom values when the order was placed (every one, or those of
+    `attributeCodes`), as the customer address answers them."""
+    values = root.stored
+    if attribute_codes:
+        wanted = set(attribute_codes)
+        values = [v for v in values if v.code in wanted]
+    return values_to_graph(values)
 
 
 @strawberry.type(
     description="Contains detailed information about an order's billing and shipping addresses."
 )
 class OrderAddress:
+    stored: strawberry.Private[list[StoredValue]]
+
     city: str = strawberry.field(description="The city or town.")
     company: str | None = strawberry.field(description="The customer's company.")
     country_code: CountryCodeEnum | None = strawberry.field(description="The customer's country.")
@@ -221,6 +236,7 @@ class OrderAddress:
             return None
         country = row.country_id
         return cls(
+            stored=orders.stored_attributes(row),
             city=row.city or "",
             company=row.company,
             country_code=CountryCodeEnum[country]
@@ -239,28 +255,6 @@ class OrderAddress:
             telephone=row.telephone,
             vat_id=row.vat_id,
         )
-
-
-@strawberry.type(description="Defines an individual shipping discount.")
-class ShippingDiscount:
-    amount: Money = strawberry.field(description="The amount of the discount.")
-
-
-@strawberry.type(description="Contains details about shipping and handling costs.")
-class ShippingHandling:
-    amount_excluding_tax: Money | None = strawberry.field(
-        description="The shipping amount, excluding tax."
-    )
-    amount_including_tax: Money | None = strawberry.field(
-        description="The shipping amount, including tax."
-    )
-    discounts: list[ShippingDiscount | None] | None = strawberry.field(
-        description="The applied discounts to the shipping."
-    )
-    taxes: list[TaxItem | None] | None = strawberry.field(
-        description="Details about taxes applied for shipping."
-    )
-    total_amount: Money = strawberry.field(description="The total amount for shipping.")
 
 
 @strawberry.type(
@@ -341,188 +335,11 @@ class OrderTotal:
             subtotal=money(row.subtotal),
             subtotal_excl_tax=money(row.subtotal),
             subtotal_incl_tax=money(Decimal(row.subtotal) + item_tax),
-            taxes=_taxes(items, currency),
+            taxes=taxes_of(items, currency),
             total_shipping=money(shipping),
             total_tax=money(row.tax_amount),
             total_reward_points=money(row.reward_currency_amount),
             total_store_credit=money(row.customer_balance_amount),
-        )
-
-
-def _taxes(items: Sequence[SalesOrderItem], currency: str) -> list[TaxItem | None]:
-    """The order's taxes by rate: this service keeps no per-rate tax table, so each distinct
-    item tax percent is one entry, titled with its rate."""
-    by_rate: dict[Decimal, Decimal] = {}
-    for item in items:
-        amount = Decimal(item.tax_amount)
-        if amount:
-            rate = Decimal(item.tax_percent).normalize()
-            by_rate[rate] = by_rate.get(rate, ZERO) + amount
-    return [
-        TaxItem(amount=Money.of(amount, currency), rate=float(rate), title=f"Tax {rate:f}%")
-        for rate, amount in sorted(by_rate.items())
-    ]
-
-
-@strawberry.type(description="Represents order item options like selected or entered.")
-class OrderItemOption:
-    label: str = strawberry.field(description="The name of the option.")
-    value: str = strawberry.field(description="The value of the option.")
-
-
-@strawberry.type(description="Contains details about the price of an order item.")
-class OrderItemPrices:
-    discounts: list[Discount | None] | None = strawberry.field(
-        description="An array of discounts to be applied to the cart item."
-    )
-    fixed_product_taxes: list[FixedProductTax | None] = strawberry.field(
-        description="The fixed product taxes applied to the item."
-    )
-    original_price: Money | None = strawberry.field(description="The original price of the item.")
-    original_price_including_tax: Money | None = strawberry.field(
-        description="The original price of the item including tax."
-    )
-    original_row_total: Money = strawberry.field(
-        description="The value of the original price multiplied by the quantity of the item."
-    )
-    original_row_total_including_tax: Money = strawberry.field(
-        description="The value of the original price multiplied by the quantity of the item "
-        "including tax."
-    )
-    price: Money = strawberry.field(
-        description="The price of the item before any discounts were applied."
-    )
-    price_including_tax: Money = strawberry.field(
-        description="The price of the item before any discounts were applied, including tax."
-    )
-    row_total: Money = strawberry.field(
-        description="The value of the price multiplied by the quantity of the item."
-    )
-    row_total_including_tax: Money = strawberry.field(
-        description="The value of `row_total` plus the tax applied to the item."
-    )
-    total_item_discount: Money = strawberry.field(
-        description="The total of all discounts applied to the item."
-    )
-
-    @classmethod
-    def of(cls, item: SalesOrderItem, currency: str, order: SalesOrder) -> OrderItemPrices:
-        def money(amount: Decimal) -> Money:
-            return Money.of(round_price(Decimal(amount)), currency)
-
-        qty = Decimal(item.qty_ordered)
-        price = Decimal(item.price)
-        tax = Decimal(item.tax_amount)
-        percent = Decimal(item.tax_percent)
-        original = Decimal(item.original_price if item.original_price is not None else price)
-        discount = Decimal(item.discount_amount)
-        original_incl = original * (1 + percent / 100)
-        return cls(
-            discounts=[_item_discount(discount, currency, order)] if discount else [],
-            fixed_product_taxes=[],
-            original_price=money(original),
-            original_price_including_tax=money(original_incl),
-            original_row_total=money(original * qty),
-            original_row_total_including_tax=money(original_incl * qty),
-            price=money(price),
-            price_including_tax=money(price + (tax / qty if qty else ZERO)),
-            row_total=money(item.row_total),
-            row_total_including_tax=money(Decimal(item.row_total) + tax),
-            total_item_discount=money(discount),
-        )
-
-
-def _item_discount(amount: Decimal, currency: str, order: SalesOrder) -> Discount:
-    """Magento's order-item discount: the order's `discount_description` (the applied rules'
-    labels, or the coupon code) else "Discount", with the order's coupon."""
-    return Discount(
-        amount=Money.of(abs(amount), currency),
-        applied_to=CartDiscountType.ITEM,
-        coupon=AppliedCoupon(code=order.coupon_code) if order.coupon_code else None,
-        label=order.discount_description or "Discount",
-    )
-
-
-async def _item_product(root: OrderItemInterface, info: Info) -> ProductInterface | None:
-    if root.product_id is None:
-        return None
-    row = await info.context.loaders.product.load(root.product_id)
-    return None if row is None else product_of(row)
-
-
-async def _item_url_key(root: OrderItemInterface, info: Info) -> str | None:
-    if root.product_id is None:
-        return None
-    row = await info.context.loaders.product.load(root.product_id)
-    return None if row is None else row.url_key
-
-
-@strawberry.interface(description="Order item details.")
-class OrderItemInterface:
-    product_id: strawberry.Private[int | None]
-
-    discounts: list[Discount | None] | None = strawberry.field(
-        description="The final discount information for the product."
-    )
-    entered_options: list[OrderItemOption | None] | None = strawberry.field(
-        description="The entered option for the base product, such as a logo or image."
-    )
-    id: strawberry.ID = strawberry.field(
-        description="The unique ID for an `OrderItemInterface` object."
-    )
-    prices: OrderItemPrices | None = strawberry.field(
-        description="Contains details about the price of the item, including taxes and discounts."
-    )
-    product: ProductInterface | None = strawberry.field(
-        resolver=_item_product,
-        description="The ProductInterface object, which contains details about the base product",
-    )
-    product_name: str | None = strawberry.field(description="The name of the base product.")
-    product_sale_price: Money = strawberry.field(
-        description="The sale price of the base product, including selected options."
-    )
-    product_sku: str = strawberry.field(description="The SKU of the base product.")
-    product_type: str | None = strawberry.field(
-        description="The type of product, such as simple, configurable, etc."
-    )
-    product_url_key: str | None = strawberry.field(
-        resolver=_item_url_key, description="URL key of the base product."
-    )
-    quantity_canceled: float | None = strawberry.field(description="The number of canceled items.")
-    quantity_invoiced: float | None = strawberry.field(description="The number of invoiced items.")
-    quantity_ordered: float | None = strawberry.field(
-        description="The number of units ordered for this item."
-    )
-    quantity_refunded: float | None = strawberry.field(description="The number of refunded items.")
-    quantity_shipped: float | None = strawberry.field(description="The number of shipped items.")
-    selected_options: list[OrderItemOption | None] | None = strawberry.field(
-        description="The selected options for the base product, such as color or size."
-    )
-    status: str | None = strawberry.field(description="The status of the order item.")
-
-
-@strawberry.type(description="An ordered simple or virtual product.")
-class OrderItem(OrderItemInterface):
-    @classmethod
-    def of(cls, item: SalesOrderItem, currency: str, order: SalesOrder) -> OrderItem:
-        discount = Decimal(item.discount_amount)
-        return cls(
-            product_id=item.product_id,  # type: ignore[attr-defined]
-            discounts=[_item_discount(discount, currency, order)] if discount else [],
-            entered_options=[],
-            id=strawberry.ID(encode_uid(item.item_id)),
-            prices=OrderItemPrices.of(item, currency, order),
-            product_name=item.name,
-            product_sale_price=Money.of(round_price(Decimal(item.price)), currency),
-            product_sku=item.sku,
-            product_type=item.product_type,
-            quantity_canceled=float(item.qty_canceled),
-            quantity_invoiced=float(item.qty_invoiced),
-            quantity_ordered=float(item.qty_ordered),
-            quantity_refunded=float(item.qty_refunded),
-            quantity_shipped=float(item.qty_shipped),
-            selected_options=[],
-            status=orders.item_status(item).value,
         )
 
 
@@ -535,30 +352,6 @@ class OrderPaymentMethod:
     type: str = strawberry.field(
         description="The payment method code that indicates how the order was paid for."
     )
-
-
-@strawberry.type(description="Contains details about a comment.")
-class SalesCommentItem:
-    message: str = strawberry.field(description="The text of the message.")
-    timestamp: str = strawberry.field(description="The timestamp of the comment.")
-
-
-@strawberry.type(description="Contains invoice details.")
-class Invoice:
-    id: strawberry.ID = strawberry.field(description="The unique ID for a `Invoice` object.")
-    number: str = strawberry.field(description="Sequential invoice number.")
-
-
-@strawberry.type(description="Contains order shipment details.")
-class OrderShipment:
-    id: strawberry.ID = strawberry.field(description="The unique ID for a `OrderShipment` object.")
-    number: str = strawberry.field(description="The sequential credit shipment number.")
-
-
-@strawberry.type(description="Contains credit memo details.")
-class CreditMemo:
-    id: strawberry.ID = strawberry.field(description="The unique ID for a `CreditMemo` object.")
-    number: str = strawberry.field(description="The sequential credit memo number.")
 
 
 def _address(details: OrderDetails, kind: AddressType) -> SalesOrderAddress | None:
@@ -592,7 +385,6 @@ def _order_fields(row: SalesOrder, details: OrderDetails) -> dict[str, object]:
             if h.is_visible_on_front and h.comment
         ],
         "created_at": order_date,
-        "credit_memos": [],
         "customer_info": OrderCustomerInfo(
             firstname=row.customer_firstname or "",
             lastname=row.customer_lastname,
@@ -604,7 +396,6 @@ def _order_fields(row: SalesOrder, details: OrderDetails) -> dict[str, object]:
         "grand_total": float(row.grand_total),
         "id": strawberry.ID(encode_uid(row.entity_id)),
         "increment_id": row.increment_id,
-        "invoices": [],
         "is_virtual": bool(items) and all(i.product_type == "virtual" for i in items),
         "items": [OrderItem.of(item, currency, row) for item in items],
         "number": row.increment_id,
@@ -617,12 +408,13 @@ def _order_fields(row: SalesOrder, details: OrderDetails) -> dict[str, object]:
             )
             for p in details.payments
         ],
-        "shipments": [],
         "shipping_address": OrderAddress.of(_address(details, AddressType.SHIPPING)),
         "shipping_method": row.shipping_description,
+        "state": row.state.value,
         "status": details.status_label,
         "token": "",
         "total": OrderTotal.of(row, items),
+        **documents_of(details.documents, row, items),
     }
 
 
@@ -689,6 +481,10 @@ class CustomerOrder:
         description="The shipping address for the order."
     )
     shipping_method: str | None = strawberry.field(description="The delivery method for the order.")
+    state: str = strawberry.field(
+        description="The current state of the order (Magento's `new`, `processing`, `complete`, "
+        "`closed`, `canceled`, `holded`, `payment_review`)."
+    )
     status: str = strawberry.field(description="The current status of the order.")
     token: str = strawberry.field(
         description="The token that can be used to retrieve the order using order query."
@@ -972,9 +768,6 @@ class AdminOrderStatusHistory:
     "customer and history (admin token required)."
 )
 class AdminOrder(CustomerOrder):
-    state: str = strawberry.field(
-        description="Magento's order state (`new`, `processing`, `complete`, `canceled`, …)."
-    )
     status_code: str = strawberry.field(description="The status code, such as `pending`.")
     customer_uid: strawberry.ID | None = strawberry.field(
         description="The customer who placed the order; null for a guest order."
@@ -985,6 +778,15 @@ class AdminOrder(CustomerOrder):
     )
     store_code: str | None = strawberry.field(description="The store view of the order.")
     total_qty_ordered: float = strawberry.field(description="The units ordered, all items.")
+    total_invoiced: float = strawberry.field(
+        description="What the order's invoices add up to (Magento's `total_invoiced`)."
+    )
+    total_paid: float = strawberry.field(
+        description="What was paid: offline payment methods are paid when invoiced."
+    )
+    total_refunded: float = strawberry.field(
+        description="What the order's credit memos add up to (Magento's `total_refunded`)."
+    )
     status_history: list[AdminOrderStatusHistory] = strawberry.field(
         description="Every status change and comment, oldest first."
     )
@@ -1001,7 +803,6 @@ class AdminOrder(CustomerOrder):
             result.append(
                 cls(
                     **_order_fields(row, d),  # type: ignore[arg-type]
-                    state=row.state.value,
                     status_code=row.status,
                     customer_uid=None
                     if customer_id is None
@@ -1012,6 +813,9 @@ class AdminOrder(CustomerOrder):
                     else strawberry.ID(encode_uid(row.customer_group_id)),
                     store_code=codes.get(row.store_id),  # type: ignore[attr-defined]
                     total_qty_ordered=float(row.total_qty_ordered),
+                    total_invoiced=float(row.total_invoiced),
+                    total_paid=float(row.total_paid),
+                    total_refunded=float(row.total_refunded),
                     status_history=[
                         AdminOrderStatusHistory(
                             status=h.status,
@@ -1227,4 +1031,4 @@ class AdminOrderOutput:
 
 
 # Implementations reached only through an interface, for the schema's `types`.
-ORDER_TYPES = (OrderItem,)
+ORDER_TYPES = (OrderItem, *DOCUMENT_TYPES)

@@ -51,6 +51,7 @@ DOMAINS = (
     "carts",
     "wishlists",
     "orders",
+    "order_documents",
     "segments",
     "segment_events",
     "cart_rules",

@@ -137,7 +137,10 @@ async def _prepare_demo(settings: Settings, seed: bool) -> tuple[str, str | None
     async def work() -> tuple[str, str | None]:
         if seed and await is_empty():
             print(
-                await load(DEMO_SIZE, progress=_on_terminal(), media=_media(settings)), flush=True
+                await load(
+                    DEMO_SIZE, progress=_on_terminal(), media=_media(settings), documents=True
+                ),
+                flush=True,
             )
             await _forget_cached_stores(settings)
         return await demo_admin_token(settings), await demo_credentials()
@@ -219,7 +222,13 @@ def cmd_seed(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return None
-        summary = await load(size, seed=args.seed, progress=_on_terminal(), media=_media(settings))
+        summary = await load(
+            size,
+            seed=args.seed,
+            progress=_on_terminal(),
+            media=_media(settings),
+            documents=args.size == "demo",
+        )
         await _forget_cached_stores(settings)
         return summary
 

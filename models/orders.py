@@ -131,6 +131,36 @@ class SalesOrder(Model):
     base_customer_balance_refunded = fields.DecimalField(
         max_digits=20, decimal_places=4, db_default=0
     )
+    # What the order's invoices and credit memos add up to (Magento's `*_invoiced`, `*_refunded`,
+    # `total_paid`: offline payment methods are paid when invoiced).
+    base_total_invoiced = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    total_invoiced = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_total_paid = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    total_paid = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_total_refunded = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    total_refunded = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_total_offline_refunded = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    total_offline_refunded = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_subtotal_invoiced = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    subtotal_invoiced = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_subtotal_refunded = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    subtotal_refunded = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_tax_invoiced = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    tax_invoiced = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_tax_refunded = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    tax_refunded = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_shipping_invoiced = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    shipping_invoiced = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_shipping_refunded = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    shipping_refunded = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_discount_invoiced = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    discount_invoiced = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_discount_refunded = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    discount_refunded = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_adjustment_positive = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    adjustment_positive = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_adjustment_negative = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    adjustment_negative = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
     created_at = fields.DatetimeField(default=_now)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -179,6 +209,18 @@ class SalesOrderItem(Model):
     discount_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
     base_discount_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
     discount_percent = fields.DecimalField(max_digits=12, decimal_places=4, db_default=0)
+    row_invoiced = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_row_invoiced = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    tax_invoiced = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_tax_invoiced = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    discount_invoiced = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_discount_invoiced = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    amount_refunded = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_amount_refunded = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    tax_refunded = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_tax_refunded = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    discount_refunded = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_discount_refunded = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
     applied_rule_ids = fields.TextField(null=True)
 
     class Meta:
@@ -211,6 +253,10 @@ class SalesOrderAddress(Model):
     telephone = fields.CharField(max_length=255, null=True)
     fax = fields.CharField(max_length=255, null=True)
     vat_id = fields.CharField(max_length=255, null=True)
+    # The address's custom attribute values when the order was placed, as JSON (a list of
+    # {code, value, options}), copied from the address book entry (Magento Commerce keeps them
+    # as extra columns of this table).
+    custom_attributes = fields.TextField(null=True)
 
     class Meta:
         table = "sales_order_address"

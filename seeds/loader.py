@@ -22,6 +22,7 @@ from engine.passwords import PasswordHasher
 from mageseg.settings import Settings
 from models import CustomerEntity, Store, StoreGroup, StoreWebsite
 from seeds import tables
+from seeds.documents import ensure_order_documents
 from seeds.generate import Generator
 from seeds.rewards import ensure_rewards
 from seeds.shop import CatalogReport, ensure_shop
@@ -87,8 +88,11 @@ async def load(
     hasher: PasswordHasher | None = None,
     batch_size: int = BATCH_SIZE,
     media: MediaStorage | None = None,
+    documents: bool = False,
 ) -> str:
-    """Insert `size` customers with their rows; returns a one-paragraph summary."""
+    """Insert `size` customers with their rows; returns a one-paragraph summary. With
+    `documents` (the demo shop), the load that creates the shop also writes two orders with
+    invoices, a shipment and a credit memo (`seeds.documents`)."""
     if size < 0:
         raise ValueError(f"size must be positive or zero, not {size}")
     started = time.perf_counter()
@@ -125,6 +129,8 @@ async def load(
         for bar in bars.values():
             bar.close()
     await ensure_rewards()
+    if documents and report.created:
+        await ensure_order_documents()
     await analyze()
     elapsed = time.perf_counter() - started
     return _summary(generator, report, counts, per_website, elapsed)

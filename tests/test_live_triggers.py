@@ -659,6 +659,58 @@ async def test_admin_order_create_and_status_change(client: Any, admin_token: st
     assert completed.history == [("big spender", ENTERED, events.ORDER_SAVE)]
 
 
+ADMIN_INVOICE = """
+mutation ($uid: ID!) { adminInvoiceOrder(input: {order_uid: $uid}) { user_errors { message } } }
+"""
+ADMIN_SHIP = """
+mutation ($uid: ID!) { adminShipOrder(input: {order_uid: $uid}) { user_errors { message } } }
+"""
+ADMIN_REFUND = """
+mutation ($uid: ID!) { adminRefundOrder(input: {order_uid: $uid}) { user_errors { message } } }
+"""
+
+
+async def test_invoice_ship_and_refund_move_the_order_through_status_segments(
+    client: Any, admin_token: str
+) -> None:
+    """Segment conditions over orders see the statuses Magento's documents leave: invoiced and
+    shipped is complete, refunded in full is closed."""
+    ann = await make_customer()
+    token = await token_for(ann)
+    await make_product("SKU-A", "10.00")
+    watch = Watch(client, admin_token)
+    complete = leaf("ORDER_STATUS", None, "IS", "complete")
+    closed = leaf("ORDER_STATUS", None, "IS", "closed")
+    await watch.segment(
+        "complete", combine(sub("ORDERS_NUMBER", complete, operator="GREATER_OR_EQUAL", value="1"))
+    )
+    await watch.segment(
+        "closed", combine(sub("ORDERS_NUMBER", closed, operator="GREATER_OR_EQUAL", value="1"))
+    )
+    created = await ok(
+        client,
+        ADMIN_CREATE_ORDER,
+        {"input": admin_order_input(status="pending", created_at=None)},
+        admin_token,
+    )
+    uid = created["adminCreateOrder"]["order"]["id"]
+    await ok(client, ADMIN_INVOICE, {"uid": uid}, admin_token)
+    invoiced = await watch.look(token)
+    await ok(client, ADMIN_SHIP, {"uid": uid}, admin_token)
+    shipped = await watch.look(token)
+    await ok(client, ADMIN_REFUND, {"uid": uid}, admin_token)
+    refunded = await watch.look(token)
+
+    assert invoiced.members == {"complete": [], "closed": []}
+    assert shipped.members == {"complete": ["ann@example.com"], "closed": []}
+    assert shipped.history == [("complete", ENTERED, events.ORDER_SAVE)]
+    assert refunded.members == {"complete": [], "closed": ["ann@example.com"]}
+    assert sorted(refunded.history) == [
+        ("closed", ENTERED, events.ORDER_SAVE),
+        ("complete", EXITED, events.ORDER_SAVE),
+    ]
+
+
 async def test_an_order_import(
     client: Any, admin_token: str, database_url: str, tmp_path: Path
 ) -> None:

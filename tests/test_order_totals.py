@@ -173,3 +173,100 @@ async def test_an_unlabelled_rule_without_coupon_and_no_shipping_discount(
     assert total["total_shipping"]["value"] == 15
     assert total["shipping_handling"] == {"total_amount": {"value": 15}, "discounts": []}
     assert _pairs(total["discounts"]) == [("Discount", 9.0, None)]
+
+
+async def test_a_taxed_order_equals_its_cart_in_tax_and_every_total(
+    client: Any, admin_token: str
+) -> None:
+    from models import TaxCalculation
+
+    await TaxCalculation.create(
+        tax_calculation_rate_id=1, customer_tax_class_id=3, product_tax_class_id=2
+    )
+    await make_product("lamp", "50.00")
+    await make_product("desk", "20.00")
+    await make_rule(
+        client,
+        admin_token,
+        simple_action="BY_PERCENT",
+        discount_amount=10,
+        coupon_type="SPECIFIC_COUPON",
+        coupon_code="SAVE10",
+        labels=[{"label": "Ten off"}],
+    )
+    cart, order = await _place(client, "SAVE10")
+    # CA 8.25% after the discount: lamp (50 - 5) x 8.25% = 3.7125, desks (40 - 4) x 8.25% =
+    # 2.97; tax 6.68 (the cart's, rounded per line: 3.71 + 2.97); shipping untaxed.
+    # Grand total 90 - 9 + 6.68 + 15 = 102.68.
+    assert _order_lines(order) == _lines(cart)
+    total = order["total"]
+    prices = cart["prices"]
+    cart_tax = sum(t["amount"]["value"] for t in prices["applied_taxes"])
+    assert total["total_tax"]["value"] == round(cart_tax, 2) == 6.68
+    assert total["subtotal_excl_tax"]["value"] == prices["subtotal_excluding_tax"]["value"] == 90
+    assert total["grand_total"]["value"] == prices["grand_total"]["value"] == 102.68
+    assert total["total_shipping"]["value"] == 15
+    assert _pairs(total["discounts"]) == [("Ten off", 9.0, "SAVE10")]
+
+
+CREATE_ADDRESS = """
+mutation ($input: CustomerAddressInput!) { createCustomerAddress(input: $input) { id } }
+"""
+FROM_BOOK = """
+mutation ($id: String!, $address: Int!) {
+  setShippingAddressesOnCart(input: {cart_id: $id, shipping_addresses: [
+    {customer_address_id: $address}]}) { cart { id } }
+  setBillingAddressOnCart(input: {cart_id: $id, billing_address: {customer_address_id: $address}})
+  { cart { id } }
+}
+"""
+ORDER_ADDRESSES = """
+{ customer { orders { items {
+  shipping_address { city custom_attributesV2 { code ... on AttributeValue { value } } }
+  billing_address { custom_attributesV2(attributeCodes: ["gate_code"]) { code } }
+} } } }
+"""
+
+
+async def test_order_addresses_keep_the_address_books_custom_attributes(
+    client: Any, admin_token: str
+) -> None:
+    from tests.test_addresses import TEXAS, make_address_attribute
+    from tests.test_cart_discounts import SHIPPING_METHOD
+
+    await make_address_attribute()
+    await make_address_attribute("gate_code", "Gate code")
+    await make_product("lamp", "50.00")
+    cart_id, token = await customer_cart(client)
+    given = {
+        **TEXAS,
+        "custom_attributesV2": [
+            {"attribute_code": "delivery_note", "value": "Ring twice"},
+            {"attribute_code": "gate_code", "value": "1234"},
+        ],
+    }
+    created = await gql(client, CREATE_ADDRESS, {"input": given}, token=token)
+    assert created.errors == [], created.errors
+    address_id = created.data["createCustomerAddress"]["id"]  # type: ignore[index]
+    await add(client, cart_id, [("lamp", 1)], token=token)
+    for document, variables in (
+        (FROM_BOOK, {"id": cart_id, "address": address_id}),
+        (SHIPPING_METHOD, {"id": cart_id}),
+        (PAYMENT, {"id": cart_id}),
+        (PLACE_ORDER, {"id": cart_id}),
+    ):
+        response = await gql(client, document, variables, token=token)
+        assert response.errors == [], response.errors
+    response = await gql(client, ORDER_ADDRESSES, token=token)
+    assert response.errors == [], response.errors
+    (order,) = response.data["customer"]["orders"]["items"]  # type: ignore[index]
+    assert order == {
+        "shipping_address": {
+            "city": "Austin",
+            "custom_attributesV2": [
+                {"code": "delivery_note", "value": "Ring twice"},
+                {"code": "gate_code", "value": "1234"},
+            ],
+        },
+        "billing_address": {"custom_attributesV2": [{"code": "gate_code"}]},
+    }

@@ -392,7 +392,12 @@ async def test_the_readme_runs_in_order(
     db: Any, demo_settings: Settings, aiohttp_client: Any, tmp_path: Path
 ) -> None:
     started = time.monotonic()
-    await load(DEMO_SIZE, progress=False, hasher=PasswordHasher(time_cost=1, memory_kib=1024))
+    await load(
+        DEMO_SIZE,
+        progress=False,
+        hasher=PasswordHasher(time_cost=1, memory_kib=1024),
+        documents=True,
+    )
     assert await demo_credentials() == (
         "Demo customers: gary.oconnor1@example.com (store 'default', the default) or "
         "wendy.dominguez2@example.org (send the header 'Store: wholesale'); every demo "

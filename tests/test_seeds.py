@@ -827,3 +827,30 @@ async def test_demo_segments_have_members_and_answer_customer_segments(
     assert answer.data == {
         "customerSegments": [{"uid": encode_uid(int(i))} for i in expected]  # type: ignore[arg-type]
     }
+
+
+async def test_the_demo_shop_has_orders_with_invoices_a_shipment_and_a_refund(db: Any) -> None:
+    from models import SalesCreditmemo, SalesInvoice, SalesShipment, SalesShipmentTrack
+
+    await load(SIZE, seed=7, progress=False, hasher=CHEAP, documents=True)
+
+    documented = await SalesOrder.filter(
+        entity_id__in=await SalesInvoice.all().values_list("order_id", flat=True)
+    ).order_by("entity_id")
+    assert [(o.state.value, o.status) for o in documented] == [
+        ("complete", "complete"),
+        ("closed", "closed"),
+    ]
+    assert len({o.customer_id for o in documented}) == 1  # type: ignore[attr-defined]
+    assert await SalesShipment.all().count() == 1
+    assert await SalesShipmentTrack.all().values_list("track_number", flat=True) == [
+        "1Z999AA10123456784"
+    ]
+    (memo,) = await SalesCreditmemo.all()
+    refunded = documented[1]
+    assert (
+        Decimal(memo.grand_total)
+        == Decimal(refunded.grand_total)
+        == Decimal(refunded.total_refunded)
+    )
+    assert await SalesOrder.all().count() == DEMO_COUNTS["sales_order"] + 2

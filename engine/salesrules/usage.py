@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
+from tortoise.expressions import F
+
 from engine import limits
 from engine.salesrules.calculator import Gate
 from engine.salesrules.rule_set import CartRule, rule_set
@@ -266,3 +268,29 @@ def fit_ids(ids: str | None, limit: int) -> str | None:
         return ids
     head = ids[: limit + 1]
     return head.rsplit(",", 1)[0] or None if "," in head else None
+
+
+async def release_order(
+    rule_ids: str | None, codes: Sequence[str], customer_id: int | None
+) -> None:
+    """Give back the uses an order claimed (`UpdateCouponUsages::execute($order, false)`, which
+    Magento runs when an order is canceled or closed): each applied rule's `times_used` and, for
+    a customer, its `salesrule_customer` count; each coupon's `times_used` and, for a customer,
+    its `salesrule_coupon_usage` count. Never below 0; rows in id order, as claims are taken."""
+    for rule_id in sorted(set(_ids(rule_ids))):
+        await Salesrule.filter(rule_id=rule_id, times_used__gt=0).update(
+            times_used=F("times_used") - 1
+        )
+        if customer_id is not None:
+            await SalesruleCustomer.filter(
+                rule_id=rule_id, customer_id=customer_id, times_used__gt=0
+            ).update(times_used=F("times_used") - 1)
+    rows = sorted((await coupons_by_code(codes)).values(), key=lambda row: row.coupon_id)
+    for row in rows:
+        await SalesruleCoupon.filter(coupon_id=row.coupon_id, times_used__gt=0).update(
+            times_used=F("times_used") - 1
+        )
+        if customer_id is not None:
+            await SalesruleCouponUsage.filter(
+                coupon_id=row.coupon_id, customer_id=customer_id, times_used__gt=0
+            ).update(times_used=F("times_used") - 1)
