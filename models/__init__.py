@@ -119,6 +119,15 @@ from models.stores import CoreConfigData, Store, StoreGroup, StoreWebsite
 from models.tax import TaxCalculation, TaxCalculationRate
 from models.url_rewrite import UrlEntityType, UrlRewrite
 from models.visitors import CustomerVisitor, ReportViewedProductIndex
+from models.targetrule import (
+    CatalogProductLink,
+    CatalogProductLinkAttribute,
+    CatalogProductLinkAttributeInt,
+    CatalogProductLinkType,
+    MagentoTargetrule,
+    MagentoTargetruleCustomersegment,
+    MagentoTargetruleProduct,
+)
 from models.wishlists import Wishlist, WishlistItem, WishlistItemOption
 
 __all__ = [
@@ -247,6 +256,13 @@ __all__ = [
     "UserType",
     "Visibility",
     "Wishlist",
+    "CatalogProductLink",
+    "CatalogProductLinkAttribute",
+    "CatalogProductLinkAttributeInt",
+    "CatalogProductLinkType",
+    "MagentoTargetrule",
+    "MagentoTargetruleCustomersegment",
+    "MagentoTargetruleProduct",
     "WishlistItem",
     "WishlistItemOption",
 ]
