@@ -59,6 +59,7 @@ DOMAINS = (
     "media",
     "cms",
     "routing",
+    "targetrule",
 )
 
 
