@@ -83,7 +83,9 @@ class CatalogProductLinkAttributeInt(Model):
     value_id = fields.IntField(primary_key=True)
     product_link_attribute: fields.ForeignKeyRelation[CatalogProductLinkAttribute] = (
         fields.ForeignKeyField(
-            "models.CatalogProductLinkAttribute", related_name="int_values", on_delete=fields.CASCADE
+            "models.CatalogProductLinkAttribute",
+            related_name="int_values",
+            on_delete=fields.CASCADE,
         )
     )
     link: fields.ForeignKeyRelation[CatalogProductLink] = fields.ForeignKeyField(

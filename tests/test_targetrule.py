@@ -9,7 +9,7 @@ deterministic; candidates are chosen in product id order, which is creation orde
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -907,7 +907,8 @@ async def test_bad_rules_are_refused_whole(client: Any, admin_token: str) -> Non
                 {
                     "code": "UNKNOWN_CONDITION",
                     "path": "input.conditions_serialized.conditions.0.type",
-                    "message": f"Unknown condition class '{A}Product\\Attributes' for products to match.",
+                    "message": f"Unknown condition class '{A}Product\\Attributes' "
+                    "for products to match.",
                 },
                 {
                     "code": "UNKNOWN_ATTRIBUTE",
