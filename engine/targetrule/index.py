@@ -20,7 +20,8 @@ from typing import Any, cast
 from engine.invalidation import Topic, touch
 from engine.rules.evaluate import product_matches
 from engine.rules.facts import load_product_facts
-from engine.rules.tree import ProductCombine
+from engine.rules.tree import ProductCombine, ProductCondition
+from engine.segments.tree import Aggregator, Operator
 from engine.targetrule.conditions import parse_match
 from models import CatalogProductEntity, MagentoTargetrule, MagentoTargetruleProduct
 from models.catalog import ProductStatus
@@ -51,12 +52,42 @@ async def _enabled(product_ids: Sequence[int] | None = None) -> list[int]:
     return sorted(int(i) for i in cast(list[Any], await query.values_list("entity_id", flat=True)))
 
 
+_POSITIVE = frozenset({Operator.IS, Operator.CONTAINS, Operator.ONE_OF})
+
+
+def required_categories(tree: ProductCombine) -> frozenset[int] | None:
+    """Categories one of which a matching product must be in, when an ALL/TRUE root holds a
+    positive `category_ids` leaf; None when the tree does not say."""
+    if tree.aggregator is not Aggregator.ALL or not tree.expected:
+        return None
+    for node in tree.conditions:
+        if (
+            isinstance(node, ProductCondition)
+            and node.attribute == "category_ids"
+            and node.operator in _POSITIVE
+        ):
+            items = node.value if isinstance(node.value, tuple) else (node.value,)
+            return frozenset(int(str(i)) for i in items if str(i).isdigit())
+    return None
+
+
 async def _match(
     rules: list[tuple[int, ProductCombine]],
     product_ids: list[int],
     progress: Callable[[int], None] | None = None,
 ) -> list[tuple[int, int]]:
+    """(rule, product) pairs; a rule that requires categories is only tried on products in one
+    of them (the same answer, without evaluating it on the rest)."""
     pairs: list[tuple[int, int]] = []
+    anywhere: list[tuple[int, ProductCombine]] = []
+    by_category: dict[int, list[tuple[int, ProductCombine]]] = {}
+    for rule in rules:
+        needed = required_categories(rule[1])
+        if needed is None:
+            anywhere.append(rule)
+        else:
+            for category_id in needed:
+                by_category.setdefault(category_id, []).append(rule)
     for start in range(0, len(product_ids), FACTS_BATCH):
         batch = product_ids[start : start + FACTS_BATCH]
         facts = await load_product_facts(batch)
@@ -64,8 +95,16 @@ async def _match(
             product = facts.get(product_id)
             if product is None:
                 continue
+            tried = {
+                rule[0]: rule
+                for category_id in product.category_ids
+                for rule in by_category.get(category_id, ())
+            }
+            candidates = [*anywhere, *tried.values()]
             pairs.extend(
-                (rule_id, product_id) for rule_id, tree in rules if product_matches(tree, product)
+                (rule_id, product_id)
+                for rule_id, tree in candidates
+                if product_matches(tree, product)
             )
         if progress is not None:
             progress(len(batch))
