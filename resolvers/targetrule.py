@@ -148,7 +148,7 @@ class Query:
     @strawberry.field(description="One related product rule by uid (admin token required).")
     async def adminRelatedProductRule(
         self, info: Info, uid: strawberry.ID
-    ) -> AdminRelatedProductRule:
+    ) -> AdminRelatedProductRule | None:
         await require_admin(info)
         return (await _present([await service.get(decode_uid(uid))]))[0]
 
@@ -189,7 +189,7 @@ class Query:
             ProductRelationEnum | None,
             strawberry.argument(description="Only this list; omitted: every list."),
         ] = None,
-    ) -> list[AdminProductLink]:
+    ) -> list[AdminProductLink] | None:
         await require_admin(info)
         product_id = await _product_id(sku, "sku")
         kinds = [link_type] if link_type is not None else list(ProductRelationEnum)
@@ -227,7 +227,7 @@ class Query:
             str | None,
             strawberry.argument(metadata=CART_ID, description="A cart whose owner is shopping."),
         ] = None,
-    ) -> RelatedProductsExplanation:
+    ) -> RelatedProductsExplanation | None:
         await require_admin(info)
         product_id = await _product_id(sku, "sku")
         store = await info.context.store()
