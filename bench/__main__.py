@@ -28,6 +28,7 @@ from bench.live import keep_section as keep_live_section
 from bench.pricing import keep_section as keep_pricing_section
 from bench.seeding import SeedResult, measure_seed
 from bench.segments import keep_section
+from bench.targetrule import keep_section as keep_targetrule_section
 
 OUTPUT = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
 
@@ -170,6 +171,10 @@ def main(argv: list[str] | None = None) -> int:
         from bench import pricing
 
         return pricing.main(arguments[1:])
+    if arguments[:1] == ["targetrule"]:
+        from bench import targetrule
+
+        return targetrule.main(arguments[1:])
     if arguments[:1] == ["import"]:
         from bench import customer_import
 
@@ -187,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     report = keep_live_section(old, report)
     report = keep_pricing_section(old, report)
     report = keep_import_section(old, report)
+    report = keep_targetrule_section(old, report)
     args.output.write_text(report, encoding="utf-8")
     print(report)
     return 0

@@ -29,6 +29,7 @@ from engine.pagination import Page, PageRequest, paginate
 from engine.permissions import CatalogAccess
 from engine.pricing import rule_index
 from engine.routing import rewrites
+from engine.targetrule import index as targetrule_index
 from models import (
     CatalogCategoryEntity,
     CatalogCategoryProduct,
@@ -969,6 +970,7 @@ async def create_product(changes: ProductChanges) -> ProductDetails:
         problems.raise_if_any()
         product_id = await _write(planned[0], await _default_website_id())
         await rule_index.reindex_products([product_id])  # catalog rules match it or not
+        await targetrule_index.reindex_products([product_id])  # related product rules too
         await rewrites.refresh_products([product_id])
         touch(Topic.SEGMENTS)  # product attributes and categories conditions read
     return await get_product(product_id)
@@ -983,6 +985,7 @@ async def update_product(product_id: int, changes: ProductChanges) -> ProductDet
         problems.raise_if_any()
         await _write(planned[0], await _default_website_id())
         await rule_index.reindex_products([product_id])
+        await targetrule_index.reindex_products([product_id])
         await rewrites.refresh_products([product_id])
         touch(Topic.SEGMENTS)
     return await get_product(product_id)
@@ -1012,6 +1015,7 @@ async def upsert_products(rows: Sequence[ProductChanges]) -> list[ProductDetails
         default_website = await _default_website_id()
         ids = [await _write(plan, default_website) for plan in planned]
         await rule_index.reindex_products(ids)
+        await targetrule_index.reindex_products(ids)
         await rewrites.refresh_products(ids)
         touch(Topic.SEGMENTS)
     products = {p.entity_id: p for p in await CatalogProductEntity.filter(entity_id__in=ids)}
@@ -1293,6 +1297,7 @@ async def delete_category(category_id: int) -> list[int]:
         await CatalogCategoryEntity.filter(entity_id__in=ids).delete()
         await rewrites.remove(UrlEntityType.CATEGORY, ids)
         await rule_index.reindex_products(linked)  # catalog rules on categories
+        await targetrule_index.reindex_products(linked)
         await _adjust_children_count(row.path.rsplit("/", 1)[0], -len(ids))
         touch(Topic.SEGMENTS)
     return ids

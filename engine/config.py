@@ -156,6 +156,18 @@ class ConfigPath(StrEnum):
     # Store credit (Adobe Commerce Magento_CustomerBalance, `etc/config.xml`).
     STORE_CREDIT_ENABLED = "customer/magento_customerbalance/is_enabled"
     STORE_CREDIT_SHOW_HISTORY = "customer/magento_customerbalance/show_history"
+    # Rule-Based Product Relations (Magento_TargetRule, default scope only): list length, whether
+    # manual links, rule-based products or both are shown (0 both, 1 selected only, 2 rule-based
+    # only) and the rotation (0 by priority then random, 1 by priority then id, 2 weighted).
+    TARGETRULE_RELATED_LIMIT = "catalog/magento_targetrule/related_position_limit"
+    TARGETRULE_RELATED_BEHAVIOR = "catalog/magento_targetrule/related_position_behavior"
+    TARGETRULE_RELATED_ROTATION = "catalog/magento_targetrule/related_rotation_mode"
+    TARGETRULE_UPSELL_LIMIT = "catalog/magento_targetrule/upsell_position_limit"
+    TARGETRULE_UPSELL_BEHAVIOR = "catalog/magento_targetrule/upsell_position_behavior"
+    TARGETRULE_UPSELL_ROTATION = "catalog/magento_targetrule/upsell_rotation_mode"
+    TARGETRULE_CROSSSELL_LIMIT = "catalog/magento_targetrule/crosssell_position_limit"
+    TARGETRULE_CROSSSELL_BEHAVIOR = "catalog/magento_targetrule/crosssell_position_behavior"
+    TARGETRULE_CROSSSELL_ROTATION = "catalog/magento_targetrule/crosssell_rotation_mode"
 
 
 RECAPTCHA_FORM_PATHS = tuple(p for p in ConfigPath if p.startswith("recaptcha_frontend/type_for/"))
@@ -467,6 +479,15 @@ DEFAULTS: dict[ConfigPath, str] = {
     ConfigPath.GRID_PER_PAGE: "12",
     ConfigPath.SHOW_OUT_OF_STOCK: "0",
     ConfigPath.CONFIGURABLE_THUMBNAIL_SOURCE: "parent",
+    ConfigPath.TARGETRULE_RELATED_LIMIT: "6",
+    ConfigPath.TARGETRULE_RELATED_BEHAVIOR: "0",
+    ConfigPath.TARGETRULE_RELATED_ROTATION: "0",
+    ConfigPath.TARGETRULE_UPSELL_LIMIT: "8",
+    ConfigPath.TARGETRULE_UPSELL_BEHAVIOR: "0",
+    ConfigPath.TARGETRULE_UPSELL_ROTATION: "0",
+    ConfigPath.TARGETRULE_CROSSSELL_LIMIT: "5",
+    ConfigPath.TARGETRULE_CROSSSELL_BEHAVIOR: "0",
+    ConfigPath.TARGETRULE_CROSSSELL_ROTATION: "0",
     # Magento's config.xml allows every country it installs (`engine.directory.COUNTRY_IDS`).
     ConfigPath.COUNTRIES_ALLOWED: ALL_COUNTRIES,
     ConfigPath.DEFAULT_COUNTRY: "US",

@@ -42,6 +42,8 @@ class Topic(StrEnum):
     # Price rules and prices by group: cart rules, coupons and labels, catalog rules and their
     # index, tier prices, category permissions and dynamic blocks.
     PROMOTIONS = "promotions"
+    # Product relations: manual product links and related product rules with their index.
+    RELATIONS = "relations"
 
 
 Scope = tuple[str, str]

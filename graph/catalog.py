@@ -442,6 +442,25 @@ def _product_type() -> UrlRewriteEntityTypeEnum | None:
     return UrlRewriteEntityTypeEnum.PRODUCT
 
 
+async def _relation(root: ProductInterface, info: Info, kind: str) -> list[ProductInterface | None]:
+    from engine.targetrule.lists import ListType
+    from graph.targetrule import related_products_of  # it imports this module
+
+    return await related_products_of(root, info, ListType(kind))
+
+
+async def _related_products(root: ProductInterface, info: Info) -> list[ProductInterface | None]:
+    return await _relation(root, info, "related")
+
+
+async def _upsell_products(root: ProductInterface, info: Info) -> list[ProductInterface | None]:
+    return await _relation(root, info, "upsell")
+
+
+async def _crosssell_products(root: ProductInterface, info: Info) -> list[ProductInterface | None]:
+    return await _relation(root, info, "crosssell")
+
+
 @strawberry.interface(description="Contains fields that are common to all types of products.")
 class ProductInterface:
     row: strawberry.Private[CatalogProductEntity]
@@ -551,6 +570,18 @@ class ProductInterface:
     url_suffix: str | None = strawberry.field(
         resolver=_product_url_suffix,
         description="The part of the product URL that is appended after the url key",
+    )
+    # Product relations (`Magento_RelatedProductGraphQl`, rules by `Magento_TargetRuleGraphQl`).
+    related_products: (
+        list[Annotated[ProductInterface, strawberry.lazy("graph.catalog")] | None] | None
+    ) = strawberry.field(resolver=_related_products, description="An array of related products.")
+    upsell_products: (
+        list[Annotated[ProductInterface, strawberry.lazy("graph.catalog")] | None] | None
+    ) = strawberry.field(resolver=_upsell_products, description="An array of up-sell products.")
+    crosssell_products: (
+        list[Annotated[ProductInterface, strawberry.lazy("graph.catalog")] | None] | None
+    ) = strawberry.field(
+        resolver=_crosssell_products, description="An array of cross-sell products."
     )
 
 

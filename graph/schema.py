@@ -64,6 +64,7 @@ DOMAINS = (
     "cms",
     "routing",
     "contact",
+    "targetrule",
 )
 
 

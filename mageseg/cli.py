@@ -16,6 +16,7 @@ import hashlib
 import logging
 import os
 import sys
+import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -476,6 +477,36 @@ def cmd_expire_segments(args: argparse.Namespace) -> int:
     return asyncio.run(_with_database(settings, work))
 
 
+def cmd_targetrule_reindex(args: argparse.Namespace) -> int:
+    """`targetrule-reindex`: rebuild the related product rules' "products to match" index
+    (`magento_targetrule_product`) from every rule and enabled product, in one transaction, with
+    a progress bar per product on stderr and a summary line on stdout."""
+    from tortoise.transactions import in_transaction
+    from tqdm import tqdm
+
+    from engine.targetrule import index
+
+    settings = _settings(args)
+
+    async def work() -> int:
+        started = time.monotonic()
+        with tqdm(unit="product", file=sys.stderr, disable=not _on_terminal()) as bar:
+
+            def total(count: int) -> None:
+                bar.reset(total=count)
+
+            async with in_transaction():
+                summary = await index.reindex_all(progress=bar.update, on_total=total)
+        seconds = time.monotonic() - started
+        print(
+            f"Indexed {summary.rules} rule(s) over {summary.products} product(s): "
+            f"{summary.rows} match(es) in {seconds:.1f} s."
+        )
+        return 0
+
+    return asyncio.run(_with_database(settings, work))
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     """`worker`: runs queued segment refreshes and the time-driven re-evaluation at each
     website's local midnight until stopped (SIGINT/SIGTERM); `--once` runs what is queued and
@@ -663,6 +694,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _database_options(expire)
     expire.set_defaults(run=cmd_expire_segments)
+
+    targetrule = commands.add_parser(
+        "targetrule-reindex", help="rebuild the related product rules' products-to-match index"
+    )
+    _database_options(targetrule)
+    targetrule.set_defaults(run=cmd_targetrule_reindex)
     return parser
 
 

@@ -142,6 +142,15 @@ from models.segments import (
     RefreshStatus,
 )
 from models.stores import CoreConfigData, Store, StoreGroup, StoreWebsite
+from models.targetrule import (
+    CatalogProductLink,
+    CatalogProductLinkAttribute,
+    CatalogProductLinkAttributeInt,
+    CatalogProductLinkType,
+    MagentoTargetrule,
+    MagentoTargetruleCustomersegment,
+    MagentoTargetruleProduct,
+)
 from models.tax import TaxCalculation, TaxCalculationRate
 from models.url_rewrite import UrlEntityType, UrlRewrite
 from models.visitors import CustomerVisitor, ReportViewedProductIndex
@@ -166,6 +175,10 @@ __all__ = [
     "CatalogProductEntityText",
     "CatalogProductEntityTierPrice",
     "CatalogProductEntityVarchar",
+    "CatalogProductLink",
+    "CatalogProductLinkAttribute",
+    "CatalogProductLinkAttributeInt",
+    "CatalogProductLinkType",
     "CatalogProductRelation",
     "CatalogProductSuperAttribute",
     "CatalogProductSuperAttributeLabel",
@@ -233,6 +246,9 @@ __all__ = [
     "MagentoReward",
     "MagentoRewardHistory",
     "MagentoRewardRate",
+    "MagentoTargetrule",
+    "MagentoTargetruleCustomersegment",
+    "MagentoTargetruleProduct",
     "MagesegCustomersegmentHistory",
     "MagesegCustomersegmentTimeRun",
     "MagesegCustomersegmentWebhook",

@@ -27,6 +27,7 @@ from models import CatalogCategoryEntity, CatalogProductEntity, CustomerGroup
 from models.pricing import CatalogRuleAction
 from models.salesrules import CartRuleAction, CouponType
 from seeds import catalog as demo
+from seeds.relations import ensure_relations
 from seeds.segments import DemoSegments, ensure_segments
 from seeds.structure import Catalog
 
@@ -128,6 +129,7 @@ async def ensure_promotions(catalog: Catalog, today: date) -> None:
         await load_snapshot(),
     )
     await _segment_promotions(segments, websites, groups)
+    await ensure_relations(segments)
 
 
 async def _segment_promotions(
