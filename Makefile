@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Test processes (pytest-xdist): one per core by default; PYTEST_WORKERS=0 runs in this process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test lint graphiql-assets format schema bench bench-segments bench-live bench-pricing bench-configurable bench-import clean
+.PHONY: run test lint graphiql-assets format schema bench bench-segments bench-live bench-pricing bench-configurable bench-import bench-eligibility clean
 
 # Checked with the shell so that any interpreter (even one too old to run our code) gets the line.
 $(BIN)/python:
@@ -63,6 +63,11 @@ bench-segments: $(VENV)/.dev-installed
 # population of bench-segments, adds 100 segments for the run and removes them afterwards.
 bench-live: $(VENV)/.dev-installed
 	$(BIN)/python -m bench live --customers 1000000
+
+# customerSegments hot / cold (customers, guest carts) on a 20,000-customer population with Redis:
+# server time and CPU per request, wrk against --workers 1 and 2 beside a bare handler. Needs wrk.
+bench-eligibility: $(VENV)/.dev-installed
+	$(BIN)/python -m bench eligibility
 
 # 1,000 cart rules with 100 segments (a 10-item cart) and 200 catalog rules (a 50-product
 # listing) against the same shop with no rule: SQLite, and PostgreSQL + Redis (database 7) when

@@ -5,7 +5,8 @@ seeded once and reused; see bench/segments.py) and replaces only its section of 
 the full run keeps that section as it is. `python -m bench live [...]` likewise runs the
 live-membership benchmark (see bench/live.py) and replaces only its own section, and
 `python -m bench pricing [...]` the pricing benchmark (see bench/pricing.py), and
-`python -m bench import [...]` the customer import benchmark (see bench/customer_import.py).
+`python -m bench import [...]` the customer import benchmark (see bench/customer_import.py), and
+`python -m bench eligibility [...]` the eligibility benchmark of issue 18 (bench/eligibility.py).
 
 PostgreSQL is measured too when MAGESEG_BENCH_DATABASE_URL names a server database to connect
 to (as postgres://user@host:port/db); the benchmark creates and drops its own databases there."""
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from bench.customer_import import keep_section as keep_import_section
 from bench.databases import PostgresDatabases, SqliteDatabases
+from bench.eligibility import keep_section as keep_eligibility_section
 from bench.latency import LatencyResult, measure_latency
 from bench.live import keep_section as keep_live_section
 from bench.pricing import keep_section as keep_pricing_section
@@ -175,6 +177,10 @@ def main(argv: list[str] | None = None) -> int:
         from bench import targetrule
 
         return targetrule.main(arguments[1:])
+    if arguments[:1] == ["eligibility"]:
+        from bench import eligibility
+
+        return eligibility.main(arguments[1:])
     if arguments[:1] == ["import"]:
         from bench import customer_import
 
@@ -193,6 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     report = keep_pricing_section(old, report)
     report = keep_import_section(old, report)
     report = keep_targetrule_section(old, report)
+    report = keep_eligibility_section(old, report)
     args.output.write_text(report, encoding="utf-8")
     print(report)
     return 0

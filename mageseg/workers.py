@@ -8,6 +8,7 @@ Metrics are shared through files (`mageseg/metrics.py`), in a folder made for th
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -63,8 +64,12 @@ class Server(BaseApplication):  # type: ignore[misc]
         self.cfg.set("worker_class", "aiohttp.GunicornWebWorker")
         self.cfg.set("graceful_timeout", GRACEFUL_SECONDS)
         self.cfg.set("loglevel", self.settings.log_level.lower())
-        self.cfg.set("accesslog", "-")
-        self.cfg.set("access_log_format", '%a "%r" %s %b %Tfs')
+        # As with one process (aiohttp's access logger is an INFO logger): requests are logged
+        # at INFO and below only; above, the per-request line is not even formatted.
+        level = logging.getLevelName(self.settings.log_level.upper())
+        if not isinstance(level, int) or level <= logging.INFO:
+            self.cfg.set("accesslog", "-")
+            self.cfg.set("access_log_format", '%a "%r" %s %b %Tfs')
         self.cfg.set("child_exit", _worker_exited)
         self.cfg.set("proc_name", "mageseg")
 

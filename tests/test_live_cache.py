@@ -8,8 +8,10 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import os
 import socket
 import time
+import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -103,6 +105,49 @@ async def test_tracking_bumps_what_was_touched_when_the_block_ends() -> None:
 
     assert tracker.reads == {ANN: seen}
     assert (await cache.versions([ANN]))[0] > seen
+
+
+REDIS_URL = os.environ.get("MAGESEG_TEST_REDIS_URL")
+
+
+@pytest.mark.skipif(REDIS_URL is None, reason="needs MAGESEG_TEST_REDIS_URL")
+async def test_concurrent_checks_share_one_redis_pipeline() -> None:
+    """The MGETs of concurrent requests (one event-loop turn) leave as one pipeline, and each
+    caller gets its own answer; a lone MGET is sent alone."""
+    assert REDIS_URL is not None
+    cache = Cache.create(REDIS_URL, f"t-{uuid.uuid4().hex[:8]}")
+    client = cache._backend.client
+    pipelines: list[int] = []
+    original = client.pipeline
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        pipelines.append(1)
+        return original(*args, **kwargs)
+
+    client.pipeline = counted
+    try:
+        await cache.bump_versions([ANN])
+        await cache.put("answer", ("42",))
+        alone = await cache.versions([ANN, BOB])
+        assert pipelines == []
+
+        together = await asyncio.gather(
+            *(cache.versions([ANN, BOB]) for _ in range(5)),
+            cache.get_checked("answer", [BOB]),
+            cache.versions([BOB]),
+        )
+
+        assert pipelines == [1]
+        assert together[:5] == [alone] * 5
+        assert together[5] == (("42",), (alone[1],))
+        assert together[6] == (alone[1],)
+        assert alone[0] > alone[1] > 0
+    finally:
+        client.pipeline = original
+        keys = [key async for key in client.scan_iter(match=f"{cache._namespace}:*")]
+        if keys:
+            await client.delete(*keys)
+        await cache.close()
 
 
 async def test_redis_on_a_closed_port_degrades_and_logs_once(

@@ -8,6 +8,7 @@ rules whose conditions hold. In memory: no database."""
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -107,10 +108,10 @@ def carts(draw: Any) -> CartFacts:
         weight=draw(st.sampled_from([D(0), D("0.5"), D(2), D(10)])),
         payment_method=draw(st.sampled_from([None, "checkmo"])),
         shipping_method=draw(st.sampled_from([None, "flatrate_flatrate"])),
-        postcode="10001",
-        region="New York",
-        region_id=43,
-        country_id="US",
+        postcode=draw(st.sampled_from([None, "10001", "75001"])),
+        region=draw(st.sampled_from([None, "New York", "new york"])),
+        region_id=draw(st.sampled_from([None, 43, 12])),
+        country_id=draw(st.sampled_from([None, "US", "FR"])),
         segment_ids=frozenset(draw(st.lists(st.sampled_from(SEGMENTS), max_size=2))),
     )
 
@@ -140,10 +141,26 @@ def amount_conditions(draw: Any, cart: CartFacts) -> CartAttributeCondition:
     return CartAttributeCondition(attribute, operator, value)
 
 
+VALUES: dict[CartAttribute, tuple[Any, ...]] = {
+    CartAttribute.PAYMENT_METHOD: ("checkmo", "free"),
+    CartAttribute.SHIPPING_METHOD: ("flatrate_flatrate", "tablerate_bestway"),
+    CartAttribute.COUNTRY_ID: ("US", "us", "FR"),
+    CartAttribute.POSTCODE: ("10001", " 10001 ", "75001"),
+    CartAttribute.REGION: ("New York", "NEW YORK", "Texas"),
+    CartAttribute.REGION_ID: (43, "43", 12),
+}
+
+
 @st.composite
 def other_cart_conditions(draw: Any) -> CartAttributeCondition:
-    attribute = draw(st.sampled_from([CartAttribute.PAYMENT_METHOD, CartAttribute.SHIPPING_METHOD]))
-    return CartAttributeCondition(attribute, draw(st.sampled_from([Op.IS, Op.IS_NOT])), "checkmo")
+    """Text and select cart attributes, "is" / "is one of" (shortcut) and their negatives."""
+    attribute = draw(st.sampled_from(sorted(VALUES)))
+    operator = draw(st.sampled_from([Op.IS, Op.IS_NOT, Op.ONE_OF, Op.NOT_ONE_OF]))
+    pool = st.sampled_from(VALUES[attribute])
+    value: Any = draw(pool)
+    if operator in (Op.ONE_OF, Op.NOT_ONE_OF) or draw(st.booleans()):
+        value = tuple(draw(st.lists(pool, min_size=1, max_size=2)))
+    return CartAttributeCondition(attribute, operator, value)
 
 
 segment_conditions = st.builds(
@@ -194,8 +211,8 @@ found_conditions = st.builds(
 subselect_conditions = st.builds(
     ProductSubselect,
     st.sampled_from(list(SubselectAttribute)),
-    st.sampled_from([Op.GREATER_OR_EQUAL, Op.LESS, Op.IS]),
-    st.sampled_from([D(0), D(1), D(2), D(25)]),
+    st.sampled_from([Op.GREATER_OR_EQUAL, Op.GREATER, Op.LESS, Op.IS]),
+    st.sampled_from([D(0), D(1), D(2), D("3.5"), D(25), D(100)]),
     st.sampled_from([ALL, ANY]),
     st.lists(product_leaves(), max_size=2).map(tuple),
 )
@@ -365,6 +382,22 @@ WEIGHT = CartAttribute.WEIGHT
         (ProductFound(True, ALL, (ProductCondition("sku", Op.IS, "mug-1"),)), True),
         (ProductFound(True, ALL, (ProductCondition("sku", Op.ONE_OF, ("X", "lamp-9")),)), True),
         (ProductFound(True, ALL, (ProductCondition("sku", Op.ONE_OF, ("X", "Y")),)), False),
+        (_amount(ST, Op.IS, "65.00"), True),
+        (_amount(ST, Op.IS, "100"), False),
+        (_amount(ST, Op.ONE_OF, ("1", " 65 ")), True),
+        (_amount(CartAttribute.PAYMENT_METHOD, Op.IS, "checkmo"), False),  # no payment yet
+        (CartCombine(ALL, True, (_amount(ST, Op.GREATER, "100"),)), False),
+        (CartCombine(ALL, True, (_amount(ST, Op.GREATER, "10"),)), True),
+        (ProductSubselect(SubselectAttribute.QTY, Op.GREATER, D(100), ALL, ()), False),
+        (ProductSubselect(SubselectAttribute.QTY, Op.GREATER_OR_EQUAL, D(3), ALL, ()), True),
+        (ProductSubselect(SubselectAttribute.QTY, Op.GREATER, D(3), ALL, ()), False),
+        (
+            ProductSubselect(
+                SubselectAttribute.BASE_ROW_TOTAL, Op.GREATER_OR_EQUAL, D(65), ALL, ()
+            ),
+            True,
+        ),
+        (ProductSubselect(SubselectAttribute.BASE_ROW_TOTAL, Op.GREATER, D(65), ALL, ()), False),
     ],
 )
 def test_every_prefilter_branch_decides_as_the_evaluator(condition: CartNode, holds: bool) -> None:
@@ -381,27 +414,103 @@ def test_every_prefilter_branch_decides_as_the_evaluator(condition: CartNode, ho
     [
         CartCombine(ANY, True, (_amount(ST, Op.GREATER, "100"),)),
         CartCombine(ALL, False, (_amount(ST, Op.GREATER, "100"),)),
-        CartCombine(ALL, True, (_amount(ST, Op.IS, "100"),)),
+        CartCombine(ALL, True, (_amount(ST, Op.IS_NOT, "100"),)),
         CartCombine(ALL, True, (_amount(ST, Op.GREATER, "not a number"),)),
-        CartCombine(ALL, True, (_amount(CartAttribute.PAYMENT_METHOD, Op.IS, "checkmo"),)),
+        CartCombine(ALL, True, (_amount(CartAttribute.COUNTRY_ID, Op.IS_NOT, "US"),)),
+        CartCombine(ALL, True, (_amount(CartAttribute.POSTCODE, Op.CONTAINS, "100"),)),
         CartCombine(ALL, True, (ProductFound(False, ALL, (ProductCondition("sku", Op.IS, "Z"),)),)),
         CartCombine(ALL, True, (ProductFound(True, ANY, (ProductCondition("sku", Op.IS, "Z"),)),)),
         CartCombine(
             ALL, True, (ProductFound(True, ALL, (ProductCondition("sku", Op.IS_NOT, "Z"),)),)
         ),
         CartCombine(ALL, True, (ProductFound(True, ALL, (ProductCondition("name", Op.IS, "Z"),)),)),
-        CartCombine(ALL, True, (CartCombine(ALL, True, (_amount(ST, Op.GREATER, "100"),)),)),
+        CartCombine(ALL, True, (CartCombine(ALL, False, (_amount(ST, Op.GREATER, "100"),)),)),
+        CartCombine(ALL, True, (CartCombine(ALL, True, ()),)),
         CartCombine(
             ALL,
             True,
-            (ProductSubselect(SubselectAttribute.QTY, Op.GREATER, D(100), ALL, ()),),
+            (
+                CartCombine(
+                    ANY,
+                    True,
+                    (
+                        _amount(ST, Op.GREATER, "100"),
+                        _amount(CartAttribute.POSTCODE, Op.CONTAINS, "1"),
+                    ),
+                ),
+            ),
+        ),
+        CartCombine(
+            ALL,
+            True,
+            (ProductSubselect(SubselectAttribute.QTY, Op.LESS, D(100), ALL, ()),),
+        ),
+        CartCombine(
+            ALL,
+            True,
+            (ProductSubselect(SubselectAttribute.QTY, Op.GREATER, "many", ALL, ()),),
         ),
     ],
 )
 def test_what_the_prefilter_leaves_to_the_evaluator(root: CartCombine) -> None:
-    """Conditions with interpretation (other roots, operators, attributes, NOT FOUND, ANY items,
-    nested combinations, subselections) give no check."""
+    """Conditions with interpretation (other roots, negative or text operators, NOT FOUND, ANY
+    items, FALSE or empty nested combinations, an ANY one with a child that has no check,
+    subselections other than ">= / > a number") give no check."""
     assert prefilter.checks(root) == ()
+
+
+ADDRESSED = replace(
+    CART,
+    country_id="US",
+    postcode="10001",
+    region="New York",
+    region_id=43,
+    shipping_method="flatrate_flatrate",
+)
+
+
+@pytest.mark.parametrize(
+    ("condition", "holds"),
+    [
+        (_amount(CartAttribute.COUNTRY_ID, Op.IS, "us"), True),
+        (_amount(CartAttribute.COUNTRY_ID, Op.IS, "FR"), False),
+        (_amount(CartAttribute.COUNTRY_ID, Op.ONE_OF, ("FR", "US")), True),
+        (_amount(CartAttribute.COUNTRY_ID, Op.IS, ("DE", "FR")), False),
+        (_amount(CartAttribute.POSTCODE, Op.IS, "10001"), True),
+        (_amount(CartAttribute.POSTCODE, Op.IS, "90001"), False),
+        (_amount(CartAttribute.REGION, Op.IS, "NEW YORK"), True),
+        (_amount(CartAttribute.REGION_ID, Op.IS, " 43 "), True),
+        (_amount(CartAttribute.REGION_ID, Op.IS, "12"), False),
+        (_amount(CartAttribute.REGION_ID, Op.IS, "x"), False),
+        (_amount(CartAttribute.SHIPPING_METHOD, Op.IS, "flatrate_flatrate"), True),
+        (_amount(CartAttribute.SHIPPING_METHOD, Op.IS, "tablerate_bestway"), False),
+        (
+            CartCombine(
+                ANY,
+                True,
+                (_amount(WEIGHT, Op.GREATER_OR_EQUAL, "10"), _amount(ST, Op.GREATER, "100")),
+            ),
+            False,
+        ),
+        (
+            CartCombine(
+                ANY,
+                True,
+                (_amount(WEIGHT, Op.GREATER_OR_EQUAL, "1"), _amount(ST, Op.GREATER, "100")),
+            ),
+            True,
+        ),
+    ],
+)
+def test_cart_values_and_nested_combinations_decide_as_the_evaluator(
+    condition: CartNode, holds: bool
+) -> None:
+    """The value branches (the cart's text or id read as `compare` reads it) and nested
+    combinations, on a cart with an address and a shipping method, both ways."""
+    root = CartCombine(ALL, True, (condition,))
+    (check,) = prefilter.checks(root)
+    assert check(prefilter.CartView.of(ADDRESSED)) is holds
+    assert cart_holds(root, ADDRESSED) is holds
 
 
 def test_item_attribute_codes_are_not_skus() -> None:

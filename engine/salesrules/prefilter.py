@@ -11,26 +11,40 @@ interpretation, and say "fails" only when the evaluator would say so too:
   number with `>=`, `>`, `<=`, `<`;
 - a customer segment condition (in at least one of the ids, or in none);
 - an item FOUND with ALL of its conditions true, one of them "SKU is / is one of ..." (text
-  compared case-insensitively, as the evaluator does): some item must have such a SKU.
+  compared case-insensitively, as the evaluator does): some item must have such a SKU;
+- any other cart attribute (country, postcode, region, shipping or payment method) "is" or "is
+  one of" values: the cart's value, read once per cart in the comparison's own domain
+  (`compare.domain_value`), must be one of theirs (a missing value never is);
+- a subselection "total quantity / row total of the matching items >= or > N": the matching
+  items' total is at most every item's total, so that must reach N;
+- a nested combination: "ALL ... TRUE" fails when one of its children's checks fails, "ANY ...
+  TRUE" when every child has a check and all of them fail.
 
 Anything else is left to the evaluator; a rule that passes these checks is evaluated in full."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from engine.rules import catalog as rc
+from engine.rules.evaluate import TIMEZONE, cart_attribute_value
 from engine.rules.tree import (
     CartAttribute,
     CartAttributeCondition,
     CartCombine,
     CartFacts,
+    CartNode,
     CustomerSegmentCondition,
     ProductCondition,
     ProductFound,
+    ProductSubselect,
+    SubselectAttribute,
 )
-from engine.segments.tree import Aggregator, Operator
+from engine.segments import compare as cmp
+from engine.segments.catalog_types import Storage
+from engine.segments.tree import Aggregator, InputType, Operator
 
 
 @dataclass(frozen=True)
@@ -39,6 +53,11 @@ class CartView:
 
     cart: CartFacts
     skus: frozenset[str]
+    all_qty: Decimal = Decimal(0)
+    """Every item's quantity summed (negative ones as 0): no subselection totals more."""
+    all_rows: Decimal = Decimal(0)
+    """Every item's row total summed (negative ones as 0)."""
+    _domain: dict[CartAttribute, object] = field(default_factory=dict, compare=False)
 
     @classmethod
     def of(cls, cart: CartFacts) -> CartView:
@@ -49,7 +68,19 @@ class CartView:
                 for item in cart.items
                 if item.product.product.sku is not None
             ),
+            sum((max(item.qty, Decimal(0)) for item in cart.items), Decimal(0)),
+            sum((max(item.row_total, Decimal(0)) for item in cart.items), Decimal(0)),
         )
+
+    def domain(self, attribute: CartAttribute) -> object:
+        """The cart's value of `attribute` in the comparison's domain; None when missing."""
+        if attribute not in self._domain:
+            actual = cart_attribute_value(attribute, self.cart)
+            input_type, storage = rc.CART_ATTRIBUTE_TYPES[attribute]
+            self._domain[attribute] = (
+                None if actual is None else cmp.domain_value(storage, input_type, actual, TIMEZONE)
+            )
+        return self._domain[attribute]
 
 
 Check = Callable[[CartView], bool]
@@ -89,6 +120,41 @@ def _amount_check(node: CartAttributeCondition) -> Check | None:
     return None
 
 
+def _value_check(node: CartAttributeCondition) -> Check | None:
+    """ "is" / "is one of" on a cart attribute, as `compare` reads it (see `domain_value`)."""
+    if node.operator not in (Operator.IS, Operator.ONE_OF):
+        return None
+    types = rc.CART_ATTRIBUTE_TYPES.get(node.attribute)
+    if types is None or types[0] is InputType.MULTISELECT:
+        return None
+    input_type, storage = types
+    items = node.value if isinstance(node.value, tuple) else (node.value,)
+    if any(item is None for item in items):
+        return None
+    wanted = {cmp.domain_value(storage, input_type, item, TIMEZONE) for item in items}
+    wanted.discard(cmp.NOT_A_VALUE)
+    attribute = node.attribute
+
+    def check(view: CartView) -> bool:
+        have = view.domain(attribute)
+        return have is not None and have is not cmp.NOT_A_VALUE and have in wanted
+
+    return check
+
+
+def _subselect_check(node: ProductSubselect) -> Check | None:
+    """ "total of the matching items >= / > N": every item's total must reach N."""
+    if node.operator not in (Operator.GREATER_OR_EQUAL, Operator.GREATER):
+        return None
+    want = cmp.domain_value(Storage.DECIMAL, InputType.NUMERIC, node.value, TIMEZONE)
+    if not isinstance(want, Decimal):
+        return None
+    strict = node.operator is Operator.GREATER
+    if node.attribute is SubselectAttribute.QTY:
+        return lambda view: view.all_qty > want if strict else view.all_qty >= want
+    return lambda view: view.all_rows > want if strict else view.all_rows >= want
+
+
 def _segment_check(node: CustomerSegmentCondition) -> Check:
     ids = frozenset(node.segment_ids)
     if node.operator in (Operator.IS, Operator.ONE_OF):
@@ -113,6 +179,36 @@ def _found_check(node: ProductFound) -> Check | None:
     return None
 
 
+def _node_check(node: CartNode) -> Check | None:
+    """A check that is False only when `node` cannot hold on the cart (None: no shortcut)."""
+    if isinstance(node, CustomerSegmentCondition):
+        return _segment_check(node)
+    if isinstance(node, CartAttributeCondition):
+        return _amount_check(node) or _value_check(node)
+    if isinstance(node, ProductFound):
+        return _found_check(node)
+    if isinstance(node, ProductSubselect):
+        return _subselect_check(node)
+    if isinstance(node, CartCombine):
+        return _combine_check(node)
+    return None
+
+
+def _combine_check(node: CartCombine) -> Check | None:
+    if not node.expected or not node.conditions:
+        return None  # an empty combination holds; FALSE ones are left to the evaluator
+    found = [_node_check(child) for child in node.conditions]
+    if node.aggregator is Aggregator.ALL:
+        every = tuple(c for c in found if c is not None)
+        if not every:
+            return None
+        return lambda view: all(c(view) for c in every)
+    if any(c is None for c in found):
+        return None
+    some = tuple(c for c in found if c is not None)
+    return lambda view: any(c(view) for c in some)
+
+
 def checks(root: CartCombine) -> tuple[Check, ...]:
     """The cheap necessary conditions of a rule's condition tree (none when its root is not
     ALL + TRUE)."""
@@ -120,13 +216,7 @@ def checks(root: CartCombine) -> tuple[Check, ...]:
         return ()
     found: list[Check] = []
     for child in root.conditions:
-        check: Check | None = None
-        if isinstance(child, CustomerSegmentCondition):
-            check = _segment_check(child)
-        elif isinstance(child, CartAttributeCondition):
-            check = _amount_check(child)
-        elif isinstance(child, ProductFound):
-            check = _found_check(child)
+        check = _node_check(child)
         if check is not None:
             found.append(check)
     return tuple(found)

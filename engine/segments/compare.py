@@ -197,6 +197,14 @@ def _in_domain(storage: Storage, input_type: InputType, value: object, timezone:
     return _text(value)
 
 
+def domain_value(storage: Storage, input_type: InputType, value: object, timezone: str) -> object:
+    """`value` as `compare` reads it for `==` and "is one of" (`NOT_A_VALUE` when it cannot be
+    read in the domain), for shortcuts that must agree with `compare` (the cart-rule
+    prefilter): with `actual` not None and a non-multiselect input, `compare(IS or ONE_OF)` is
+    `domain_value(actual)` in the set of the expected items' domain values."""
+    return _in_domain(storage, input_type, value, timezone)
+
+
 def _items(value: Value) -> tuple[object, ...]:
     if isinstance(value, tuple):
         return value

@@ -33,10 +33,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from tortoise.backends.base.client import TransactionalDBClient
 from tortoise.models import Model
-from tortoise.transactions import in_transaction
 
+from engine.segments import facts_pg
 from engine.segments.catalog_types import (
     AttributeSpec,
     Derived,
@@ -395,6 +394,156 @@ async def _eav_values(
     return values
 
 
+def _shape(
+    needs: Needs, customer_id: int | None, quote_id: int | None, visitor_id: int | None
+) -> facts_pg.Shape:
+    return facts_pg.Shape(
+        customer=customer_id is not None,
+        quote=quote_id is not None,
+        visitor=visitor_id is not None,
+        sources=frozenset(s.value for s in needs.sources),
+        customer_columns=tuple(sorted(needs.customer_columns)),
+        address_columns=tuple(sorted(needs.address_columns)),
+        order_address_columns=tuple(sorted(needs.order_address_columns)),
+        customer_eav=facts_pg.eav_groups(needs.customer_eav),
+        address_eav=facts_pg.eav_groups(needs.address_eav),
+        product_eav=facts_pg.eav_groups(needs.product_eav),
+        categories=needs.categories,
+        product_row=needs.product_row,
+    )
+
+
+async def _load_postgres(
+    db: Any,
+    needs: Needs,
+    scope: Scope,
+    customer_id: int | None,
+    quote_id: int | None,
+    visitor_id: int | None,
+) -> Facts:
+    """`_load`'s facts from one statement (see `facts_pg`)."""
+    shape = _shape(needs, customer_id, quote_id, visitor_id)
+    statement = facts_pg.statement(shape)
+    found: dict[str, Any] = {}
+    if statement.sql:
+        rows = await db.execute_query_dict(
+            statement.sql, facts_pg.parameters(scope, customer_id, quote_id, visitor_id)
+        )
+        found = {name: rows[0][f"c{i}"] for i, name in enumerate(statement.columns)}
+
+    def eav(prefix: str) -> dict[int, dict[EavKey, Any]]:
+        return facts_pg.eav_of(
+            {k.partition(":")[2]: v for k, v in found.items() if k.startswith(prefix + ":")},
+            EAV_TABLES,
+        )
+
+    customer: Record | None = None
+    if "customer" in found:
+        rows = facts_pg.rows_of(CustomerEntity, shape.customer_columns, found["customer"])
+        if rows:
+            values = eav("customer_eav")
+            customer = Record(int(rows[0]["entity_id"]), rows[0], values.get(customer_id or 0, {}))
+    addresses: tuple[Record, ...] = ()
+    if "addresses" in found:
+        values = eav("address_eav")
+        addresses = tuple(
+            Record(int(r["entity_id"]), r, values.get(int(r["entity_id"]), {}))
+            for r in facts_pg.rows_of(
+                CustomerAddressEntity, shape.address_columns, found["addresses"]
+            )
+        )
+    subscribed = bool(found.get("newsletter", False))
+    store_credit: Decimal | None = None
+    if "store_credit" in found:
+        amounts = facts_pg.decode(found["store_credit"])
+        if amounts:
+            store_credit = Decimal(facts_pg.convert(MagentoCustomerbalance, "amount")(amounts[0]))
+    carts: tuple[Cart, ...] = ()
+    if "carts" in found:
+        items: dict[int, list[Line]] = defaultdict(list)
+        for r in facts_pg.rows_of(QuoteItem, facts_pg.ITEM_COLUMNS, found.get("cart_items", "[]")):
+            items[int(r["quote_id"])].append(_line(r, "item_id", "created_at"))
+        carts = tuple(
+            Cart(int(q["entity_id"]), q, tuple(items.get(int(q["entity_id"]), ())))
+            for q in facts_pg.rows_of(Quote, CART_COLUMNS, found["carts"])
+        )
+    wishlist: tuple[Line, ...] = ()
+    if "wishlist" in found:
+        wishlist = tuple(
+            _line(r, "wishlist_item_id", "added_at")
+            for r in facts_pg.rows_of(WishlistItem, facts_pg.WISHLIST_COLUMNS, found["wishlist"])
+        )
+    views: tuple[Line, ...] = ()
+    if "views" in found:
+        views = tuple(
+            _line(r, "index_id", "added_at")
+            for r in facts_pg.rows_of(
+                ReportViewedProductIndex, facts_pg.VIEW_COLUMNS, found["views"]
+            )
+        )
+    orders: tuple[Order, ...] = ()
+    if "orders" in found:
+        order_items: dict[int, list[Line]] = defaultdict(list)
+        for r in facts_pg.rows_of(
+            SalesOrderItem, facts_pg.ORDER_ITEM_COLUMNS, found.get("order_items", "[]")
+        ):
+            order_items[int(r["order_id"])].append(_line(r, "item_id", "created_at"))
+        order_addresses: dict[int, list[Record]] = defaultdict(list)
+        for r in facts_pg.rows_of(
+            SalesOrderAddress, shape.order_address_columns, found.get("order_addresses", "[]")
+        ):
+            order_addresses[int(r["parent_id"])].append(Record(int(r["entity_id"]), r))
+        orders = tuple(
+            Order(
+                order_id=int(r["entity_id"]),
+                increment_id=str(r["increment_id"]),
+                status=str(r["status"]),
+                created_at=r["created_at"],
+                base_grand_total=r["base_grand_total"],
+                total_qty_ordered=r["total_qty_ordered"],
+                items=tuple(order_items.get(int(r["entity_id"]), ())),
+                addresses=tuple(order_addresses.get(int(r["entity_id"]), ())),
+            )
+            for r in facts_pg.rows_of(SalesOrder, facts_pg.ORDER_COLUMNS, found["orders"])
+        )
+    products: dict[int, Product] = {}
+    if Source.PRODUCTS in needs.sources:
+        lines = [*wishlist, *views]
+        lines.extend(line for cart in carts for line in cart.items)
+        lines.extend(line for order in orders for line in order.items)
+        product_ids = sorted({line.product_id for line in lines if line.product_id is not None})
+        if product_ids:
+            product_rows = (
+                facts_pg.rows_of(
+                    CatalogProductEntity, facts_pg.product_columns(), found["products"]
+                )
+                if needs.product_row
+                else [{"entity_id": pid} for pid in product_ids]
+            )
+            values = eav("product_eav")
+            links: dict[int, set[int]] = defaultdict(set)
+            for product_id, category_id in facts_pg.decode(found.get("categories", "[]")):
+                links[int(product_id)].add(int(category_id))
+            for r in product_rows:
+                pid = int(r["entity_id"])
+                products[pid] = Product(
+                    Record(pid, r, values.get(pid, {})), frozenset(links.get(pid, ()))
+                )
+    return Facts(
+        customer_id=customer_id,
+        sources=frozenset(needs.sources),
+        customer=customer,
+        addresses=addresses,
+        subscribed=subscribed,
+        store_credit=store_credit,
+        carts=carts,
+        wishlist=wishlist,
+        views=views,
+        orders=orders,
+        products=products,
+    )
+
+
 def _line(row: Mapping[str, Any], id_column: str, at_column: str) -> Line:
     return Line(
         id=int(row[id_column]),
@@ -417,15 +566,13 @@ async def load_facts(
     `visitor_id`), in the website of `scope`. The products' own rows are read when a condition
     reads one of their columns, or always with `product_rows` (an explanation shows their sku).
 
-    On PostgreSQL outside a transaction (the storefront) the queries share one pooled connection
-    in a read-committed transaction, as each would see alone, instead of taking (and resetting)
-    a pool connection each; inside the caller's transaction they run in it."""
+    On PostgreSQL everything is read by one statement (`facts_pg`: one round trip, one snapshot),
+    inside the caller's transaction when there is one; elsewhere one query per source."""
     needs = _memo_needs(tree, scope)
     needs.product_row = needs.product_row or product_rows
     db: Any = CustomerEntity._meta.db
-    if dialect_of(db) is Dialect.POSTGRES and not isinstance(db, TransactionalDBClient):
-        async with in_transaction(db.connection_name):
-            return await _load(needs, scope, customer_id, quote_id, visitor_id)
+    if dialect_of(db) is Dialect.POSTGRES:
+        return await _load_postgres(db, needs, scope, customer_id, quote_id, visitor_id)
     return await _load(needs, scope, customer_id, quote_id, visitor_id)
 
 
