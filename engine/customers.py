@@ -600,7 +600,7 @@ async def register(
     counted, and the account stays, as Magento's `AccountManagement::sendEmailConfirmation`.
     An account that awaits confirmation gets no welcome e-mail (the confirmation e-mail is not
     sent by mageseg yet)."""
-    customer = await create(changes, store, stores, hasher)
+    customer = await create(changes, store, stores, hasher, storefront=True)
     if customer.confirmation is None:
         own_store = store_of(customer, stores)
         await mailer.send(

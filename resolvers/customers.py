@@ -424,7 +424,6 @@ class Mutation:
             await info.context.store(),
             await info.context.stores(),
             info.context.services.passwords,
-            storefront=True,
         )
 
     @strawberry.mutation(description="Update the customer's personal information.")
