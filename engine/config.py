@@ -103,6 +103,15 @@ class ConfigPath(StrEnum):
     RECAPTCHA_FOR_SENDFRIEND = "recaptcha_frontend/type_for/sendfriend"
     RECAPTCHA_FOR_BRAINTREE = "recaptcha_frontend/type_for/braintree"
     RECAPTCHA_FOR_RESEND_CONFIRMATION = "recaptcha_frontend/type_for/resend_confirmation_email"
+    # Invitations (Adobe Commerce `Magento_Invitation`, etc/config.xml).
+    INVITATION_ENABLED = "magento_invitation/general/enabled"
+    INVITATION_ENABLED_ON_FRONT = "magento_invitation/general/enabled_on_front"
+    INVITATION_USE_INVITER_GROUP = "magento_invitation/general/registration_use_inviter_group"
+    INVITATION_REQUIRED = "magento_invitation/general/registration_required_invitation"
+    INVITATION_ALLOW_MESSAGE = "magento_invitation/general/allow_customer_message"
+    INVITATION_MAX_PER_SEND = "magento_invitation/general/max_invitation_amount_per_send"
+    INVITATION_EMAIL_IDENTITY = "magento_invitation/email/identity"
+    INVITATION_EMAIL_TEMPLATE = "magento_invitation/email/template"
     # The customer account's e-mails and password reset (Magento_Customer, Magento_Security),
     # the contact form (Magento_Contact), the store's e-mail senders (Magento_Email's
     # "Store Email Addresses"), its name in e-mails and the base URL their links start with.
@@ -504,6 +513,14 @@ DEFAULTS: dict[ConfigPath, str] = {
     ConfigPath.RECAPTCHA_V3_POSITION: "inline",
     ConfigPath.RECAPTCHA_V3_LANGUAGE: "",
     **dict.fromkeys(RECAPTCHA_FORM_PATHS, ""),
+    ConfigPath.INVITATION_ENABLED: "1",
+    ConfigPath.INVITATION_ENABLED_ON_FRONT: "1",
+    ConfigPath.INVITATION_USE_INVITER_GROUP: "1",
+    ConfigPath.INVITATION_REQUIRED: "0",
+    ConfigPath.INVITATION_ALLOW_MESSAGE: "1",
+    ConfigPath.INVITATION_MAX_PER_SEND: "5",
+    ConfigPath.INVITATION_EMAIL_IDENTITY: "general",
+    ConfigPath.INVITATION_EMAIL_TEMPLATE: "magento_invitation_email_template",
     # Empty: e-mails name the store by its store group ("Main Website Store"), as Magento.
     ConfigPath.STORE_NAME: "",
     # Set it to the storefront's URL (Venia's): reset links are built on it.

@@ -601,6 +601,7 @@ async def register(
     An account that awaits confirmation gets no welcome e-mail (the confirmation e-mail is not
     sent by mageseg yet)."""
     customer = await create(changes, store, stores, hasher, storefront=True)
+    await send_welcome(customer, store, stores, mailer)
     if customer.confirmation is None:
         own_store = store_of(customer, stores)
         await mailer.send(
@@ -620,6 +621,30 @@ async def register(
             )
         )
     return customer
+
+
+async def send_welcome(
+    customer: CustomerEntity, store: StoreView, stores: StoresSnapshot, mailer: Mailer
+) -> None:
+    """Magento's welcome e-mail for a new storefront account, from the customer's store view;
+    none for an account that awaits confirmation. Call it after the account's transaction."""
+    if customer.confirmation is not None:
+        return
+    own_store = store_of(customer, stores)
+    await mailer.send(
+        compose(
+            templates.WELCOME,
+            store=own_store,
+            stores=stores,
+            sender=ConfigPath.WELCOME_EMAIL_IDENTITY,
+            to=[Address(full_name(customer), customer.email)],
+            values={
+                "customer_name": full_name(customer),
+                "customer_email": customer.email,
+                "account_url": templates.StoreMail.of(own_store, stores).url("customer/account"),
+            },
+        )
+    )
 
 
 async def update_own(

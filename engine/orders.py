@@ -38,6 +38,7 @@ from engine.errors import (
     ProblemCode,
     Problems,
 )
+from engine.invitations import conversions as invitation_conversions
 from engine.pagination import Page, PageRequest, paginate
 from engine.prices import round_price
 from engine.rewards import actions as reward_actions
@@ -1309,6 +1310,10 @@ async def _balances_follow(order: SalesOrder, target: OrderState, stores: Stores
         await checkout_balances.return_order_balances(order, stores)
     elif target in (OrderState.PROCESSING, OrderState.COMPLETE):
         await reward_actions.order_paid(order, stores)
+        if order.state not in (OrderState.PROCESSING, OrderState.COMPLETE):
+            # First time paid (the state is still the old one): the invitee's order converts
+            # the invitation it accepted.
+            await invitation_conversions.order_paid(order, stores)
 
 
 async def _settle_items(order: SalesOrder, target: OrderState) -> None:

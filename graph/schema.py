@@ -50,6 +50,7 @@ DOMAINS = (
     "permissions",
     "carts",
     "wishlists",
+    "invitations",
     "orders",
     "order_documents",
     "segments",

@@ -56,6 +56,12 @@ from models.customers import CustomerAddressEntity, CustomerEntity, DirectoryCou
 from models.directory import DirectoryCountry
 from models.gift_messages import GiftMessage
 from models.groups import CustomerGroup, CustomerGroupExcludedWebsite, TaxClass
+from models.invitations import (
+    InvitationStatus,
+    MagentoInvitation,
+    MagentoInvitationStatusHistory,
+    MagentoInvitationTrack,
+)
 from models.media import (
     CatalogProductEntityMediaGallery,
     CatalogProductEntityMediaGalleryValue,
@@ -230,6 +236,7 @@ __all__ = [
     "GiftMessage",
     "Grant",
     "Integration",
+    "InvitationStatus",
     "InvoiceState",
     "MagentoBanner",
     "MagentoBannerCatalogrule",
@@ -243,6 +250,9 @@ __all__ = [
     "MagentoCustomersegmentEvent",
     "MagentoCustomersegmentSegment",
     "MagentoCustomersegmentWebsite",
+    "MagentoInvitation",
+    "MagentoInvitationStatusHistory",
+    "MagentoInvitationTrack",
     "MagentoReward",
     "MagentoRewardHistory",
     "MagentoRewardRate",

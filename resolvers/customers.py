@@ -14,6 +14,7 @@ from engine.auth import ViewerKind
 from engine.balance import BalanceChange
 from engine.customers import CustomerChanges, CustomerFilter, CustomerSort, SortField
 from engine.errors import DomainError, InputInvalid, NotAuthorized, Problem, ProblemCode
+from engine.invitations import registration
 from engine.pagination import PageRequest
 from graph.arguments import CURRENT_PAGE, PAGE_SIZE
 from graph.attributes import values_from_input
@@ -55,7 +56,7 @@ async def _own_customer(info: Info) -> tuple[int, int | None]:
     return viewer.customer_id, viewer.token_id
 
 
-def _fresh(info: Info, row: CustomerEntity) -> Customer:
+def fresh_customer(info: Info, row: CustomerEntity) -> Customer:
     """The storefront type of a row just written; the request's loader gets the new version."""
     info.context.loaders.customer.prime(row.entity_id, row, force=True)
     return Customer.of(row)
@@ -66,7 +67,7 @@ def _given(value: Any) -> Any:
     return None if value is strawberry.UNSET else value
 
 
-def _storefront_changes(input: CustomerCreateInput | CustomerUpdateInput) -> CustomerChanges:
+def storefront_changes(input: CustomerCreateInput | CustomerUpdateInput) -> CustomerChanges:
     """`date_of_birth` wins over the deprecated `dob`, as in Magento."""
     dob, dob_path = _given(input.date_of_birth), "input.date_of_birth"
     if dob is None:
@@ -250,16 +251,16 @@ async def _guest_only(info: Info) -> None:
 
 
 async def _register(info: Info, changes: CustomerChanges) -> CustomerOutput:
-    """`createCustomer` and `createCustomerV2` (guests only, checked first); the welcome
-    e-mail follows."""
+    """`createCustomer` and `createCustomerV2` (guests only, checked first, and only while
+    registration is open to all, `magento_invitation/general/registration_required_invitation`);
+    the welcome e-mail follows."""
+    store = await info.context.store()
+    stores = await info.context.stores()
+    registration.require_open_registration(store, stores)
     row = await customers.register(
-        changes,
-        await info.context.store(),
-        await info.context.stores(),
-        info.context.services.passwords,
-        info.context.services.mail,
+        changes, store, stores, info.context.services.passwords, info.context.services.mail
     )
-    return CustomerOutput(customer=_fresh(info, row))
+    return CustomerOutput(customer=fresh_customer(info, row))
 
 
 @strawberry.type
@@ -353,7 +354,7 @@ class Mutation:
         ],
     ) -> CustomerOutput | None:
         await _guest_only(info)
-        return await _register(info, _storefront_changes(input))
+        return await _register(info, storefront_changes(input))
 
     @strawberry.mutation(
         description="Update the customer's personal information.",
@@ -379,7 +380,7 @@ class Mutation:
             info.context.services.passwords,
             keep_token_id=token_id,
         )
-        return CustomerOutput(customer=_fresh(info, row))
+        return CustomerOutput(customer=fresh_customer(info, row))
 
     @strawberry.mutation(
         description="Request an email with a reset password token for the registered customer "
@@ -440,12 +441,12 @@ class Mutation:
         customer_id, token_id = await _own_customer(info)
         row = await customers.update(
             customer_id,
-            _storefront_changes(input),
+            storefront_changes(input),
             await info.context.stores(),
             info.context.services.passwords,
             keep_token_id=token_id,
         )
-        return CustomerOutput(customer=_fresh(info, row))
+        return CustomerOutput(customer=fresh_customer(info, row))
 
     @strawberry.mutation(description="Change the email address for the logged-in customer.")
     async def updateCustomerEmail(
@@ -469,7 +470,7 @@ class Mutation:
             info.context.services.passwords,
             keep_token_id=token_id,
         )
-        return CustomerOutput(customer=_fresh(info, row))
+        return CustomerOutput(customer=fresh_customer(info, row))
 
     @strawberry.mutation(description="Change the password for the logged-in customer.")
     async def changeCustomerPassword(
@@ -495,7 +496,7 @@ class Mutation:
             info.context.services.passwords,
             keep_token_id=token_id,
         )
-        return _fresh(info, row)
+        return fresh_customer(info, row)
 
     @strawberry.mutation(description="Delete customer account")
     async def deleteCustomer(self, info: Info) -> bool | None:

@@ -24,6 +24,7 @@ from models import CustomerEntity, Store, StoreGroup, StoreWebsite
 from seeds import tables
 from seeds.documents import ensure_order_documents
 from seeds.generate import Generator
+from seeds.invitations import ensure_invitations
 from seeds.rewards import ensure_rewards
 from seeds.shop import CatalogReport, ensure_shop
 from seeds.storefront import ensure_storefront
@@ -131,6 +132,7 @@ async def load(
     await ensure_rewards()
     if documents and report.created:
         await ensure_order_documents()
+    await ensure_invitations(now)
     await analyze()
     elapsed = time.perf_counter() - started
     return _summary(generator, report, counts, per_website, elapsed)

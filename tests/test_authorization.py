@@ -53,9 +53,11 @@ PUBLIC = {
     "requestPasswordResetEmail",
     "resetPassword",
     "contactUs",
+    # mageseg extension: what a signup page shows of an invitation, by its secret code.
+    "invitation",
 }
 # Only guests: a signed-in customer or an admin token is refused.
-GUESTS_ONLY = {"createCustomer", "createCustomerV2"}
+GUESTS_ONLY = {"createCustomer", "createCustomerV2", "createCustomerWithInvitation"}
 # Only the token's own customer.
 CUSTOMERS_ONLY = {
     "customer",
@@ -72,6 +74,8 @@ CUSTOMERS_ONLY = {
     "deleteCustomerAddressV2",
     "mergeCarts",
     "customerOrders",
+    "sendInvitations",
+    "customerInvitations",
 }
 # Only the token's own customer, refused with Magento's wish list message.
 WISHLIST_OWNERS = {

@@ -20,6 +20,7 @@ from engine.stores import StoresSnapshot, StoreView
 WELCOME = "customer_create_account_email_template"
 PASSWORD_RESET = "customer_password_forgot_email_template"
 CONTACT_FORM = "contact_email_email_template"
+INVITATION = "magento_invitation_email_template"
 
 
 @dataclass(frozen=True)
@@ -159,5 +160,23 @@ $comment
 </table>
 <p><strong>Message</strong></p>
 <p>$comment</p>""",
+    ),
+    # Adobe Commerce `Magento_Invitation`: the wording is mageseg's (Magento's template was not
+    # transcribed); its variables are Magento's (url, message, store, store_name, inviter_name)
+    # and `invited_by`, the first sentence, which names the inviter when there is one.
+    INVITATION: MailTemplate(
+        code=INVITATION,
+        subject="Invitation to $store_name",
+        text="""Hello,
+
+$invited_by
+$message
+To accept the invitation, create your account here:
+$url
+""",
+        html="""<p>Hello,</p>
+<p>$invited_by</p>
+<p>$message</p>
+<p>To accept the invitation, <a href="$url">create your account</a>.</p>""",
     ),
 }
