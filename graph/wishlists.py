@@ -193,8 +193,18 @@ async def _items_count(root: Wishlist) -> int | None:
 async def _items_v2(
     root: Wishlist,
     info: Info,
-    current_page: Annotated[int | None, strawberry.argument(name="currentPage")] = 1,
-    page_size: Annotated[int | None, strawberry.argument(name="pageSize")] = 20,
+    current_page: Annotated[
+        int | None,
+        strawberry.argument(
+            name="currentPage", description=("The page of results to return, counting from 1.")
+        ),
+    ] = 1,
+    page_size: Annotated[
+        int | None,
+        strawberry.argument(
+            name="pageSize", description=("The maximum number of results to return at once.")
+        ),
+    ] = 20,
 ) -> WishlistItems | None:
     """Magento's collection paging: non-positive values take the defaults, a page past the last
     one gives the last page."""
@@ -360,7 +370,12 @@ async def _wishlist(root: CustomerWishlistFields, info: Info) -> Wishlist:
 
 
 async def _wishlist_v2(
-    root: CustomerWishlistFields, info: Info, id: strawberry.ID
+    root: CustomerWishlistFields,
+    info: Info,
+    id: Annotated[
+        strawberry.ID,
+        strawberry.argument(description=("The unique ID of the `Wishlist` to return.")),
+    ],
 ) -> Wishlist | None:
     await _require_enabled(info)
     row = await wishlists.by_id(str(id), root.entity_id)

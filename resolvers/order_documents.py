@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 
@@ -99,7 +100,17 @@ class Mutation:
         "starts processing, and an order invoiced and shipped is complete."
     )
     async def adminInvoiceOrder(
-        self, info: Info, input: AdminInvoiceOrderInput
+        self,
+        info: Info,
+        input: Annotated[
+            AdminInvoiceOrderInput,
+            strawberry.argument(
+                description=(
+                    "The order, the items and quantities to invoice (all that is left when "
+                    "omitted) and a comment."
+                )
+            ),
+        ],
     ) -> AdminInvoiceOrderOutput:
         await require_admin(info)
         try:
@@ -124,7 +135,19 @@ class Mutation:
         description="Ship an order, whole or some items, with tracking numbers (admin token "
         "required). An order invoiced and shipped is complete."
     )
-    async def adminShipOrder(self, info: Info, input: AdminShipOrderInput) -> AdminShipOrderOutput:
+    async def adminShipOrder(
+        self,
+        info: Info,
+        input: Annotated[
+            AdminShipOrderInput,
+            strawberry.argument(
+                description=(
+                    "The order, the items and quantities to ship (all that is left when "
+                    "omitted), tracking numbers and a comment."
+                )
+            ),
+        ],
+    ) -> AdminShipOrderOutput:
         await require_admin(info)
         try:
             shipment, order = await ship_order(
@@ -151,7 +174,17 @@ class Mutation:
         "stock or not. Refunded in full, the order is closed and its coupon uses are given back."
     )
     async def adminRefundOrder(
-        self, info: Info, input: AdminRefundOrderInput
+        self,
+        info: Info,
+        input: Annotated[
+            AdminRefundOrderInput,
+            strawberry.argument(
+                description=(
+                    "The order, the items and quantities to refund, shipping, adjustment "
+                    "refund and fee, whether units go back to stock, and a comment."
+                )
+            ),
+        ],
     ) -> AdminRefundOrderOutput:
         await require_admin(info)
         try:

@@ -15,6 +15,7 @@ from engine.targetrule import explain as explaining
 from engine.targetrule import index, links, lists
 from engine.targetrule import rules as service
 from engine.targetrule.conditions import dump_display, dump_match
+from graph.arguments import CURRENT_PAGE, PAGE_SIZE
 from graph.common import SearchResultPageInfo
 from graph.context import Info
 from graph.errors import UserError
@@ -147,7 +148,12 @@ def _link_type(value: ProductRelationEnum) -> LinkType:
 class Query:
     @strawberry.field(description="One related product rule by uid (admin token required).")
     async def adminRelatedProductRule(
-        self, info: Info, uid: strawberry.ID
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID,
+            strawberry.argument(description=("The `uid` of the related product rule to return.")),
+        ],
     ) -> AdminRelatedProductRule | None:
         await require_admin(info)
         return (await _present([await service.get(decode_uid(uid))]))[0]
@@ -159,9 +165,12 @@ class Query:
     async def adminRelatedProductRules(
         self,
         info: Info,
-        filter: AdminRelatedProductRuleFilterInput | None = None,
-        pageSize: int = 20,
-        currentPage: int = 1,
+        filter: Annotated[
+            AdminRelatedProductRuleFilterInput | None,
+            strawberry.argument(description=("Conditions the related product rules must meet.")),
+        ] = None,
+        pageSize: Annotated[int, PAGE_SIZE] = 20,
+        currentPage: Annotated[int, CURRENT_PAGE] = 1,
     ) -> AdminRelatedProductRules:
         await require_admin(info)
         filter_ = service.RuleFilter(
@@ -300,7 +309,17 @@ class Mutation:
         description="Create a related product rule and index it at once (admin token required)."
     )
     async def adminCreateRelatedProductRule(
-        self, info: Info, input: AdminRelatedProductRuleCreateInput
+        self,
+        info: Info,
+        input: Annotated[
+            AdminRelatedProductRuleCreateInput,
+            strawberry.argument(
+                description=(
+                    "The new rule: list it applies to, dates, priority, positions limit, "
+                    "segments and both condition trees."
+                )
+            ),
+        ],
     ) -> AdminRelatedProductRuleOutput:
         await require_admin(info)
         try:
@@ -314,7 +333,18 @@ class Mutation:
         "required)."
     )
     async def adminUpdateRelatedProductRule(
-        self, info: Info, uid: strawberry.ID, input: AdminRelatedProductRuleUpdateInput
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID,
+            strawberry.argument(description=("The `uid` of the related product rule to change.")),
+        ],
+        input: Annotated[
+            AdminRelatedProductRuleUpdateInput,
+            strawberry.argument(
+                description="The rule's new values; omitted fields stay as they are."
+            ),
+        ],
     ) -> AdminRelatedProductRuleOutput:
         await require_admin(info)
         try:
@@ -325,7 +355,12 @@ class Mutation:
 
     @strawberry.mutation(description="Delete a related product rule (admin token required).")
     async def adminDeleteRelatedProductRule(
-        self, info: Info, uid: strawberry.ID
+        self,
+        info: Info,
+        uid: Annotated[
+            strawberry.ID,
+            strawberry.argument(description=("The `uid` of the related product rule to delete.")),
+        ],
     ) -> AdminDeleteRelatedProductRuleOutput:
         await require_admin(info)
         try:
@@ -361,7 +396,17 @@ class Mutation:
         "first and nothing is written if one is wrong (admin token required)."
     )
     async def adminSetProductLinks(
-        self, info: Info, input: list[AdminProductLinksInput]
+        self,
+        info: Info,
+        input: Annotated[
+            list[AdminProductLinksInput],
+            strawberry.argument(
+                description=(
+                    "For each product and link type, the whole list of linked products with"
+                    " their positions."
+                )
+            ),
+        ],
     ) -> AdminSetProductLinksOutput:
         await require_admin(info)
         entries = [
