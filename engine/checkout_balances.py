@@ -24,6 +24,7 @@ from engine import limits
 from engine.config import ConfigPath
 from engine.errors import InputInvalid, Problem, ProblemCode
 from engine.invalidation import Topic, touch
+from engine.prices import round_price
 from engine.rewards import ledger, rates
 from engine.rewards.ledger import Change
 from engine.rewards.settings import for_website, website_store
@@ -237,7 +238,23 @@ class ReturnReason(Enum):
 @dataclass(frozen=True)
 class Returned:
     points: int
+    """Points put back on the customer's balance."""
     credit: Decimal
+    """Store credit put back on the customer's balance."""
+    reward_amount: Decimal = ZERO
+    """On a refund: the money value of the points share the credit memo covers (claimed on the
+    order's `base_rwrd_crrncy_amnt_refnded`), whether or not the points themselves came back.
+    It was never paid in money, so the memo's money total leaves it out."""
+
+    @property
+    def amount(self) -> Decimal:
+        """What the balances cover of a credit memo: store credit and the points' value."""
+        return self.credit + self.reward_amount
+
+
+def _share(used: Decimal, fraction: Decimal) -> Decimal:
+    """`fraction` of a balance, rounded to the cent as the memo's money is."""
+    return used if fraction >= 1 else round_price(used * fraction)
 
 
 async def return_order_balances(
@@ -246,13 +263,19 @@ async def return_order_balances(
     *,
     fraction: Decimal = Decimal(1),
     reason: ReturnReason = ReturnReason.CANCEL,
+    points: bool = True,
 ) -> Returned:
     """Give back `fraction` (0..1) of the points and store credit `order` used, in the
     caller's transaction: the whole of both on cancel, a credit memo's share on a refund.
     Never more than what is left unreturned (the order's `reward_points_balance_refund` and
     `base_customer_balance_refunded`, claimed atomically), so a second cancel or a refund after
     a cancel returns nothing more. Points go back to the website's balance (the cap does not
-    apply: they were the customer's)."""
+    apply: they were the customer's).
+
+    On a refund the memo's share of the points' money value is claimed on the order's
+    `base_rwrd_crrncy_amnt_refnded` (up to `base_reward_currency_amount`) even when `points`
+    is False (`magento_reward/general/refund_automatically` off: the points stay spent), so a
+    later memo never counts the same share twice."""
     customer_id: int | None = order.customer_id  # type: ignore[attr-defined]
     store_id: int | None = order.store_id  # type: ignore[attr-defined]
     if customer_id is None or store_id is None:
@@ -263,25 +286,33 @@ async def return_order_balances(
         return Returned(0, ZERO)
     website_id = store.website.website_id
     fresh = await SalesOrder.get(entity_id=order.entity_id)
+    refund = reason is ReturnReason.REFUND
     used_points = int(fresh.reward_points_balance or 0)
-    points = min(
+    back = min(
         int((used_points * fraction).to_integral_value(rounding=ROUND_FLOOR))
         if fraction < 1
         else used_points,
         used_points - int(fresh.reward_points_balance_refund or 0),
     )
+    reward_amount = ZERO
+    if refund:
+        reward_amount = await _claim_reward_amount(fresh, fraction)
+    key = {"entity_id": order.entity_id}
+    if (
+        points
+        and back > 0
+        and await limits.claim(
+            SalesOrder, key, "reward_points_balance_refund", limit=used_points, amount=back
+        )
+    ):
+        await _return_points(order, customer_id, website_id, store_id, back, reason, stores)
+    else:
+        back = 0
     used_credit = Decimal(fresh.base_customer_balance_amount or 0)
     credit = min(
-        (used_credit * fraction).quantize(Decimal("0.0001"), rounding=ROUND_FLOOR),
+        _share(used_credit, fraction),
         used_credit - Decimal(fresh.base_customer_balance_refunded or 0),
     )
-    key = {"entity_id": order.entity_id}
-    if points > 0 and await limits.claim(
-        SalesOrder, key, "reward_points_balance_refund", limit=used_points, amount=points
-    ):
-        await _return_points(order, customer_id, website_id, store_id, points, reason, stores)
-    else:
-        points = 0
     if credit > 0 and await _claim_credit(order.entity_id, credit, used_credit):
         key = {"customer_id": customer_id, "website_id": website_id}
         await limits._insert_missing(MagentoCustomerbalance, key, "amount")
@@ -289,13 +320,29 @@ async def return_order_balances(
         await MagentoCustomerbalance.filter(**key, base_currency_code=None).update(
             base_currency_code=store.website.base_currency_code
         )
-        action = BalanceAction.REVERTED if reason is ReturnReason.CANCEL else BalanceAction.REFUNDED
+        action = BalanceAction.REFUNDED if refund else BalanceAction.REVERTED
         await _credit_history(
             customer_id, website_id, credit, action, f"Order #{order.increment_id}"
         )
     else:
         credit = ZERO
-    return Returned(points, credit)
+    return Returned(back, credit, reward_amount)
+
+
+async def _claim_reward_amount(order: SalesOrder, fraction: Decimal) -> Decimal:
+    """The memo's share of the points' money value, claimed with one conditional UPDATE on
+    the order's refunded reward columns (refunded + amount <= used)."""
+    used = Decimal(order.base_reward_currency_amount or 0)
+    amount = min(_share(used, fraction), used - Decimal(order.base_rwrd_crrncy_amnt_refnded or 0))
+    if amount <= 0:
+        return ZERO
+    changed = await SalesOrder.filter(
+        entity_id=order.entity_id, base_rwrd_crrncy_amnt_refnded__lte=used - amount
+    ).update(
+        rwrd_crrncy_amnt_refunded=F("rwrd_crrncy_amnt_refunded") + amount,
+        base_rwrd_crrncy_amnt_refnded=F("base_rwrd_crrncy_amnt_refnded") + amount,
+    )
+    return amount if changed else ZERO
 
 
 async def _claim_credit(order_id: int, amount: Decimal, used: Decimal) -> bool:
@@ -335,11 +382,6 @@ async def _return_points(
         ),
         stores,
     )
-    if refund:
-        await SalesOrder.filter(entity_id=order.entity_id).update(
-            rwrd_crrncy_amnt_refunded=F("rwrd_crrncy_amnt_refunded") + amount,
-            base_rwrd_crrncy_amnt_refnded=F("base_rwrd_crrncy_amnt_refnded") + amount,
-        )
 
 
 __all__ = [

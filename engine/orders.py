@@ -29,7 +29,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
-from engine import attributes, carts, checkout_balances, configurable
+from engine import attributes, carts, checkout_balances, configurable, paid_orders
 from engine.errors import (
     AlreadyExists,
     InputInvalid,
@@ -38,10 +38,8 @@ from engine.errors import (
     ProblemCode,
     Problems,
 )
-from engine.invitations import conversions as invitation_conversions
 from engine.pagination import Page, PageRequest, paginate
 from engine.prices import round_price
-from engine.rewards import actions as reward_actions
 from engine.salesrules import usage as rule_usage
 from engine.segments import events, membership
 from engine.stores import StoresSnapshot, StoreView, load_snapshot
@@ -1287,8 +1285,9 @@ async def update_status(
                 )
             )
         if target != order.state:
+            unpaid = await _has_units_to_invoice(order)
             await _settle_items(order, target)
-            await _balances_follow(order, target, stores or await load_snapshot())
+            await _balances_follow(order, target, stores or await load_snapshot(), unpaid)
         order.state = target
         order.status = status
         await order.save(update_fields=["state", "status", "updated_at"])
@@ -1302,18 +1301,27 @@ async def update_status(
     return order
 
 
-async def _balances_follow(order: SalesOrder, target: OrderState, stores: StoresSnapshot) -> None:
+async def _balances_follow(
+    order: SalesOrder, target: OrderState, stores: StoresSnapshot, unpaid: bool
+) -> None:
     """A canceled order gives back its points and store credit (Magento's `order_cancel_after`
-    observers); an order becoming paid (processing or complete, as this service has no
-    invoices yet) earns its purchase points (`OrderCompleted`)."""
+    observers). An order declared complete while some unit was not invoiced (`unpaid`) becomes
+    paid here and earns (`paid_orders`); otherwise its invoice earned when it paid the order in
+    full, and a status change earns nothing (processing is no payment in Magento)."""
     if target is OrderState.CANCELED:
         await checkout_balances.return_order_balances(order, stores)
-    elif target in (OrderState.PROCESSING, OrderState.COMPLETE):
-        await reward_actions.order_paid(order, stores)
-        if order.state not in (OrderState.PROCESSING, OrderState.COMPLETE):
-            # First time paid (the state is still the old one): the invitee's order converts
-            # the invitation it accepted.
-            await invitation_conversions.order_paid(order, stores)
+    elif target is OrderState.COMPLETE and unpaid:
+        await paid_orders.order_paid(order, stores)
+
+
+async def _has_units_to_invoice(order: SalesOrder) -> bool:
+    """Some unit of the order is neither invoiced nor canceled (`getQtyToInvoice` > 0; a
+    configurable line's child row follows its parent)."""
+    for item in await SalesOrderItem.filter(order_id=order.entity_id, parent_item_id=None):
+        left = Decimal(item.qty_ordered) - Decimal(item.qty_invoiced) - Decimal(item.qty_canceled)
+        if left > 0:
+            return True
+    return False
 
 
 async def _settle_items(order: SalesOrder, target: OrderState) -> None:

@@ -3,10 +3,12 @@
 whole invoiced order or some items, the shipping (all that is left unless an amount is given),
 an adjustment refund and an adjustment fee, each item's units back to stock or not. The order's
 `*_refunded` totals grow; refunded in full it is closed, and its coupon uses are given back
-(`give_back`)."""
+(`give_back`). The store credit and reward points the order spent come back in proportion
+(`give_back.balances`), and the memo's money total is what is left."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -141,6 +143,19 @@ async def refund_order(order_id: int, data: RefundData) -> tuple[SalesCreditmemo
         nothing = not lines and not shipping and not sums.adjustment_positive
         if nothing or sums.grand_total < 0:
             raise InputInvalid(refused(NOT_POSITIVE, "input"))
+        # Store credit and reward points come back first, their share of the memo; the money
+        # refunded is the rest (the transaction undoes them if the memo is refused below).
+        last = shipping == allowed and all(
+            rules.qty_to_invoice(i) <= 0 and rules.qty_to_refund(i) <= wanted.get(i.item_id, ZERO)
+            for i in locked.visible
+        )
+        returned = await give_back.balances(order, sums.grand_total, last)
+        if returned.amount or returned.points:
+            # The claims wrote the order's refunded balance columns; the state reads them.
+            await order.refresh_from_db(fields=list(give_back.BALANCE_COLUMNS))
+        if returned.amount:
+            net = max(round_price(sums.grand_total - returned.amount), ZERO)
+            sums = dataclasses.replace(sums, grand_total=net)
         paid = round_price(Decimal(order.base_total_paid))
         if round_price(Decimal(order.base_total_refunded) + sums.grand_total) > paid:
             available = Decimal(order.base_total_paid) - Decimal(order.base_total_refunded)

@@ -1,18 +1,23 @@
 """Invoicing an order, as the admin's "Invoice" (`Order\\Invoice::register` and `pay`; every
 payment method here is offline, so an invoice is paid when created): the whole order or some
 items, each line's amounts a share of what its item has left (`totals.invoice_line`), the
-shipping on the first invoice. The order's `*_invoiced` totals and `total_paid` grow, and the
-order moves on (a new order starts processing; invoiced and shipped, it is complete)."""
+shipping on the first invoice, less the share of it the order's reward points and store credit
+paid (`balances`). The order's `*_invoiced` totals and `total_paid` grow, and the order moves
+on (a new order starts processing; invoiced and shipped, it is complete). The invoice that
+leaves nothing to invoice pays the order in full: it earns the order's purchase points and the
+inviter's order reward (`paid_orders`)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from decimal import Decimal
 
 from tortoise.transactions import in_transaction
 
+from engine import paid_orders
 from engine.errors import InputInvalid, Problems
-from engine.order_documents import rules, totals
+from engine.order_documents import balances, rules, totals
 from engine.order_documents.common import (
     Comment,
     ItemRequest,
@@ -25,6 +30,7 @@ from engine.order_documents.common import (
     settle,
     twins,
 )
+from engine.stores import load_snapshot
 from models import (
     InvoiceState,
     SalesInvoice,
@@ -85,6 +91,10 @@ async def invoice_order(
             if item.item_id in wanted
         ]
         sums = totals.invoice_totals(order, lines, first)
+        # The invoice that leaves nothing to invoice pays the order in full.
+        last = all(rules.qty_to_invoice(i) <= wanted.get(i.item_id, 0) for i in locked.visible)
+        covered = balances.invoice_share(order, sums.grand_total, last)
+        sums = dataclasses.replace(sums, grand_total=sums.grand_total - covered)
         billing_id, shipping_id = await address_ids(order.entity_id)
         invoice = await SalesInvoice.create(
             order_id=order.entity_id,
@@ -143,6 +153,9 @@ async def invoice_order(
             for column in (name, f"base_{name}"):
                 setattr(order, column, Decimal(getattr(order, column)) + amount)
         await settle(locked, [c for name in _ORDER_FIELDS for c in (name, f"base_{name}")])
+        if last:
+            # Magento's `sales_order_invoice_pay`: the order is paid; it earns, once.
+            await paid_orders.order_paid(order, await load_snapshot())
     return invoice, order
 
 

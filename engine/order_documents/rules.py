@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from engine.order_documents import balances
 from models import OrderState, SalesOrder, SalesOrderItem
 
 ZERO = Decimal(0)
@@ -83,7 +84,18 @@ def can_creditmemo(order: SalesOrder) -> bool:
     paid is not refunded yet."""
     if order.state in _FROZEN or order.state is OrderState.CLOSED:
         return False
-    return abs(Decimal(order.total_paid) - Decimal(order.total_refunded)) >= EPSILON
+    if abs(Decimal(order.total_paid) - Decimal(order.total_refunded)) >= EPSILON:
+        return True
+    # Magento_CustomerBalance's `forced_can_creditmemo`: what the balances paid of the invoices
+    # can still be refunded when no money can (an order paid with store credit or points alone).
+    return balances.invoiced(order) - balances_refunded(order) >= EPSILON
+
+
+def balances_refunded(order: SalesOrder) -> Decimal:
+    """What credit memos gave back of the balances: store credit and the points' value."""
+    return Decimal(order.base_customer_balance_refunded or 0) + Decimal(
+        order.base_rwrd_crrncy_amnt_refnded or 0
+    )
 
 
 def next_state(order: SalesOrder, items: Sequence[SalesOrderItem]) -> OrderState:
@@ -99,7 +111,8 @@ def next_state(order: SalesOrder, items: Sequence[SalesOrderItem]) -> OrderState
     nothing_to_ship = is_virtual(items) or not any(qty_to_ship(i) > 0 for i in items)
     in_flow = state in (OrderState.PROCESSING, OrderState.COMPLETE)
     paid_back = abs(Decimal(order.total_paid) - Decimal(order.total_refunded)) < EPSILON
-    if in_flow and paid_back and nothing_to_ship and Decimal(order.total_refunded) > 0:
+    refunded = Decimal(order.total_refunded) > 0 or balances_refunded(order) > 0
+    if in_flow and paid_back and nothing_to_ship and refunded:
         return OrderState.CLOSED
     if state is OrderState.PROCESSING and nothing_to_ship:
         return OrderState.COMPLETE
