@@ -846,7 +846,8 @@ mutation ($uid: ID!, $status: String!) {
 
 
 async def pay(client: Any, admin_token: str, email: str, number: str) -> None:
-    """An order of the invitee's, recorded pending, then paid (processing), then complete."""
+    """An order of the invitee's, recorded pending, then processing, then complete: with no
+    invoice, `complete` declares it paid (processing alone is no payment)."""
     created = await gql(
         client,
         CREATE_ORDER,
@@ -884,7 +885,7 @@ async def test_the_inviter_earns_points_when_the_invitees_order_is_paid(
     invitation = await MagentoInvitation.get()
     code = codes.invitation_code(invitation.invitation_id, invitation.protection_code or "")
     assert (await gql(client, REGISTER, {"code": code, "input": account()})).errors == []
-    # Three paid orders (each moved to processing, then complete: paid once each).
+    # Three paid orders (each moved to processing, then complete: paid once each, on complete).
     for number in ("H-1", "H-2", "H-3"):
         await pay(client, admin_token, "bea@example.com", number)
     reward = await MagentoReward.get(customer_id=inviter.entity_id)

@@ -11,7 +11,13 @@ from typing import Any
 
 from engine.rewards.rates import Rate
 from engine.uids import decode_uid, encode_uid
-from models import MagentoReward, MagentoRewardHistory, MagentoRewardRate, RateDirection
+from models import (
+    MagentoReward,
+    MagentoRewardHistory,
+    MagentoRewardRate,
+    RateDirection,
+    SalesOrder,
+)
 from tests.factories import make_customer, token_for
 from tests.graphql import gql
 from tests.rewards_support import (
@@ -229,8 +235,22 @@ async def order_paid(client: Any, admin: str, customer: Any, price: str, sku: st
     token = await token_for(customer)
     _, masked = await make_cart([(await make_product(sku, price), "1")], customer=customer)
     order = await place(client, masked, token)
-    await set_status(client, admin, order["number"], "processing")
+    await invoice(client, admin, order["number"])
     return str(order["number"])
+
+
+async def invoice(client: Any, admin: str, number: str) -> None:
+    """The admin invoices the whole order: it is paid in full."""
+    uid = encode_uid((await SalesOrder.get(increment_id=number)).entity_id)
+    response = await gql(
+        client,
+        "mutation ($uid: ID!) { adminInvoiceOrder(input: {order_uid: $uid}) "
+        "{ user_errors { message } } }",
+        {"uid": uid},
+        token=admin,
+    )
+    assert response.errors == [], response.errors
+    assert response.data == {"adminInvoiceOrder": {"user_errors": []}}
 
 
 async def test_purchase_points_by_group(client: Any, admin_token: str) -> None:
@@ -289,7 +309,7 @@ async def test_money_paid_with_points_earns_nothing(client: Any, admin_token: st
     order = await place(client, masked, token)
     assert order["total"]["grand_total"] == {"value": 55.0}
 
-    await set_status(client, admin_token, order["number"], "processing")
+    await invoice(client, admin_token, order["number"])
 
     assert await points(ann.entity_id) == 10
 
