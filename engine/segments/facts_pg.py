@@ -347,6 +347,7 @@ CART_COLUMNS = (
     "base_grand_total",
     "base_tax_amount",
     "base_shipping_amount",
+    "base_customer_bal_amount_used",
     "items_count",
     "items_qty",
 )
