@@ -602,24 +602,6 @@ async def register(
     sent by mageseg yet)."""
     customer = await create(changes, store, stores, hasher, storefront=True)
     await send_welcome(customer, store, stores, mailer)
-    if customer.confirmation is None:
-        own_store = store_of(customer, stores)
-        await mailer.send(
-            compose(
-                templates.WELCOME,
-                store=own_store,
-                stores=stores,
-                sender=ConfigPath.WELCOME_EMAIL_IDENTITY,
-                to=[Address(full_name(customer), customer.email)],
-                values={
-                    "customer_name": full_name(customer),
-                    "customer_email": customer.email,
-                    "account_url": templates.StoreMail.of(own_store, stores).url(
-                        "customer/account"
-                    ),
-                },
-            )
-        )
     return customer
 
 

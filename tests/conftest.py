@@ -208,6 +208,10 @@ def settings(database_url: str, media_folder: Path, mail_folder: Path) -> Settin
         password_time_cost=1,
         password_memory_kib=1024,
         seed_on_empty=False,
+        # A deployment sets its own; without one, the first start writes a generated salt into
+        # core_config_data (tests/test_cache_id.py checks that path), which tests counting
+        # configuration rows would see.
+        cache_id_salt="test-cache-id-salt",
     )
 
 

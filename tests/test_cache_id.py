@@ -167,8 +167,9 @@ async def test_an_unknown_store_gets_no_id(client: Any) -> None:
 async def test_without_a_configured_salt_one_is_generated_and_kept(
     settings: Settings, db: Any, aiohttp_client: Any
 ) -> None:
-    first: TestClient[Any, Any] = await aiohttp_client(create_app(settings, manage_database=False))
-    second: TestClient[Any, Any] = await aiohttp_client(create_app(settings, manage_database=False))
+    unsalted = replace(settings, cache_id_salt=None)
+    first: TestClient[Any, Any] = await aiohttp_client(create_app(unsalted, manage_database=False))
+    second: TestClient[Any, Any] = await aiohttp_client(create_app(unsalted, manage_database=False))
 
     (row,) = await CoreConfigData.filter(path=SALT_PATH)
     assert row.value is not None

@@ -243,6 +243,7 @@ def test_every_template_renders_with_its_values() -> None:
         templates.WELCOME: {"customer_name", "customer_email", "account_url"},
         templates.PASSWORD_RESET: {"customer_name", "reset_url"},
         templates.CONTACT_FORM: {"name", "email", "telephone", "comment"},
+        templates.INVITATION: {"invited_by", "message", "url"},
     }
     assert set(needed) == set(templates.TEMPLATES)
     store = templates.StoreMail("Shop", "https://shop.example.com/")
