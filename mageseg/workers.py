@@ -91,7 +91,12 @@ def prepare_shared_metrics() -> str:
 
 def serve(settings: Settings, workers: int, on_startup: Any = None) -> None:
     folder = os.environ.get(MULTIPROCESS_DIRECTORY) or prepare_shared_metrics()
+    master = os.getpid()
     try:
         Server(settings, workers, on_startup).run()
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        # A worker leaves through here too (gunicorn ends a forked worker with SystemExit, which
+        # unwinds the master's stack in the child): only the master may remove the folder, or a
+        # worker replaced on HUP takes the live workers' metric files with it.
+        if os.getpid() == master:
+            shutil.rmtree(folder, ignore_errors=True)
