@@ -141,7 +141,8 @@ async def of_customer(customer_id: int, *, create: bool = True) -> Wishlist | No
 
 async def lock_customer(customer_id: int) -> None:
     """Serialize the writes that count a customer's lists (the first list, the limit)."""
-    await CustomerEntity.select_for_update().filter(entity_id=customer_id).values_list("entity_id")
+    # `.only(...)`, not `.values_list(...)`: tortoise drops FOR UPDATE from values queries.
+    await CustomerEntity.select_for_update().filter(entity_id=customer_id).only("entity_id").first()
 
 
 async def by_id(text: str, customer_id: int) -> Wishlist | None:
