@@ -4,7 +4,7 @@ mutations."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from enum import Enum
 
@@ -13,6 +13,7 @@ import strawberry
 from engine.rules.drafts import RuleConditionDraft
 from engine.salesrules.admin import CartRuleDetails
 from graph.common import FilterEqualTypeInput, FilterMatchTypeInput, SearchResultPageInfo
+from graph.dates import magento_datetime_or_none
 from graph.errors import UserError
 from graph.limits import LONG_TEXT, QUANTITY, SERIALIZED_TREE
 from graph.rule_conditions import RuleCondition, RuleConditionInput
@@ -85,14 +86,6 @@ def _money(value: Decimal | None) -> float | None:
 
 def _day(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
-
-
-def _instant(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 @strawberry.type(description="A cart rule's label in one store view.")
@@ -208,8 +201,8 @@ class CartRule:
             conditions_serialized=found.conditions_serialized,
             actions=RuleCondition.of(found.actions),
             actions_serialized=found.actions_serialized,
-            created_at=_instant(rule.created_at),
-            updated_at=_instant(rule.updated_at),
+            created_at=magento_datetime_or_none(rule.created_at),
+            updated_at=magento_datetime_or_none(rule.updated_at),
         )
 
 
@@ -389,7 +382,7 @@ class CartRuleCoupon:
             usage_per_customer=row.usage_per_customer,
             times_used=int(row.times_used),
             expiration_date=None if expiration is None else expiration.date().isoformat(),
-            created_at=_instant(row.created_at),
+            created_at=magento_datetime_or_none(row.created_at),
             creation=CouponCreation(CouponCreationType(row.type).value),
             is_primary=bool(row.is_primary),
         )

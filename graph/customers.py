@@ -7,7 +7,7 @@ request-scoped DataLoaders (`customer_loaders`), so a page of customers costs a 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC
 from enum import Enum
 from typing import Annotated
 
@@ -31,6 +31,7 @@ from graph.common import (
     SortEnum,
 )
 from graph.context import Context, Info
+from graph.dates import magento_datetime
 from graph.errors import UserError
 from graph.groups import CustomerGroup, CustomerGroupStorefront
 from graph.limits import LONG_TEXT, SMALLINT
@@ -86,11 +87,6 @@ class CustomerLoaders:
 
 def customer_loaders(context: Context) -> CustomerLoaders:
     return context.loaders_for(CustomerLoaders)
-
-
-def _magento_datetime(value: datetime) -> str:
-    """Magento's `created_at`: `YYYY-MM-DD HH:MM:SS` in UTC."""
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _filter_codes(
@@ -275,7 +271,7 @@ class Customer(
             row=row,
             entity_id=row.entity_id,
             allow_remote_shopping_assistance=bool(row.allow_remote_shopping_assistance),
-            created_at=_magento_datetime(row.created_at),
+            created_at=magento_datetime(row.created_at),
             date_of_birth=dob,
             default_billing=None if row.default_billing is None else str(row.default_billing),
             default_shipping=None if row.default_shipping is None else str(row.default_shipping),

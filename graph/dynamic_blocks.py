@@ -15,9 +15,9 @@ from graph.common import (
     FilterMatchTypeInput,
     SearchResultPageInfo,
 )
+from graph.dates import magento_datetime_or_none
 from graph.errors import UserError
 from graph.limits import CART_ID, LONG_TEXT
-from graph.segments import format_datetime
 from graph.uids import encode_uid
 from models.stores import ADMIN_STORE_ID
 
@@ -181,8 +181,8 @@ class AdminDynamicBlock:
             segment_uids=[strawberry.ID(encode_uid(i)) for i in item.segment_ids],
             cart_rule_uids=[strawberry.ID(encode_uid(i)) for i in item.cart_rule_ids],
             catalog_rule_uids=[strawberry.ID(encode_uid(i)) for i in item.catalog_rule_ids],
-            created_at=format_datetime(row.created_at),
-            updated_at=format_datetime(row.updated_at),
+            created_at=magento_datetime_or_none(row.created_at),
+            updated_at=magento_datetime_or_none(row.updated_at),
         )
 
 

@@ -11,8 +11,8 @@ import strawberry
 from engine.invitations import codes
 from engine.invitations.queries import GroupConversions
 from graph.common import FilterMatchTypeInput, FilterRangeTypeInput, SearchResultPageInfo
+from graph.dates import magento_datetime
 from graph.errors import UserError
-from graph.order_lines import magento_datetime
 from graph.uids import encode_uid
 from models import InvitationStatus, MagentoInvitation
 

@@ -13,6 +13,7 @@ from engine.order_documents.read import CreditmemoDoc, InvoiceDoc, OrderDocument
 from engine.prices import round_price
 from graph.carts import AppliedCoupon, CartDiscountType, Discount
 from graph.common import Money
+from graph.dates import magento_datetime
 from graph.order_lines import (
     OrderItem,
     OrderItemInterface,
@@ -20,7 +21,6 @@ from graph.order_lines import (
     ShippingDiscount,
     ShippingHandling,
     TaxItem,
-    magento_datetime,
 )
 from graph.uids import encode_uid
 from models import (

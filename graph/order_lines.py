@@ -5,7 +5,6 @@ details, comments and dates. Below both `graph/orders.py` and `graph/order_docum
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from decimal import Decimal
 
 import strawberry
@@ -20,11 +19,6 @@ from graph.uids import encode_uid
 from models import SalesOrder, SalesOrderItem
 
 ZERO = Decimal(0)
-
-
-def magento_datetime(value: datetime) -> str:
-    """Magento's order dates: `YYYY-MM-DD HH:MM:SS` in UTC."""
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 @strawberry.type(description="Contains tax item details.")

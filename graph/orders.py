@@ -35,6 +35,7 @@ from graph.common import (
     SortEnum,
 )
 from graph.context import Info
+from graph.dates import magento_datetime
 from graph.errors import UserError
 from graph.iso_codes import CountryCodeEnum
 from graph.limits import CART_ID, LONG_TEXT, QUANTITY, SKU, length
@@ -53,7 +54,6 @@ from graph.order_lines import (
     ShippingDiscount,
     ShippingHandling,
     TaxItem,
-    magento_datetime,
     taxes_of,
 )
 from graph.uids import encode_uid

@@ -4,7 +4,6 @@ balances and history."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from enum import Enum
 
 import strawberry
@@ -18,17 +17,11 @@ from engine.rewards.settings import for_website
 from engine.stores import StoresSnapshot, StoreView
 from graph.common import Money
 from graph.context import Info
+from graph.dates import magento_datetime
 from graph.errors import UserError
 from graph.limits import LONG_TEXT
 from graph.uids import encode_uid
 from models import RateDirection
-
-
-def db_date(moment: datetime) -> str:
-    """Magento's database date format, `YYYY-MM-DD HH:MM:SS` (UTC)."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
 @strawberry.type(description="Lists the amount of reward points.")
@@ -146,7 +139,7 @@ async def reward_points_of(customer_id: int, info: Info) -> RewardPoints | None:
                         points=float(entry.points_balance),
                     ),
                     change_reason=entry.message,
-                    date=db_date(entry.created_at),
+                    date=magento_datetime(entry.created_at),
                     points_change=float(entry.points_delta),
                 )
             )
@@ -339,8 +332,8 @@ class AdminRewardHistoryEntry:
             points_used=entry.points_used,
             currency_amount=float(entry.currency_amount),
             comment=entry.comment,
-            created_at=db_date(entry.created_at),
-            expires_at=db_date(entry.expires_at) if entry.expires_at is not None else None,
+            created_at=magento_datetime(entry.created_at),
+            expires_at=magento_datetime(entry.expires_at) if entry.expires_at is not None else None,
             is_expired=entry.is_expired,
             is_expiry=entry.is_duplicate_of is not None,
         )

@@ -8,9 +8,9 @@ from enum import Enum
 import strawberry
 
 from graph.common import SearchResultPageInfo
+from graph.dates import magento_datetime_or_none
 from graph.errors import UserError
 from graph.limits import length
-from graph.segments import format_datetime
 from graph.uids import encode_uid
 from models import (
     DeliveryStatus,
@@ -99,7 +99,7 @@ class SegmentMembershipEvent:
             website_code=websites.get(row.website_id),
             change=row.change,
             trigger=row.trigger,
-            created_at=format_datetime(row.created_at),
+            created_at=magento_datetime_or_none(row.created_at),
         )
 
 
@@ -138,8 +138,8 @@ class SegmentWebhook:
             segment_uid=_uid(row.segment_id),  # type: ignore[attr-defined]
             url=row.url,
             is_active=row.is_active,
-            created_at=format_datetime(row.created_at),
-            updated_at=format_datetime(row.updated_at),
+            created_at=magento_datetime_or_none(row.created_at),
+            updated_at=magento_datetime_or_none(row.updated_at),
         )
 
 
@@ -211,7 +211,7 @@ class SegmentWebhookAttempt:
     @classmethod
     def of(cls, row: MagesegCustomersegmentWebhookAttempt) -> SegmentWebhookAttempt:
         return cls(
-            attempted_at=format_datetime(row.attempted_at) or "",
+            attempted_at=magento_datetime_or_none(row.attempted_at) or "",
             status_code=row.status_code,
             error=row.error,
             duration_ms=row.duration_ms,
@@ -252,11 +252,11 @@ class SegmentWebhookDelivery:
             event=SegmentMembershipEvent.of_row(row.history, websites),
             status=SegmentWebhookDeliveryStatus(DeliveryStatus(row.status).value),
             attempts=row.attempts,
-            next_attempt_at=format_datetime(row.next_attempt_at) if pending else None,
+            next_attempt_at=magento_datetime_or_none(row.next_attempt_at) if pending else None,
             last_status_code=row.last_status_code,
             last_error=row.last_error,
-            delivered_at=format_datetime(row.delivered_at),
-            created_at=format_datetime(row.created_at),
+            delivered_at=magento_datetime_or_none(row.delivered_at),
+            created_at=magento_datetime_or_none(row.created_at),
             log=[SegmentWebhookAttempt.of(a) for a in log],
         )
 

@@ -3,7 +3,6 @@ refresh status, members, previews, explanations, reports and the condition catal
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from enum import Enum
 
 import strawberry
@@ -195,14 +194,6 @@ class SegmentReportMode(Enum):
     INTERSECTION = strawberry.enum_value(
         "intersect", description="Customers in every one of the segments."
     )
-
-
-def format_datetime(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 # --- conditions -------------------------------------------------------------------------------

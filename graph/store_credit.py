@@ -16,7 +16,7 @@ from engine.errors import InputInvalid, Problem, ProblemCode
 from graph.arguments import CURRENT_PAGE, PAGE_SIZE
 from graph.common import Money, SearchResultPageInfo
 from graph.context import Info
-from graph.rewards import db_date
+from graph.dates import magento_datetime
 from graph.uids import encode_uid
 
 
@@ -55,7 +55,7 @@ class CustomerStoreCreditHistoryItem:
             action=balance.ACTION_LABELS[entry.action],
             actual_balance=Money.of(entry.balance_amount, currency),
             balance_change=Money.of(entry.balance_delta, currency),
-            date_time_changed=db_date(entry.updated_at),
+            date_time_changed=magento_datetime(entry.updated_at),
         )
 
 
@@ -197,5 +197,5 @@ class AdminStoreCreditHistoryEntry:
             balance_change=float(entry.balance_delta),
             balance=float(entry.balance_amount),
             additional_info=entry.additional_info,
-            updated_at=db_date(entry.updated_at),
+            updated_at=magento_datetime(entry.updated_at),
         )

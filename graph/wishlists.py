@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from enum import Enum
 from typing import Annotated
 
@@ -24,16 +23,13 @@ from graph.catalog import ProductInterface, product_of
 from graph.common import SearchResultPageInfo
 from graph.configurable import SelectedConfigurableOption, configuration, selected_options
 from graph.context import Info
+from graph.dates import magento_datetime
 from graph.limits import CHECKED_BY_ENGINE, SKU
 from graph.uids import encode_uid
 from models import ReportViewedProductIndex
 from models import Wishlist as WishlistRow
 from models import WishlistItem as WishlistItemRow
 from models.catalog import ProductType
-
-
-def magento_datetime(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 async def _product(info: Info, product_id: int) -> ProductInterface | None:

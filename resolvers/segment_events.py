@@ -16,6 +16,7 @@ from engine.webhooks import admin
 from graph.arguments import CURRENT_PAGE, PAGE_SIZE
 from graph.common import SearchResultPageInfo
 from graph.context import Info
+from graph.dates import magento_datetime_or_none
 from graph.errors import UserError, extensions_of
 from graph.segment_events import (
     DeleteSegmentWebhookOutput,
@@ -31,7 +32,6 @@ from graph.segment_events import (
     SegmentWebhookOutput,
     SegmentWebhookUpdateInput,
 )
-from graph.segments import format_datetime
 from graph.uids import decode_uid, encode_uid
 from models import DeliveryStatus, MagesegCustomersegmentWebhookDelivery
 from resolvers.access import require_admin
@@ -268,7 +268,7 @@ async def _membership_events(
             website_code=websites.get(entry.website_id),
             change=entry.change,
             trigger=entry.trigger,
-            created_at=format_datetime(entry.created_at),
+            created_at=magento_datetime_or_none(entry.created_at),
         )
 
 

@@ -19,6 +19,7 @@ from engine.segments.tree import Operator
 from graph.arguments import CURRENT_PAGE, PAGE_SIZE
 from graph.common import SearchResultPageInfo
 from graph.context import Info
+from graph.dates import magento_datetime_or_none
 from graph.errors import UserError
 from graph.limits import CART_ID
 from graph.segments import (
@@ -52,7 +53,6 @@ from graph.segments import (
     SegmentsRefreshOutput,
     SegmentUpdateInput,
     current_segments,
-    format_datetime,
     segment_uid,
 )
 from graph.uids import decode_uid, encode_uid
@@ -81,14 +81,14 @@ async def present(rows: list[MagentoCustomersegmentSegment]) -> list[Segment]:
                 status=SegmentRefreshStatus(str(row.refresh_status)),
                 matched_count=row.matched_count,
                 duration_ms=row.refresh_duration_ms,
-                queued_at=format_datetime(row.refresh_queued_at),
-                started_at=format_datetime(row.refresh_started_at),
-                finished_at=format_datetime(row.refresh_finished_at),
+                queued_at=magento_datetime_or_none(row.refresh_queued_at),
+                started_at=magento_datetime_or_none(row.refresh_started_at),
+                finished_at=magento_datetime_or_none(row.refresh_finished_at),
                 error=row.refresh_error,
             ),
             events=events[row.segment_id],
-            created_at=format_datetime(row.created_at),
-            updated_at=format_datetime(row.updated_at),
+            created_at=magento_datetime_or_none(row.created_at),
+            updated_at=magento_datetime_or_none(row.updated_at),
         )
         for row in rows
     ]
@@ -106,8 +106,8 @@ def _member(member: service.Member) -> SegmentMember:
         firstname=member.firstname,
         lastname=member.lastname,
         website_uid=strawberry.ID(encode_uid(member.website_id)),
-        added_date=format_datetime(member.added_date),
-        updated_date=format_datetime(member.updated_date),
+        added_date=magento_datetime_or_none(member.added_date),
+        updated_date=magento_datetime_or_none(member.updated_date),
     )
 
 

@@ -19,6 +19,7 @@ from tortoise.transactions import in_transaction
 from engine import orders
 from engine.errors import InputInvalid, ProblemCode, Problems
 from engine.order_documents import give_back, rules, totals
+from engine.order_documents.columns import document_columns, line_columns
 from engine.order_documents.common import (
     Comment,
     ItemRequest,
@@ -194,44 +195,15 @@ async def _write(locked: Locked, sums: totals.Totals) -> SalesCreditmemo:
     order = locked.order
     billing_id, shipping_id = await address_ids(order.entity_id)
     memo = await SalesCreditmemo.create(
-        order_id=order.entity_id,
-        store_id=order.store_id,  # type: ignore[attr-defined]
         increment_id=await reserve_increment_id(SequenceCreditmemo, SalesCreditmemo),
         state=CreditmemoState.REFUNDED,
-        **twins("subtotal", sums.subtotal),
-        **twins("subtotal_incl_tax", sums.subtotal_incl_tax),
-        **twins("tax_amount", sums.tax),
-        **twins("shipping_amount", sums.shipping),
-        **twins("shipping_incl_tax", sums.shipping),
-        **twins("discount_amount", -sums.discount),
+        **document_columns(order, sums, billing_id, shipping_id),
         **twins("adjustment_positive", sums.adjustment_positive),
         **twins("adjustment_negative", sums.adjustment_negative),
         **twins("adjustment", sums.adjustment_positive - sums.adjustment_negative),
-        **twins("grand_total", sums.grand_total),
-        discount_description=order.discount_description if sums.discount else None,
-        order_currency_code=order.order_currency_code,
-        base_currency_code=order.base_currency_code,
-        billing_address_id=billing_id,
-        shipping_address_id=shipping_id,
     )
     await SalesCreditmemoItem.bulk_create(
-        [
-            SalesCreditmemoItem(
-                parent_id=memo.entity_id,
-                order_item_id=line.item.item_id,
-                product_id=line.item.product_id,  # type: ignore[attr-defined]
-                sku=line.item.sku,
-                name=line.item.name,
-                qty=line.qty,
-                **twins("price", line.price),
-                **twins("price_incl_tax", line.price_incl_tax),
-                **twins("row_total", line.row_total),
-                **twins("row_total_incl_tax", line.row_total_incl_tax),
-                **twins("tax_amount", line.tax),
-                **twins("discount_amount", line.discount),
-            )
-            for line in sums.lines
-        ]
+        [SalesCreditmemoItem(**line_columns(memo.entity_id, line)) for line in sums.lines]
     )
     return memo
 

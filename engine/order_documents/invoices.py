@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 from engine import paid_orders
 from engine.errors import InputInvalid, Problems
 from engine.order_documents import balances, rules, totals
+from engine.order_documents.columns import document_columns, line_columns
 from engine.order_documents.common import (
     Comment,
     ItemRequest,
@@ -28,7 +29,6 @@ from engine.order_documents.common import (
     refused,
     reserve_increment_id,
     settle,
-    twins,
 )
 from engine.stores import load_snapshot
 from models import (
@@ -97,42 +97,13 @@ async def invoice_order(
         sums = dataclasses.replace(sums, grand_total=sums.grand_total - covered)
         billing_id, shipping_id = await address_ids(order.entity_id)
         invoice = await SalesInvoice.create(
-            order_id=order.entity_id,
-            store_id=order.store_id,  # type: ignore[attr-defined]
             increment_id=await reserve_increment_id(SequenceInvoice, SalesInvoice),
             state=InvoiceState.PAID,
             total_qty=sums.total_qty,
-            **twins("subtotal", sums.subtotal),
-            **twins("subtotal_incl_tax", sums.subtotal_incl_tax),
-            **twins("tax_amount", sums.tax),
-            **twins("shipping_amount", sums.shipping),
-            **twins("shipping_incl_tax", sums.shipping),
-            **twins("discount_amount", -sums.discount),
-            **twins("grand_total", sums.grand_total),
-            discount_description=order.discount_description if sums.discount else None,
-            order_currency_code=order.order_currency_code,
-            base_currency_code=order.base_currency_code,
-            billing_address_id=billing_id,
-            shipping_address_id=shipping_id,
+            **document_columns(order, sums, billing_id, shipping_id),
         )
         await SalesInvoiceItem.bulk_create(
-            [
-                SalesInvoiceItem(
-                    parent_id=invoice.entity_id,
-                    order_item_id=line.item.item_id,
-                    product_id=line.item.product_id,  # type: ignore[attr-defined]
-                    sku=line.item.sku,
-                    name=line.item.name,
-                    qty=line.qty,
-                    **twins("price", line.price),
-                    **twins("price_incl_tax", line.price_incl_tax),
-                    **twins("row_total", line.row_total),
-                    **twins("row_total_incl_tax", line.row_total_incl_tax),
-                    **twins("tax_amount", line.tax),
-                    **twins("discount_amount", line.discount),
-                )
-                for line in lines
-            ]
+            [SalesInvoiceItem(**line_columns(invoice.entity_id, line)) for line in lines]
         )
         if comment is not None and comment.text.strip():
             await SalesInvoiceComment.create(
