@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import zoneinfo
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from email_validator import EmailNotValidError, validate_email
 from tortoise.transactions import in_transaction
 
 from engine.cache import Cache
-from engine.config import ConfigPath, Scope
+from engine.config import ALL_COUNTRIES, RECAPTCHA_FORM_PATHS, ConfigPath, Scope
 from engine.errors import NoSuchEntity, Problem, ProblemCode, Problems
 from engine.invalidation import Topic, touch
 from engine.mail.identities import IDENTITIES
+from engine.mail.templates import INVITATION
 from engine.stores import StoresSnapshot, invalidate_stores
 from models import CoreConfigData, CustomerGroup, Store, StoreGroup, StoreWebsite
 from models.stores import ADMIN_WEBSITE_ID
@@ -174,6 +176,18 @@ FLAGS = frozenset(
         ConfigPath.CONTACT_ENABLED,
         ConfigPath.PRODUCT_CANONICAL_TAG,
         ConfigPath.CATEGORY_CANONICAL_TAG,
+        ConfigPath.GUEST_CHECKOUT_LOGIN,
+        ConfigPath.FLATRATE_ACTIVE,
+        ConfigPath.CHECKMO_ACTIVE,
+        ConfigPath.FREE_PAYMENT_ACTIVE,
+        ConfigPath.TAX_APPLY_AFTER_DISCOUNT,
+        ConfigPath.SAVE_REWRITES_HISTORY,
+        ConfigPath.SHOW_OUT_OF_STOCK,
+        ConfigPath.INVITATION_ENABLED,
+        ConfigPath.INVITATION_ENABLED_ON_FRONT,
+        ConfigPath.INVITATION_USE_INVITER_GROUP,
+        ConfigPath.INVITATION_REQUIRED,
+        ConfigPath.INVITATION_ALLOW_MESSAGE,
     }
 )
 # Free text (names shown in e-mails and pages), e-mail addresses, and the e-mail senders
@@ -187,6 +201,16 @@ TEXTS = frozenset(
         ConfigPath.IDENTITY_SUPPORT_NAME,
         ConfigPath.IDENTITY_CUSTOM1_NAME,
         ConfigPath.IDENTITY_CUSTOM2_NAME,
+        ConfigPath.FLATRATE_TITLE,
+        ConfigPath.FLATRATE_NAME,
+        ConfigPath.CHECKMO_TITLE,
+        ConfigPath.FREE_PAYMENT_TITLE,
+        ConfigPath.PRODUCT_URL_SUFFIX,
+        ConfigPath.CATEGORY_URL_SUFFIX,
+        ConfigPath.CMS_HOME_PAGE,
+        ConfigPath.TAX_DEFAULT_POSTCODE,
+        ConfigPath.RECAPTCHA_V3_PUBLIC_KEY,
+        ConfigPath.RECAPTCHA_V3_LANGUAGE,
     }
 )
 EMAILS = frozenset(
@@ -204,13 +228,47 @@ SENDERS = frozenset(
         ConfigPath.WELCOME_EMAIL_IDENTITY,
         ConfigPath.FORGOT_EMAIL_IDENTITY,
         ConfigPath.CONTACT_IDENTITY,
+        ConfigPath.INVITATION_EMAIL_IDENTITY,
     }
 )
+# Which reCAPTCHA a form uses: none (empty), v2 checkbox, v2 invisible or v3 invisible.
+RECAPTCHA_TYPES = frozenset({"", "recaptcha", "invisible", "recaptcha_v3"})
 # Settings that take one of a few words (Magento's source models).
 CHOICES: dict[ConfigPath, frozenset[str]] = {
     ConfigPath.REWARD_EXPIRY_CALCULATION: frozenset({"static", "dynamic"}),
     ConfigPath.REWARD_POINTS_INVITATION_ORDER_FREQUENCY: frozenset({"*", "1"}),
+    ConfigPath.FLATRATE_TYPE: frozenset({"I", "O"}),
+    ConfigPath.TAX_BASED_ON: frozenset({"shipping", "billing", "origin"}),
+    ConfigPath.RECAPTCHA_V3_POSITION: frozenset({"inline", "bottomright", "bottomleft"}),
+    ConfigPath.INVITATION_EMAIL_TEMPLATE: frozenset({INVITATION}),
+    # Which reCAPTCHA a form uses: none (empty), v2 checkbox, v2 invisible or v3 invisible.
+    **dict.fromkeys(
+        RECAPTCHA_FORM_PATHS, frozenset({"", "recaptcha", "invisible", "recaptcha_v3"})
+    ),
 }
+# Amounts (non-negative, at most 4 decimals as `core_config_data` keeps Magento's prices).
+AMOUNTS = frozenset({ConfigPath.FLATRATE_PRICE})
+# One country code; a comma-separated list of country codes; of currency codes.
+COUNTRIES = frozenset({ConfigPath.DEFAULT_COUNTRY, ConfigPath.TAX_DEFAULT_COUNTRY})
+COUNTRY_LISTS = frozenset({ConfigPath.COUNTRIES_ALLOWED})
+CURRENCY_LISTS = frozenset({ConfigPath.CURRENCIES_ALLOWED})
+# Whole numbers that may also be left empty (Magento reads empty as "no limit" / "none").
+OPTIONAL_NUMBERS = frozenset(
+    {
+        ConfigPath.REWARD_MIN_POINTS_BALANCE,
+        ConfigPath.REWARD_MAX_POINTS_BALANCE,
+        ConfigPath.REWARD_EXPIRATION_DAYS,
+        ConfigPath.REWARD_POINTS_REGISTER,
+        ConfigPath.REWARD_POINTS_NEWSLETTER,
+        ConfigPath.REWARD_POINTS_INVITATION_CUSTOMER,
+        ConfigPath.REWARD_POINTS_INVITATION_CUSTOMER_LIMIT,
+        ConfigPath.REWARD_POINTS_INVITATION_ORDER,
+        ConfigPath.REWARD_POINTS_INVITATION_ORDER_LIMIT,
+        ConfigPath.REWARD_POINTS_REVIEW,
+        ConfigPath.REWARD_POINTS_REVIEW_LIMIT,
+    }
+)
+ALL_COUNTRY_CODES = frozenset(ALL_COUNTRIES.split(","))
 # Category permission defaults: 0 no, 1 everyone, 2 the groups listed (comma-separated ids).
 GRANT_MODES = frozenset(
     {
@@ -226,6 +284,15 @@ GROUP_LISTS = frozenset(
         ConfigPath.GRANT_CHECKOUT_ITEMS_GROUPS,
     }
 )
+
+
+def _is_amount(value: str) -> bool:
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        return False
+    exponent = amount.as_tuple().exponent  # a letter for NaN and infinities
+    return isinstance(exponent, int) and exponent >= -4 and amount >= 0
 
 
 async def _validate_config_value(path: ConfigPath, value: str) -> None:
@@ -279,6 +346,30 @@ async def _validate_config_value(path: ConfigPath, value: str) -> None:
         if value not in CHOICES[path]:
             choices = " or ".join(f'"{c}"' for c in sorted(CHOICES[path]))
             problems.add(ProblemCode.INVALID, f'"{path.value}" takes {choices}.', "input.value")
+    elif path in AMOUNTS:
+        if not _is_amount(value):
+            problems.add(ProblemCode.INVALID, f'"{path.value}" takes an amount.', "input.value")
+    elif path in COUNTRIES:
+        if value not in ALL_COUNTRY_CODES:
+            problems.add(ProblemCode.INVALID, f'"{value}" is not a country code.', "input.value")
+    elif path in COUNTRY_LISTS:
+        unknown = [c for c in value.split(",") if c not in ALL_COUNTRY_CODES]
+        if unknown:
+            problems.add(
+                ProblemCode.INVALID,
+                f'"{path.value}" takes country codes separated by commas; not one: '
+                f"{', '.join(unknown)}.",
+                "input.value",
+            )
+    elif path in CURRENCY_LISTS:
+        if not all(len(c) == 3 and c.isalpha() and c.isupper() for c in value.split(",")):
+            problems.add(
+                ProblemCode.INVALID,
+                f'"{path.value}" takes currency codes separated by commas.',
+                "input.value",
+            )
+    elif path in OPTIONAL_NUMBERS and value == "":
+        pass
     elif path is ConfigPath.DEFAULT_DISPLAY_CURRENCY:
         if len(value) != 3 or not value.isupper():
             problems.add(ProblemCode.INVALID, f'"{value}" is not a currency code.', "input.value")

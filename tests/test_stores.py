@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.config import DEFAULTS, ConfigPath
 from models import CoreConfigData, StoreWebsite
 from tests.factories import make_customer, token_for
 from tests.graphql import gql
@@ -307,3 +308,120 @@ async def test_website_and_config_admin_need_admin_token(client: Any, db: Any) -
         )
         assert response.categories == ["graphql-authorization"]
     assert await CoreConfigData.all().count() == 0
+
+
+async def test_every_setting_takes_its_own_default(client: Any, admin_token: str) -> None:
+    """No setting is refused at Magento's default value: each path is classified (flag, text,
+    choice, amount, country, ...) or a whole number. (A setting unset by default, such as
+    `magento_reward/points/order`, goes back to unset with a null value.)"""
+    refused = {}
+    for path in ConfigPath:
+        default = DEFAULTS.get(path)
+        if not default:
+            continue
+        response = await gql(
+            client, SAVE_CONFIG, {"input": {"path": path.name, "value": default}}, token=admin_token
+        )
+        errors = response.data["adminSaveConfig"]["user_errors"]  # type: ignore[index]
+        if errors:
+            refused[path.name] = errors
+    assert refused == {}
+
+
+async def test_text_and_choice_settings_configure_recaptcha(client: Any, admin_token: str) -> None:
+    for path, value in (
+        ("RECAPTCHA_V3_PUBLIC_KEY", "6LdKey-Example_01"),
+        ("RECAPTCHA_V3_POSITION", "bottomleft"),
+        ("RECAPTCHA_V3_LANGUAGE", "fr"),
+        ("RECAPTCHA_FOR_CONTACT", "recaptcha_v3"),
+        ("RECAPTCHA_FOR_CUSTOMER_LOGIN", "recaptcha_v3"),
+        ("PRODUCT_URL_SUFFIX", ""),
+        ("FLATRATE_PRICE", "7.5"),
+        ("COUNTRIES_ALLOWED", "US,FR,DE"),
+    ):
+        response = await gql(
+            client, SAVE_CONFIG, {"input": {"path": path, "value": value}}, token=admin_token
+        )
+        assert response.data == {
+            "adminSaveConfig": {
+                "config": {"path": path, "value": value, "website_uid": None},
+                "user_errors": [],
+            }
+        }
+    served = await gql(
+        client,
+        "{ recaptchaV3Config { badge_position forms is_enabled language_code website_key } "
+        "storeConfig { product_url_suffix } countries { id } }",
+    )
+    assert served.data == {
+        "recaptchaV3Config": {
+            "badge_position": "bottomleft",
+            "forms": ["CONTACT", "CUSTOMER_LOGIN"],
+            "is_enabled": True,
+            "language_code": "fr",
+            "website_key": "6LdKey-Example_01",
+        },
+        "storeConfig": {"product_url_suffix": ""},
+        "countries": [{"id": "DE"}, {"id": "FR"}, {"id": "US"}],
+    }
+
+
+async def test_typed_settings_refuse_what_they_cannot_read(client: Any, admin_token: str) -> None:
+    for path, value, message in (
+        ("FLATRATE_PRICE", "five", '"carriers/flatrate/price" takes an amount.'),
+        ("FLATRATE_PRICE", "-1", '"carriers/flatrate/price" takes an amount.'),
+        ("FLATRATE_PRICE", "1.23456", '"carriers/flatrate/price" takes an amount.'),
+        ("FLATRATE_PRICE", "NaN", '"carriers/flatrate/price" takes an amount.'),
+        ("FLATRATE_TYPE", "X", '"carriers/flatrate/type" takes "I" or "O".'),
+        ("FLATRATE_ACTIVE", "2", '"carriers/flatrate/active" takes 0 or 1.'),
+        ("DEFAULT_COUNTRY", "ZZ", '"ZZ" is not a country code.'),
+        (
+            "COUNTRIES_ALLOWED",
+            "US,ZZ,us",
+            '"general/country/allow" takes country codes separated by commas; not one: ZZ, us.',
+        ),
+        (
+            "CURRENCIES_ALLOWED",
+            "USD,euro",
+            '"currency/options/allow" takes currency codes separated by commas.',
+        ),
+        (
+            "RECAPTCHA_FOR_CONTACT",
+            "v9",
+            '"recaptcha_frontend/type_for/contact" takes "" or "invisible" or "recaptcha" or '
+            '"recaptcha_v3".',
+        ),
+        (
+            "TAX_BASED_ON",
+            "cart",
+            '"tax/calculation/based_on" takes "billing" or "origin" or "shipping".',
+        ),
+        (
+            "INVITATION_EMAIL_IDENTITY",
+            "nobody",
+            '"magento_invitation/email/identity" takes one of general, sales, support, custom1, '
+            "custom2.",
+        ),
+        (
+            "REWARD_EXPIRATION_DAYS",
+            "soon",
+            '"magento_reward/general/expiration_days" takes a whole number.',
+        ),
+    ):
+        response = await gql(
+            client, SAVE_CONFIG, {"input": {"path": path, "value": value}}, token=admin_token
+        )
+        assert response.data == {
+            "adminSaveConfig": {
+                "config": None,
+                "user_errors": [{"code": "INVALID", "message": message, "path": "input.value"}],
+            }
+        }, (path, value)
+    assert await CoreConfigData.all().count() == 0
+    emptied = await gql(
+        client,
+        SAVE_CONFIG,
+        {"input": {"path": "REWARD_EXPIRATION_DAYS", "value": ""}},
+        token=admin_token,
+    )
+    assert emptied.data["adminSaveConfig"]["user_errors"] == []  # type: ignore[index]
