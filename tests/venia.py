@@ -117,8 +117,7 @@ def fetch(folder: Path) -> None:
 def available(folder: Path = FOLDER) -> bool:
     return all(
         (package_folder(folder, p) / "VERSION").is_file()
-        and (package_folder(folder, p) / "VERSION").read_text().split()
-        == [p.version, p.integrity]
+        and (package_folder(folder, p) / "VERSION").read_text().split() == [p.version, p.integrity]
         for p in PACKAGES
     )
 
@@ -187,7 +186,9 @@ class _AsApolloSends(Visitor):
     def leave_directive(self, node: Node, *_: object) -> object:
         return REMOVE if node.name.value in ("client", "connection") else None  # type: ignore[attr-defined]
 
-    def leave_selection_set(self, node: SelectionSetNode, key: object, parent: object, *_: object) -> object:
+    def leave_selection_set(
+        self, node: SelectionSetNode, key: object, parent: object, *_: object
+    ) -> object:
         if isinstance(parent, OperationDefinitionNode) or not node.selections:
             return None
         if any(isinstance(s, FieldNode) and s.name.value == "__typename" for s in node.selections):
@@ -218,11 +219,14 @@ def documents(folder: Path = FOLDER) -> list[Document]:
         for path in files:
             source = f"{package.name}/{path.relative_to(base).as_posix()}"
             build = build_of(path)
-            bodies = [path.read_text()] if path.suffix == ".graphql" else templates(path.read_text())
+            bodies = (
+                [path.read_text()] if path.suffix == ".graphql" else templates(path.read_text())
+            )
             for body in bodies:
                 document: DocumentNode = parse(body, no_location=True)
                 for definition in document.definitions:
-                    definition = as_apollo_sends(definition)  # type: ignore[assignment]
+                    if package.name != BUILDPACK:  # (buildpack posts its queries as written)
+                        definition = as_apollo_sends(definition)  # type: ignore[assignment]
                     if isinstance(definition, FragmentDefinitionNode):
                         known = fragments.setdefault(definition.name.value, {})
                         if build in known and print_ast(known[build]) != print_ast(definition):
