@@ -6,9 +6,10 @@ The documents are read out of PWA Studio's npm packages (`tests/venia.py`, fetch
 venia-documents`); without them the harness skips, and fails under CI=true. Each answer is
 compared with its reviewed golden in `tests/venia_goldens.json` (one list of answers per
 document, in session order), after replacing volatile values: the session's masked cart ids,
-tokens, password reset token and order number by placeholders (`<guest cart>`), and date-times
-by `<date-time>`. Key values of the session (prices, totals, counts) are also asserted by hand
-below. Refresh the goldens with `VENIA_GOLDENS=update` and read the diff before committing.
+tokens, password reset token and order numbers by placeholders (`<guest cart>`), a wish list's
+random `sharing_code` by `<sharing code>`, and date-times by `<date-time>`. Key values of the
+session (prices, totals, counts) are also asserted by hand below. Refresh the goldens with
+`VENIA_GOLDENS=update` and read the diff before committing (DEVELOPERS.md).
 """
 
 from __future__ import annotations
@@ -138,7 +139,10 @@ class Session:
 
     def normalize(self, value: Any) -> Any:
         if isinstance(value, dict):
-            return {k: self.normalize(v) for k, v in value.items()}
+            return {
+                k: "<sharing code>" if k == "sharing_code" else self.normalize(v)
+                for k, v in value.items()
+            }
         if isinstance(value, list):
             return [self.normalize(v) for v in value]
         if isinstance(value, str):
