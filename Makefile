@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Test processes (pytest-xdist): one per core by default; PYTEST_WORKERS=0 runs in this process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test lint graphiql-assets format schema bench bench-segments bench-live bench-pricing bench-configurable bench-import bench-eligibility clean
+.PHONY: run test lint graphiql-assets venia-documents format schema bench bench-segments bench-live bench-pricing bench-configurable bench-import bench-eligibility clean
 
 # Checked with the shell so that any interpreter (even one too old to run our code) gets the line.
 $(BIN)/python:
@@ -27,12 +27,19 @@ $(VENV)/.dev-installed: requirements/dev.lock pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements/dev.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(MAKE) graphiql-assets
+	$(MAKE) venia-documents
 	touch $@ $(VENV)/.run-installed
 
 # GraphiQL's scripts, pinned by version and checksum (mageseg/graphiql.py), fetched with npm.
 # Without npm, GraphiQL falls back to loading them from a CDN.
 graphiql-assets:
 	-$(BIN)/python -m mageseg.graphiql var/graphiql
+
+# Venia's GraphQL documents for tests/test_venia_operations.py: PWA Studio's npm packages, pinned
+# by version and checksum (tests/venia.py), fetched with npm into var/venia, never committed.
+# Without npm the harness skips (and fails under CI=true).
+venia-documents:
+	-$(BIN)/python -m tests.venia var/venia
 
 run: $(VENV)/.run-installed
 	$(BIN)/mageseg serve
@@ -42,7 +49,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint
+test: lint venia-documents
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal
 
 format: $(VENV)/.dev-installed
