@@ -90,7 +90,7 @@ async def code_statuses(
     rule by id (a coupon of a rule without coupons is not usable)."""
     rows = await coupons_by_code(codes)
     per_customer: dict[int, int] = {}
-    if customer_id is not None and rows:
+    if customer_id is not None and any(r.usage_per_customer for r in rows.values()):
         for coupon_id, used in await SalesruleCouponUsage.filter(
             customer_id=customer_id, coupon_id__in=[r.coupon_id for r in rows.values()]
         ).values_list("coupon_id", "times_used"):
