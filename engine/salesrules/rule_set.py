@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from types import MappingProxyType
 
 from engine.cache import Cache
@@ -318,14 +319,24 @@ def _trees(row: Salesrule) -> tuple[CartCombine, ProductCombine, str | None]:
             else CartCombine()
         )
         actions = (
-            magento_json.parse_cart_actions(row.actions_serialized)
-            if _present(row.actions_serialized)
-            else ProductCombine()
+            _parsed_actions(row.actions_serialized)
+            if row.actions_serialized is not None and _present(row.actions_serialized)
+            else _NO_ACTIONS
         )
     except Exception as error:  # any unreadable tree makes the rule inert
         log.error("cart rule %s has an unreadable stored tree: %s", row.rule_id, error)
         return CartCombine(), ProductCombine(), str(error) or type(error).__name__
     return conditions, actions, None
+
+
+_NO_ACTIONS = ProductCombine()
+
+
+@lru_cache(maxsize=4096)
+def _parsed_actions(text: str) -> ProductCombine:
+    """Action trees by their stored text: rules with the same actions share one (immutable)
+    tree, which the calculator evaluates once per item for all of them."""
+    return magento_json.parse_cart_actions(text)
 
 
 def _present(text: str | None) -> bool:
