@@ -25,7 +25,8 @@ Magento JSON by `engine.rules.magento_json`) and the catalog rule index built by
 no rule. Each database is served by its own server process (`python -m bench.pricing serve`:
 the app of `mageseg serve`, its background runners off, with a `Server-Timing` header added
 by an outer middleware: `app` = the handler's whole time, `totals` = time spent inside
-`engine.carts.compute_totals`). One client sends one request at a time over a kept-alive
+`engine.carts.compute_totals`, `app-cpu` / `totals-cpu` the server process's CPU time over the
+same spans, which other processes on a shared machine do not inflate). One client sends one request at a time over a kept-alive
 loopback connection; cases and servers take turns within each round (the order of the two
 servers alternates). p50 is the median of the per-round medians, p99 is over every sample.
 
