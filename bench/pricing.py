@@ -26,9 +26,10 @@ no rule. Each database is served by its own server process (`python -m bench.pri
 the app of `mageseg serve`, its background runners off, with a `Server-Timing` header added
 by an outer middleware: `app` = the handler's whole time, `totals` = time spent inside
 `engine.carts.compute_totals`, `app-cpu` / `totals-cpu` the server process's CPU time over the
-same spans, which other processes on a shared machine do not inflate). One client sends one request at a time over a kept-alive
-loopback connection; cases and servers take turns within each round (the order of the two
-servers alternates). p50 is the median of the per-round medians, p99 is over every sample.
+same spans, which other processes on a shared machine do not inflate). One client sends one
+request at a time over a kept-alive loopback connection; cases and servers take turns within
+each round (the order of the two servers alternates). p50 is the median of the per-round
+medians, p99 is over every sample.
 
 SQLite (with the in-memory cache) and PostgreSQL with Redis (database 7 by default) are measured
 (`--backends`); PostgreSQL databases are created on the server of `--database-url` (default
