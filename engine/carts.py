@@ -1221,9 +1221,13 @@ async def _customer_tax_class(quote: Quote) -> tuple[int, int | None]:
     group_id = NOT_LOGGED_IN_GROUP_ID
     customer_id = quote.customer_id  # type: ignore[attr-defined]
     if customer_id is not None:
-        customer = await CustomerEntity.get_or_none(entity_id=customer_id)
-        if customer is not None:
-            group_id = customer.group_id  # type: ignore[attr-defined]
+        # One round trip: the customer's group and its tax class (the group is a foreign key).
+        found = await CustomerEntity.filter(entity_id=customer_id).values_list(
+            "group_id", "group__tax_class_id"
+        )
+        if found:
+            group_id, tax_class_id = found[0]
+            return int(group_id), None if tax_class_id is None else int(tax_class_id)
     group = await CustomerGroup.get_or_none(customer_group_id=group_id)
     return group_id, (group.tax_class_id if group is not None else None)  # type: ignore[attr-defined]
 

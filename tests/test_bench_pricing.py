@@ -65,6 +65,9 @@ def test_server_timing_is_read() -> None:
         "app": 1.25,
         "totals": 0.5,
     }
+    assert bench.parse_server_timing(
+        "app;dur=1.250, app-cpu;dur=1.000, totals;dur=0.5, totals-cpu;dur=0.400"
+    ) == {"app": 1.25, "app-cpu": 1.0, "totals": 0.5, "totals-cpu": 0.4}
     assert bench.parse_server_timing(None) == {}
 
 
@@ -120,13 +123,22 @@ async def test_the_rules_price_the_cart_and_the_listing(
             assert len(samples.client) == 4
             assert len(samples.server) == 4
             assert len(samples.round_client) == 2
+            assert len(samples.server_cpu) == 4
+            assert all(cpu > 0 for cpu in samples.server_cpu)
             # Only the cart request computes cart totals.
             assert len(samples.totals) == (4 if result.case.cart else 0)
+            assert len(samples.totals_cpu) == len(samples.totals)
 
 
 def _samples(client: float, server: float, totals: float | None) -> bench.Samples:
     samples = bench.Samples()
-    samples.add_round([client], [server], [totals] if totals is not None else [])
+    samples.add_round(
+        [client],
+        [server],
+        [totals] if totals is not None else [],
+        [server / 2],
+        [totals / 2] if totals is not None else [],
+    )
     return samples
 
 
@@ -134,7 +146,7 @@ def test_the_section_renders_and_replaces_only_itself() -> None:
     args = argparse.Namespace(rounds=1, requests=1, customers=60)
     cases = [
         bench.CaseResult(bench.CASES[0], _samples(4.0, 3.0, 1.0), _samples(6.0, 5.0, 3.0)),
-        bench.CaseResult(bench.CASES[1], _samples(10.0, 9.0, None), _samples(12.0, 11.0, None)),
+        bench.CaseResult(bench.CASES[3], _samples(10.0, 9.0, None), _samples(12.0, 11.0, None)),
     ]
     result = bench.BackendResult("SQLite", "in-memory cache", 60, 1000, 200, 100, cases, ["x"])
 
@@ -145,7 +157,15 @@ def test_the_section_renders_and_replaces_only_itself() -> None:
         f"| SQLite | {bench.CASES[0].label} | 4.00 | 6.00 | 1.50 | 4.00 | 6.00 | 3.00 | 5.00 "
         "| 5.00 | +2.00 |" in section
     )
-    assert "| SQLite (in-memory cache) | 1.00 | 3.00 | 1.00 | 3.00 | met |" in section
+    assert (
+        "| SQLite (in-memory cache) | 1.00 | 3.00 | 1.00 | 3.00 | 0.50 | 1.50 | 3.00 "
+        "| met (wall) | not met (CPU) |" in section
+    )
+    assert f"| SQLite | {bench.CASES[0].label} | 1.50 | 2.50 | 1.67 | - |" in section
+    assert (
+        f"| SQLite | {bench.CASES[3].label} | 4.50 | 5.50 | 1.22 | within 1.2x: not met |"
+        in section
+    )
     document = "# Benchmarks\n\n## Seed\n\nrows\n\n## Live membership (x)\n\nms\n"
     first = bench.replace_section(document, f"{bench.SECTION} (1)\n\nold\n")
     assert first == document + f"\n{bench.SECTION} (1)\n\nold\n"

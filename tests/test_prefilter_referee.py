@@ -37,6 +37,7 @@ from engine.rules.tree import (
 )
 from engine.salesrules import prefilter
 from engine.salesrules.calculator import Calculation, Gate, Line
+from engine.salesrules.lookup import RuleLookup
 from engine.salesrules.rule_set import CartRule
 from engine.segments.tree import Aggregator, Operator
 from models import CatalogProductEntity
@@ -276,6 +277,7 @@ def stored(rule_id: int, tree: CartCombine) -> CartRule:
         simple_free_shipping=FreeShipping.NONE,
         conditions=conditions,
         checks=prefilter.checks(conditions),
+        keys=prefilter.index_keys(conditions),
     )
 
 
@@ -306,6 +308,9 @@ def test_prefilter_and_full_evaluation_choose_the_same_rules(data: Any) -> None:
     ]
     chosen = [r.rule_id for r in _calculation(rules, cart).valid_rules()]
     assert chosen == full
+    # The lookup finds every rule that holds: the calculator over what it finds agrees.
+    found = _found(rules, cart)
+    assert [r.rule_id for r in _calculation(list(found), cart).valid_rules()] == full
     # The stronger property, per condition: a check that fails is a condition that fails. Every
     # node drawn anywhere in the trees is also tried alone under an ALL + TRUE root.
     view = prefilter.CartView.of(cart)
@@ -314,6 +319,24 @@ def test_prefilter_and_full_evaluation_choose_the_same_rules(data: Any) -> None:
             alone = CartCombine(ALL, True, (node,))
             if not all(check(view) for check in prefilter.checks(alone)):
                 assert not cart_holds(alone, cart), node
+
+
+def _as_rule(root: CartCombine) -> CartRule:
+    """A rule with these conditions as they are (not through Magento JSON)."""
+    return replace(
+        stored(1, CartCombine()),
+        conditions=root,
+        checks=prefilter.checks(root),
+        keys=prefilter.index_keys(root),
+    )
+
+
+def _found(rules: list[CartRule], cart: CartFacts) -> tuple[CartRule, ...]:
+    """The rules the set's lookup finds for the cart (as `quote_totals.calculation` asks)."""
+    lookup = RuleLookup.build(rules, date(2026, 6, 1))
+    hits = lookup.cart_hits(prefilter.CartView.of(cart), ())
+    hits |= lookup.segment_hits(cart.segment_ids)
+    return lookup.ordered(hits)
 
 
 def _nodes(node: CartNode) -> list[CartNode]:
@@ -407,6 +430,16 @@ def test_every_prefilter_branch_decides_as_the_evaluator(condition: CartNode, ho
     (check,) = prefilter.checks(root)
     assert check(prefilter.CartView.of(CART)) is holds
     assert cart_holds(root, CART) is holds
+    # The lookup finds the rule exactly when its check holds (a rule on "segment is not" has no
+    # keys: it is looked at for every cart).
+    keys = prefilter.index_keys(root)
+    negative = isinstance(condition, CustomerSegmentCondition) and condition.operator in (
+        Op.IS_NOT,
+        Op.NOT_ONE_OF,
+    )
+    assert (keys is None) is negative
+    found = [r.rule_id for r in _found([_as_rule(root)], CART)]
+    assert found == ([1] if holds or negative else [])
 
 
 @pytest.mark.parametrize(
@@ -455,8 +488,9 @@ def test_every_prefilter_branch_decides_as_the_evaluator(condition: CartNode, ho
 def test_what_the_prefilter_leaves_to_the_evaluator(root: CartCombine) -> None:
     """Conditions with interpretation (other roots, negative or text operators, NOT FOUND, ANY
     items, FALSE or empty nested combinations, an ANY one with a child that has no check,
-    subselections other than ">= / > a number") give no check."""
+    subselections other than ">= / > a number") give no check, and no keys to find the rule by."""
     assert prefilter.checks(root) == ()
+    assert prefilter.index_keys(root) is None
 
 
 ADDRESSED = replace(
@@ -511,6 +545,12 @@ def test_cart_values_and_nested_combinations_decide_as_the_evaluator(
     (check,) = prefilter.checks(root)
     assert check(prefilter.CartView.of(ADDRESSED)) is holds
     assert cart_holds(root, ADDRESSED) is holds
+    # The lookup finds the rule exactly when the check holds; a value no cart can have ("x" for
+    # a region id) gives no key, and the rule is looked at for every cart.
+    keys = prefilter.index_keys(root)
+    assert (keys is None) is (getattr(condition, "value", None) == "x")
+    found = [r.rule_id for r in _found([_as_rule(root)], ADDRESSED)]
+    assert found == ([1] if holds or keys is None else [])
 
 
 def test_item_attribute_codes_are_not_skus() -> None:

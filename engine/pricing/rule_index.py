@@ -26,9 +26,10 @@ Every write here runs inside the caller's transaction and calls `touch(Topic.PRO
 from __future__ import annotations
 
 import logging
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -37,8 +38,9 @@ from typing import Any
 from tortoise.expressions import Q
 
 from engine import clock
+from engine.cache import Cache
 from engine.errors import DomainError
-from engine.invalidation import Topic, touch
+from engine.invalidation import Topic, current_tracker, read, touch
 from engine.prices import round_price
 from engine.rules.evaluate import product_matches
 from engine.rules.facts import load_product_facts
@@ -197,13 +199,67 @@ async def _steps_on(
     return steps
 
 
+@dataclass
+class _StepMemo:
+    """The `catalogrule_product` steps read under one `Topic.PROMOTIONS` version, per (website,
+    group, day) and product (an empty tuple: no rule applies that day)."""
+
+    version: int
+    steps: dict[tuple[int, int, date], dict[int, tuple[RuleStep, ...]]] = field(
+        default_factory=dict
+    )
+    size: int = 0
+
+
+STEPS_KEPT = 200_000
+"""Products x keys memoized per process before the memo starts afresh."""
+
+# Per cache (so a test's fresh cache never sees another's memo), as the cart rule set.
+_step_memos: weakref.WeakKeyDictionary[Cache, _StepMemo] = weakref.WeakKeyDictionary()
+
+
+async def _memoized_steps(
+    product_ids: Sequence[int], website_id: int, group_id: int, day: date
+) -> dict[int, Sequence[RuleStep]]:
+    """`_steps_on`, memoized in the process by the `Topic.PROMOTIONS` version (every write of
+    `catalogrule_product` touches it): a product's steps are read once per version, website,
+    group and day. Read fresh outside a tracking block, after a write of promotions in the same
+    block (the bump comes at its end) or when the cache is out."""
+    tracker = current_tracker()
+    if tracker is None or (Topic.PROMOTIONS, "") in tracker.touched:
+        return dict(await _steps_on(product_ids, website_id, group_id, day))
+    try:
+        (version,) = await read((Topic.PROMOTIONS, ""))
+    except Exception:  # a cache outage must not fail the request: read from the database
+        log.warning("cache unavailable: catalog rule steps read without memo", exc_info=True)
+        return dict(await _steps_on(product_ids, website_id, group_id, day))
+    memo = _step_memos.get(tracker.cache)
+    if memo is None or memo.version != version or memo.size > STEPS_KEPT:
+        memo = _StepMemo(version)
+        _step_memos[tracker.cache] = memo
+    known = memo.steps.setdefault((website_id, group_id, day), {})
+    missing = sorted({int(p) for p in product_ids if p not in known})
+    if missing:
+        found = await _steps_on(missing, website_id, group_id, day)
+        for product_id in missing:
+            known[product_id] = tuple(found.get(product_id, ()))
+        memo.size += len(missing)
+    return {int(p): known[int(p)] for p in product_ids if known[int(p)]}
+
+
+def forget_steps() -> None:
+    """Drop every memo of steps (tests)."""
+    _step_memos.clear()
+
+
 async def rule_prices(
     products: Sequence[CatalogProductEntity], website_id: int, group_id: int, day: date
 ) -> dict[int, Decimal]:
     """The chained catalog-rule price of each product for the website, customer group and local
     `day` (the website's calendar). A product no rule applies to that day has no key. Computed
-    from `catalogrule_product` (one query), so it needs no `catalogrule_product_price` row."""
-    steps = await _steps_on([p.entity_id for p in products], website_id, group_id, day)
+    from `catalogrule_product` (one query, none when the rows are memoized for the current
+    `Topic.PROMOTIONS` version), so it needs no `catalogrule_product_price` row."""
+    steps = await _memoized_steps([p.entity_id for p in products], website_id, group_id, day)
     prices: dict[int, Decimal] = {}
     for product in products:
         found = steps.get(product.entity_id)

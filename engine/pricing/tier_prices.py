@@ -117,14 +117,17 @@ async def load_for(
     product_ids: Sequence[int], website_id: int, group_id: int
 ) -> dict[int, list[Tier]]:
     """The rows that may apply to a shopper of `group_id` on the website, per product, ordered by
-    quantity; none at all when the group is excluded on the website. Two queries."""
-    if not product_ids or await is_excluded(group_id, website_id):
+    quantity; none at all when the group is excluded on the website. One query, two when some
+    row was found (the exclusion is asked only then)."""
+    if not product_ids:
         return {}
     rows = await CatalogProductEntityTierPrice.filter(
         Q(all_groups=True) | Q(customer_group_id=group_id),
         entity_id__in=list(product_ids),
         website_id__in=[ALL_WEBSITES, website_id],
     ).order_by("qty", "value_id")
+    if not rows or await is_excluded(group_id, website_id):
+        return {}
     found: dict[int, list[Tier]] = defaultdict(list)
     for row in rows:
         if not row.all_groups and row.customer_group_id != group_id:

@@ -29,6 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
+from functools import lru_cache
 from typing import assert_never
 
 from engine.rules import catalog as rc
@@ -107,14 +108,24 @@ def _values(value: Value) -> tuple[object, ...]:
     return (value,)
 
 
-def _categories(operator: Operator, linked: frozenset[int], value: Value) -> bool:
+@lru_cache(maxsize=8192)
+def _category_ids(value: Value) -> frozenset[int]:
+    """The category ids a condition's value names (memoized: values are immutable)."""
     wanted: set[int] = set()
     for item in _values(value):
         try:
             wanted.add(int(str(item).strip()))
         except ValueError:
             continue
-    found = bool(linked & wanted)
+    return frozenset(wanted)
+
+
+def _categories(operator: Operator, linked: frozenset[int], value: Value) -> bool:
+    try:
+        wanted = _category_ids(value)
+    except TypeError:  # an unhashable value: read it afresh
+        wanted = _category_ids.__wrapped__(value)
+    found = not linked.isdisjoint(wanted)
     if operator in _ANY_OVERLAP:
         return found
     if operator in _NO_OVERLAP:

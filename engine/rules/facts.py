@@ -97,12 +97,21 @@ async def _custom_values(product_ids: Sequence[int]) -> dict[int, dict[str, obje
     return values
 
 
-async def load_product_facts(product_ids: Sequence[int]) -> dict[int, ProductFacts]:
-    """The facts of every existing product among `product_ids` (unknown ids are left out)."""
+async def load_product_facts(
+    product_ids: Sequence[int], rows: Sequence[CatalogProductEntity] = ()
+) -> dict[int, ProductFacts]:
+    """The facts of every existing product among `product_ids` (unknown ids are left out).
+    `rows`: product rows the caller has read already (whole rows), not read again."""
     ids = sorted({int(i) for i in product_ids})
     if not ids:
         return {}
-    products = await CatalogProductEntity.filter(entity_id__in=ids)
+    wanted = set(ids)
+    known = {row.entity_id: row for row in rows if row.entity_id in wanted}
+    missing = [i for i in ids if i not in known]
+    products = list(known.values())
+    if missing:
+        products += await CatalogProductEntity.filter(entity_id__in=missing)
+    products.sort(key=lambda p: p.entity_id)
     if not products:
         return {}
     found = [p.entity_id for p in products]

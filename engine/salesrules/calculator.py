@@ -200,6 +200,8 @@ class Calculation:
         self._gated: dict[int, Reason | None] = {}
         self._valid: dict[int, bool] = {}
         self._taken: dict[tuple[int, int], bool] = {}
+        """Whether an action tree takes an item, by (id of the tree, item id): rules with the
+        same actions (the rule set shares equal trees) are evaluated once per item."""
         self._free: FreeShippingResult | None = None
         self._processable_rules: list[CartRule] | None = None
         self._view = prefilter.CartView.of(cart)
@@ -257,7 +259,7 @@ class Calculation:
         return valid
 
     def takes(self, rule: CartRule, line: Line) -> bool:
-        key = (rule.rule_id, line.item_id)
+        key = (id(rule.actions), line.item_id)
         found = self._taken.get(key)
         if found is None:
             found = not rule.actions.conditions or self._takes(rule, line.facts)
@@ -338,8 +340,11 @@ class Calculation:
         stopped: dict[int, set[int]] = {}
         took_items: dict[int, set[int]] = {}
         order: list[int] = []
+        ordered: set[int] = set()
         labels: dict[int, str] = {}
         for rule in rules:  # those that can be processed: the others are skipped anyway
+            label = self._label(rule)
+            coupon = self._coupon(rule)
             if rule.simple_action is CartRuleAction.CART_FIXED:
                 # `CartFixed::getItemsTotalDiscount`: what earlier rules took off the items this
                 # rule takes, when the rule starts, so the shares of what is left add up.
@@ -360,21 +365,23 @@ class Calculation:
                 amount = self._discount(
                     rule, line, state, fixed_totals, fixed_counts, available, shipping_amount
                 )
-                state.add(line, rule, amount, self._label(rule), self._coupon(rule))
+                state.add(line, rule, amount, label, coupon)
                 took_items.setdefault(rule.rule_id, set()).add(line.item_id)
-                if rule.rule_id not in order:
+                if rule.rule_id not in ordered:
                     order.append(rule.rule_id)
-                label = self._label(rule)
+                    ordered.add(rule.rule_id)
                 if label and rule.rule_id not in labels:
                     labels[rule.rule_id] = label
                 if rule.stop_rules_processing:
                     pending.remove(line)
                     stopped[line.item_id] = {rule.rule_id}
         shipping_entries, shipping_total, shipping_rules = self._shipping(rules, shipping_amount)
+        by_id = {r.rule_id: r for r in rules}
         for rule_id in shipping_rules:
-            if rule_id not in order:
+            if rule_id not in ordered:
                 order.append(rule_id)
-            rule = next(r for r in rules if r.rule_id == rule_id)
+                ordered.add(rule_id)
+            rule = by_id[rule_id]
             label = self._label(rule)
             if label and rule_id not in labels:
                 labels[rule_id] = label
@@ -616,19 +623,19 @@ class _State:
     def __init__(self, lines: Sequence[Line]) -> None:
         self.amounts: dict[int, Decimal] = {line.item_id: ZERO for line in lines}
         self.percents: dict[int, Decimal] = {line.item_id: Decimal(0) for line in lines}
-        self.rule_ids: dict[int, list[int]] = {line.item_id: [] for line in lines}
+        self.rule_ids: dict[int, dict[int, None]] = {line.item_id: {} for line in lines}
         self.entries: dict[int, dict[int, RuleDiscount]] = {line.item_id: {} for line in lines}
         self.rule_totals: dict[int, Decimal] = {}
         # Per cart_fixed rule: the discount earlier rules left on its items when it started.
         self.existing: dict[int, Decimal] = {}
-        self._deltas: dict[str, Decimal] = {}
+        self._deltas: dict[Decimal, Decimal] = {}
         self._price_deltas: dict[str, Decimal] = {}
 
     def delta_round(self, amount: Decimal, line: Line) -> Decimal:
         """`Utility::deltaRoundingFix`: the rounding remainder is carried between items that
         share a discount percent (none for 0%); 100% never exceeds the row."""
         percent = self.percents[line.item_id]
-        key = format(percent.normalize(), "f")
+        key = percent  # equal percents (10 and 10.0) hash alike: one delta per percent
         if percent and line.row > 0:
             amount += self._deltas.get(key, Decimal(0))
             self._deltas[key] = amount - round_price(amount)
@@ -653,8 +660,7 @@ class _State:
     ) -> None:
         item_id = line.item_id
         self.amounts[item_id] += amount
-        if rule.rule_id not in self.rule_ids[item_id]:
-            self.rule_ids[item_id].append(rule.rule_id)
+        self.rule_ids[item_id].setdefault(rule.rule_id)
         if amount > 0:
             self.entries[item_id][rule.rule_id] = RuleDiscount(rule.rule_id, amount, label, coupon)
             self.rule_totals[rule.rule_id] = self.rule_totals.get(rule.rule_id, ZERO) + amount

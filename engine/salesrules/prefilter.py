@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 
 from engine.rules import catalog as rc
 from engine.rules.evaluate import TIMEZONE, cart_attribute_value
@@ -220,3 +221,145 @@ def checks(root: CartCombine) -> tuple[Check, ...]:
         if check is not None:
             found.append(check)
     return tuple(found)
+
+
+# --- index keys ----------------------------------------------------------------------------------
+#
+# The same necessary conditions, as keys a rule can be found by (`engine.salesrules.lookup`):
+# a rule is looked at for a cart only when one of its keys matches the cart. A key matches
+# exactly when the check of the condition it comes from holds, so a rule never found is a rule
+# whose checks (and therefore its full evaluation) fail.
+
+
+class KeyKind(StrEnum):
+    """What a key compares: an equality looked up in a dictionary, or a threshold on an amount."""
+
+    SKU = "sku"
+    """Some item has this SKU (lower case)."""
+    SEGMENT = "segment"
+    """The shopper is in this segment."""
+    VALUE = "value"
+    """The cart's value of `attribute`, in the comparison's domain, equals `value`."""
+    AT_LEAST = "at_least"
+    """The amount named by `attribute` is >= `value`."""
+    ABOVE = "above"
+    AT_MOST = "at_most"
+    BELOW = "below"
+
+
+@dataclass(frozen=True)
+class Key:
+    """One way a rule can be found; `attribute` is a `CartAttribute` for VALUE, an amount name
+    (`AMOUNT_NAMES`) for the thresholds, None otherwise."""
+
+    kind: KeyKind
+    attribute: object
+    value: object
+
+
+AMOUNT_NAMES: dict[str, Callable[[CartView], Decimal]] = {
+    **{attribute.value: read for attribute, read in _AMOUNTS.items()},
+    "all_qty": lambda view: view.all_qty,
+    "all_rows": lambda view: view.all_rows,
+}
+_THRESHOLDS = {
+    Operator.GREATER_OR_EQUAL: KeyKind.AT_LEAST,
+    Operator.GREATER: KeyKind.ABOVE,
+    Operator.LESS_OR_EQUAL: KeyKind.AT_MOST,
+    Operator.LESS: KeyKind.BELOW,
+}
+# Which keys to prefer under ALL: those that need no segment evaluation and match few carts.
+_RANK = {
+    KeyKind.SKU: 0,
+    KeyKind.VALUE: 1,
+    KeyKind.AT_LEAST: 2,
+    KeyKind.ABOVE: 2,
+    KeyKind.AT_MOST: 3,
+    KeyKind.BELOW: 3,
+    KeyKind.SEGMENT: 4,
+}
+
+
+def _amount_keys(node: CartAttributeCondition) -> frozenset[Key] | None:
+    if node.attribute not in _AMOUNTS:
+        return None
+    want = _number(node.value)
+    kind = _THRESHOLDS.get(node.operator)
+    if want is None or kind is None:
+        return None
+    return frozenset({Key(kind, node.attribute.value, want)})
+
+
+def _value_keys(node: CartAttributeCondition) -> frozenset[Key] | None:
+    if node.operator not in (Operator.IS, Operator.ONE_OF):
+        return None
+    types = rc.CART_ATTRIBUTE_TYPES.get(node.attribute)
+    if types is None or types[0] is InputType.MULTISELECT:
+        return None
+    input_type, storage = types
+    items = node.value if isinstance(node.value, tuple) else (node.value,)
+    if any(item is None for item in items):
+        return None
+    wanted = {cmp.domain_value(storage, input_type, item, TIMEZONE) for item in items}
+    wanted.discard(cmp.NOT_A_VALUE)
+    return frozenset(Key(KeyKind.VALUE, node.attribute, value) for value in wanted)
+
+
+def _node_keys(node: CartNode) -> frozenset[Key] | None:
+    """Keys one of which matches whenever `node` can hold (None: no such keys), built from
+    the same branches as `_node_check`."""
+    if isinstance(node, CustomerSegmentCondition):
+        if node.operator in (Operator.IS, Operator.ONE_OF):
+            return frozenset(Key(KeyKind.SEGMENT, None, int(i)) for i in node.segment_ids)
+        return None
+    if isinstance(node, CartAttributeCondition):
+        found = _amount_keys(node)
+        return found if found is not None else _value_keys(node)
+    if isinstance(node, ProductFound):
+        if _found_check(node) is None:
+            return None
+        for child in node.conditions:  # the child `_found_check` reads
+            if (
+                isinstance(child, ProductCondition)
+                and child.attribute == "sku"
+                and child.operator in (Operator.IS, Operator.ONE_OF)
+            ):
+                values = child.value if isinstance(child.value, tuple) else (child.value,)
+                if any(v is None for v in values):
+                    continue
+                return frozenset(Key(KeyKind.SKU, None, str(v).lower()) for v in values)
+        return None
+    if isinstance(node, ProductSubselect):
+        if _subselect_check(node) is None:
+            return None
+        want = cmp.domain_value(Storage.DECIMAL, InputType.NUMERIC, node.value, TIMEZONE)
+        name = "all_qty" if node.attribute is SubselectAttribute.QTY else "all_rows"
+        return frozenset({Key(_THRESHOLDS[node.operator], name, want)})
+    if isinstance(node, CartCombine):
+        return _combine_keys(node)
+    return None
+
+
+def _rank(keys: frozenset[Key]) -> tuple[int, int]:
+    return (max(_RANK[key.kind] for key in keys), len(keys))
+
+
+def _combine_keys(node: CartCombine) -> frozenset[Key] | None:
+    if not node.expected or not node.conditions:
+        return None
+    found = [_node_keys(child) for child in node.conditions]
+    if node.aggregator is Aggregator.ALL:
+        usable = [keys for keys in found if keys]
+        return min(usable, key=_rank) if usable else None
+    if any(keys is None for keys in found):
+        return None
+    return frozenset().union(*(keys for keys in found if keys is not None))
+
+
+def index_keys(root: CartCombine) -> frozenset[Key] | None:
+    """The keys a rule with these conditions is found by: one of them matches every cart the
+    rule's checks pass (None: the rule must be looked at for every cart). An empty set: the
+    conditions can never hold (a "one of" with no usable value)."""
+    if root.aggregator is not Aggregator.ALL or not root.expected:
+        return None
+    return _combine_keys(root)

@@ -16,7 +16,7 @@ from decimal import Decimal
 from engine.rules import evaluate
 from engine.rules.facts import load_product_facts
 from engine.rules.tree import CartFacts, ItemFacts, ProductFacts
-from engine.salesrules import usage
+from engine.salesrules import prefilter, usage
 from engine.salesrules.calculator import Calculation, Line
 from engine.salesrules.rule_set import CartRule, rule_set
 from engine.salesrules.usage import cart_codes
@@ -78,41 +78,23 @@ async def calculation(
     """The rule application for the cart, or None when no rule can apply (no lines, or no
     active rule for the website and group). `codes` replaces the cart's own coupon codes (a
     coupon being applied); `every_rule` keeps inactive and other websites' rules too (for
-    explaining)."""
+    explaining).
+
+    Without `every_rule` only the rules the set's lookup finds for the cart are handed to the
+    calculator (`engine.salesrules.lookup`: the others cannot pass their checks); product facts
+    are loaded when one of them reads them, the shopper's segments when one is found by a
+    segment or reads segments."""
     rules = await rule_set()
     candidates = rules.rules if every_rule else rules.candidates(website_id, group_id)
     if not candidates or (not lines and not every_rule):
         return None
     customer_id: int | None = quote.customer_id  # type: ignore[attr-defined]
     codes = list(codes) if codes is not None else await cart_codes(quote)
-    by_id = {r.rule_id: r for r in rules.rules}
-    data = await usage.gate_data(codes, customer_id, now, candidates, by_id)
-    if every_rule:
-        needs_products = any(r.reads_products for r in candidates)
-        needs_segments = any(r.reads_segments for r in candidates)
-    else:
-        needs_products, needs_segments = rules.needs(website_id, group_id)
-    products: dict[int, ProductFacts]
-    if needs_products:
-        products = await load_product_facts(
-            [line.product.entity_id for line in lines]
-            + [line.variant.entity_id for line in lines if line.variant is not None]
-        )
-    else:
-        products = {}
-    items = tuple(
-        ItemFacts(
-            item_id=line.item_id,
-            product=_line_facts(line, products),
-            qty=line.qty,
-            price=line.price,
-            row_total=line.price * line.qty,
-        )
-        for line in lines
-    )
-    segment_ids: frozenset[int] = frozenset()
-    if needs_segments:
-        segment_ids = frozenset(
+    data = await usage.coupon_data(codes, customer_id, now, rules.by_ids())
+    plain = tuple(_item(line, {}) for line in lines)
+
+    async def segments() -> frozenset[int]:
+        return frozenset(
             await current_segment_ids(
                 website_id,
                 customer_id=customer_id,
@@ -121,6 +103,70 @@ async def calculation(
                 now=now,
             )
         )
+
+    segment_ids: frozenset[int] = frozenset()
+    chosen: tuple[CartRule, ...]
+    if every_rule:
+        chosen = candidates
+        if any(r.reads_segments for r in chosen):
+            segment_ids = await segments()
+    else:
+        lookup = rules.lookup(website_id, group_id, today)
+        view = prefilter.CartView.of(
+            _cart_facts(
+                plain, lines, website_id, group_id, quote, address, payment_method, frozenset()
+            )
+        )
+        hits = lookup.cart_hits(view, data.coupons)
+        if lookup.files_segments or lookup.reads_segments(hits):
+            segment_ids = await segments()
+            hits |= lookup.segment_hits(segment_ids)
+        chosen = lookup.ordered(hits)
+    data.spent_rules = await usage.spent_rules(customer_id, chosen)
+    items = plain
+    if any(r.reads_products for r in chosen):
+        products = await load_product_facts(
+            [line.product.entity_id for line in lines]
+            + [line.variant.entity_id for line in lines if line.variant is not None],
+            rows=[line.product for line in lines]
+            + [line.variant for line in lines if line.variant is not None],
+        )
+        items = tuple(_item(line, products) for line in lines)
+    cart = _cart_facts(
+        items, lines, website_id, group_id, quote, address, payment_method, segment_ids
+    )
+    gate = usage.gate(data, website_id, group_id, store_id, today)
+    return Calculation(
+        chosen,
+        cart,
+        [Line(item, line.virtual) for item, line in zip(items, lines, strict=True)],
+        gate,
+        _holds(cart),
+        _takes,
+        coupon_order=codes,
+    )
+
+
+def _item(line: PricedLine, products: dict[int, ProductFacts]) -> ItemFacts:
+    return ItemFacts(
+        item_id=line.item_id,
+        product=_line_facts(line, products),
+        qty=line.qty,
+        price=line.price,
+        row_total=line.price * line.qty,
+    )
+
+
+def _cart_facts(
+    items: tuple[ItemFacts, ...],
+    lines: Sequence[PricedLine],
+    website_id: int,
+    group_id: int,
+    quote: Quote,
+    address: QuoteAddress | None,
+    payment_method: str | None,
+    segment_ids: frozenset[int],
+) -> CartFacts:
     subtotal = sum((item.row_total for item in items), Decimal(0))
     weight = sum(
         (
@@ -130,10 +176,10 @@ async def calculation(
         ),
         Decimal(0),
     )
-    cart = CartFacts(
+    return CartFacts(
         website_id=website_id,
         customer_group_id=group_id,
-        customer_id=customer_id,
+        customer_id=quote.customer_id,  # type: ignore[attr-defined]
         items=items,
         base_subtotal=subtotal,
         base_subtotal_with_discount=subtotal,
@@ -146,14 +192,4 @@ async def calculation(
         region_id=address.region_id if address is not None else None,
         country_id=address.country_id if address is not None else None,
         segment_ids=segment_ids,
-    )
-    gate = usage.gate(data, website_id, group_id, store_id, today)
-    return Calculation(
-        candidates,
-        cart,
-        [Line(item, line.virtual) for item, line in zip(items, lines, strict=True)],
-        gate,
-        _holds(cart),
-        _takes,
-        coupon_order=codes,
     )

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from types import MappingProxyType
 
 from engine.cache import Cache
@@ -38,6 +39,7 @@ from engine.rules.tree import (
     ProductSubselect,
 )
 from engine.salesrules import prefilter
+from engine.salesrules.lookup import RuleLookup
 from engine.segments.catalog_types import StaticColumn
 from models import (
     Salesrule,
@@ -50,6 +52,8 @@ from models.salesrules import CartRuleAction, CouponType, FreeShipping
 log = logging.getLogger(__name__)
 
 _NO_LABELS: Mapping[int, str] = MappingProxyType({})
+LOOKUPS_KEPT = 64
+"""(website, group, day) lookups memoized per rule set before they are dropped."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,8 @@ class CartRule:
     """Why the stored conditions could not be read; such a rule never applies."""
     checks: tuple[prefilter.Check, ...] = ()
     """Cheap necessary conditions of `conditions` (`engine.salesrules.prefilter`)."""
+    keys: frozenset[prefilter.Key] | None = None
+    """The keys the rule is found by (`prefilter.index_keys`; None: looked at for every cart)."""
     reads_segments: bool = False
     """Whether the conditions have a customer-segment condition."""
     reads_products: bool = False
@@ -155,6 +161,10 @@ class RuleSet:
     _needs: dict[tuple[int, int], tuple[bool, bool]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    _lookups: dict[tuple[int, int, date], RuleLookup] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    _by_id: dict[int, CartRule] = field(default_factory=dict, compare=False, repr=False)
 
     def candidates(self, website_id: int, group_id: int) -> tuple[CartRule, ...]:
         """The active rules of a website and customer group, in order (memoized)."""
@@ -182,8 +192,26 @@ class RuleSet:
             self._needs[key] = found
         return found
 
+    def lookup(self, website_id: int, group_id: int, day: date) -> RuleLookup:
+        """The candidates of a website and group on a local day, filed by what they test
+        (memoized; a new day's lookup replaces older days' once a few are kept)."""
+        key = (website_id, group_id, day)
+        found = self._lookups.get(key)
+        if found is None:
+            if len(self._lookups) >= LOOKUPS_KEPT:
+                self._lookups.clear()
+            found = RuleLookup.build(self.candidates(website_id, group_id), day)
+            self._lookups[key] = found
+        return found
+
+    def by_ids(self) -> dict[int, CartRule]:
+        """Every rule by id (memoized; do not change it)."""
+        if not self._by_id and self.rules:
+            self._by_id.update((r.rule_id, r) for r in self.rules)
+        return self._by_id
+
     def by_id(self, rule_id: int) -> CartRule | None:
-        return next((r for r in self.rules if r.rule_id == rule_id), None)
+        return self.by_ids().get(rule_id)
 
 
 # Per cache (so a test's fresh cache never sees another's memo).
@@ -275,6 +303,7 @@ def _rule(
         labels=MappingProxyType(labels) if labels else _NO_LABELS,
         corrupt=corrupt,
         checks=prefilter.checks(conditions),
+        keys=prefilter.index_keys(conditions),
         reads_segments=_has_segment(conditions.conditions),
         reads_products=_product_nodes_need_facts(actions.conditions)
         or _has_products(conditions.conditions),
@@ -290,14 +319,24 @@ def _trees(row: Salesrule) -> tuple[CartCombine, ProductCombine, str | None]:
             else CartCombine()
         )
         actions = (
-            magento_json.parse_cart_actions(row.actions_serialized)
-            if _present(row.actions_serialized)
-            else ProductCombine()
+            _parsed_actions(row.actions_serialized)
+            if row.actions_serialized is not None and _present(row.actions_serialized)
+            else _NO_ACTIONS
         )
     except Exception as error:  # any unreadable tree makes the rule inert
         log.error("cart rule %s has an unreadable stored tree: %s", row.rule_id, error)
         return CartCombine(), ProductCombine(), str(error) or type(error).__name__
     return conditions, actions, None
+
+
+_NO_ACTIONS = ProductCombine()
+
+
+@lru_cache(maxsize=4096)
+def _parsed_actions(text: str) -> ProductCombine:
+    """Action trees by their stored text: rules with the same actions share one (immutable)
+    tree, which the calculator evaluates once per item for all of them."""
+    return magento_json.parse_cart_actions(text)
 
 
 def _present(text: str | None) -> bool:

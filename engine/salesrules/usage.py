@@ -90,7 +90,7 @@ async def code_statuses(
     rule by id (a coupon of a rule without coupons is not usable)."""
     rows = await coupons_by_code(codes)
     per_customer: dict[int, int] = {}
-    if customer_id is not None and rows:
+    if customer_id is not None and any(r.usage_per_customer for r in rows.values()):
         for coupon_id, used in await SalesruleCouponUsage.filter(
             customer_id=customer_id, coupon_id__in=[r.coupon_id for r in rows.values()]
         ).values_list("coupon_id", "times_used"):
@@ -139,6 +139,15 @@ async def gate_data(
     """The usable codes per rule (the first code of a rule wins; Magento allows one coupon per
     rule), the used-up ones, and the rules the customer has used up. `rules` are the rules that
     may apply (their `uses_per_customer` is checked)."""
+    data = await coupon_data(codes, customer_id, now, all_rules)
+    data.spent_rules = await spent_rules(customer_id, rules)
+    return data
+
+
+async def coupon_data(
+    codes: Sequence[str], customer_id: int | None, now: datetime, all_rules: dict[int, CartRule]
+) -> GateData:
+    """`gate_data` without the customer's used-up rules: the usable and used-up codes per rule."""
     data = GateData()
     if codes:
         statuses = await code_statuses(codes, customer_id, now, all_rules)
@@ -151,16 +160,21 @@ async def gate_data(
                 data.coupons[rule_id] = status.code
             elif status.spent and rule_id not in data.spent_coupons:
                 data.spent_coupons[rule_id] = status.code
-    limited = {r.rule_id: r.uses_per_customer for r in rules if r.uses_per_customer > 0}
-    if customer_id is not None and limited:
-        spent = set()
-        for rule_id, used in await SalesruleCustomer.filter(
-            customer_id=customer_id, rule_id__in=sorted(limited)
-        ).values_list("rule_id", "times_used"):
-            if int(used) >= limited[int(rule_id)]:
-                spent.add(int(rule_id))
-        data.spent_rules = frozenset(spent)
     return data
+
+
+async def spent_rules(customer_id: int | None, rules: Sequence[CartRule]) -> frozenset[int]:
+    """Those of `rules` the customer has used `uses_per_customer` times (none for a guest)."""
+    limited = {r.rule_id: r.uses_per_customer for r in rules if r.uses_per_customer > 0}
+    if customer_id is None or not limited:
+        return frozenset()
+    spent = set()
+    for rule_id, used in await SalesruleCustomer.filter(
+        customer_id=customer_id, rule_id__in=sorted(limited)
+    ).values_list("rule_id", "times_used"):
+        if int(used) >= limited[int(rule_id)]:
+            spent.add(int(rule_id))
+    return frozenset(spent)
 
 
 def gate(data: GateData, website_id: int, group_id: int, store_id: int, today: date) -> Gate:
