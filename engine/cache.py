@@ -74,13 +74,16 @@ def _raw(value: Any) -> Any:
     return value
 
 
-class Pipelined:
-    """Automatic pipelining of MGETs over a redis-py client: the MGETs that concurrent requests
-    issue within one turn of the event loop go out as one pipeline (one connection checkout, one
-    write, one read) instead of one round trip each. Under load most cache hits arrive together,
-    so the per-hit cost of the client (pool, timeouts, socket calls) is shared; a lone MGET waits
-    for nothing but the rest of the current turn. A failure of the pipeline fails every MGET in
-    it (each caller then degrades as for any backend failure)."""
+class Batched:
+    """Automatic batching of MGETs over a redis-py client: the MGETs that concurrent requests
+    issue within one turn of the event loop go out as ONE MGET of the union of their keys (one
+    connection checkout, one command to pack and one reply to parse) instead of one round trip
+    each. Under load most cache hits arrive together and ask mostly the same keys (the epoch, the
+    stores and segments versions, a hot caller's entry), so the per-hit cost of the client (pool,
+    timeouts, socket calls, command packing and reply parsing) is shared; a lone MGET waits for
+    nothing but the rest of the current turn. Each caller gets its own keys' values, in its
+    order. A failure of the MGET fails every caller in it (each then degrades as for any backend
+    failure)."""
 
     def __init__(self, client: Any) -> None:
         self._client = client
@@ -106,12 +109,10 @@ class Pipelined:
     async def _execute(self, batch: list[tuple[list[str], asyncio.Future[list[Any]]]]) -> None:
         try:
             if len(batch) == 1:
-                results = [await self._client.mget(batch[0][0])]
+                union = batch[0][0]
             else:
-                async with self._client.pipeline(transaction=False) as pipe:
-                    for keys, _ in batch:
-                        pipe.mget(keys)
-                    results = await pipe.execute()
+                union = list(dict.fromkeys(key for keys, _ in batch for key in keys))
+            values = await self._client.mget(union)
         except BaseException as error:
             for _, future in batch:
                 if not future.done():
@@ -121,9 +122,15 @@ class Pipelined:
             if not isinstance(error, Exception):
                 raise
             return
-        for (_, future), result in zip(batch, results, strict=True):
+        if len(batch) == 1:
+            keys, future = batch[0]
             if not future.done():
-                future.set_result(list(result))
+                future.set_result(list(values))
+            return
+        found = dict(zip(union, values, strict=True))
+        for keys, future in batch:
+            if not future.done():
+                future.set_result([found[key] for key in keys])
 
 
 _SENDING: set[asyncio.Task[None]] = set()
@@ -152,7 +159,7 @@ class Cache:
         self._lost_bumps = False
         self._recovering = asyncio.Lock()
         self._unknown = count(-1, -1)
-        # How MGETs reach the backend: batched by `Pipelined` (Redis) while the backend is the
+        # How MGETs reach the backend: batched by `Batched` (Redis) while the backend is the
         # one it was made for, else through aiocache (a backend swapped by a test included).
         self._mget = mget
         self._mget_backend = backend if mget is not None else None
@@ -191,8 +198,8 @@ class Cache:
             connection_pool_kwargs={"timeout": timeout, "socket_timeout": timeout},
         )
         # The hot reads (every cache hit is one MGET) skip aiocache's call layers and go out in
-        # one pipeline per event-loop turn; writes and everything else stay on aiocache.
-        batched = Pipelined(backend.client)
+        # one MGET per event-loop turn (`Batched`); writes and everything else stay on aiocache.
+        batched = Batched(backend.client)
         return cls(backend, namespace, shared=True, retry_after=retry_after, mget=batched.mget)
 
     # -- keys -----------------------------------------------------------------------------------
