@@ -54,6 +54,8 @@ POOL_SIZE = 256
 RETRY_AFTER_SECONDS = 1.0
 # How often `watch` touches the backend, so an idle process notices an outage.
 WATCH_EVERY_SECONDS = 0.5
+# How many scopes' version keys a process keeps built.
+VERSION_KEYS = 100_000
 # A version is `epoch * EPOCH_FACTOR + counter`.
 EPOCH_FACTOR = 1 << 40
 
@@ -76,35 +78,48 @@ def _raw(value: Any) -> Any:
 
 class Batched:
     """Automatic batching of MGETs over a redis-py client: the MGETs that concurrent requests
-    issue within one turn of the event loop go out as ONE MGET of the union of their keys (one
-    connection checkout, one command to pack and one reply to parse) instead of one round trip
-    each. Under load most cache hits arrive together and ask mostly the same keys (the epoch, the
-    stores and segments versions, a hot caller's entry), so the per-hit cost of the client (pool,
-    timeouts, socket calls, command packing and reply parsing) is shared; a lone MGET waits for
-    nothing but the rest of the current turn. Each caller gets its own keys' values, in its
-    order. A failure of the MGET fails every caller in it (each then degrades as for any backend
-    failure)."""
+    issue go out as ONE MGET of the union of their keys (one connection checkout, one command to
+    pack and one reply to parse) instead of one round trip each. One MGET is in flight at a time:
+    the MGETs asked for meanwhile wait for it to come back and leave together as the next one
+    (as auto-pipelining clients do), and a lone MGET waits for nothing but the rest of the
+    current turn of the event loop. Under load most cache hits arrive together and ask mostly the
+    same keys (the epoch, the stores and segments versions, a hot caller's entry), so the per-hit
+    cost of the client (pool, timeouts, socket calls, command packing and reply parsing) is
+    shared by all of them. Each caller gets its own keys' values, in its order. A failure of the
+    MGET fails every caller in it (each then degrades as for any backend failure)."""
 
     def __init__(self, client: Any) -> None:
         self._client = client
         self._waiting: list[tuple[list[str], asyncio.Future[list[Any]]]] = []
+        # The MGET in flight (None when none is).
+        self._flight: asyncio.Task[None] | None = None
 
     async def mget(self, keys: list[str]) -> list[Any]:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[list[Any]] = loop.create_future()
+        if self._flight is not None and self._flight.get_loop() is not loop:
+            self._flight = None  # left behind by a loop that ended (tests run several)
+            self._waiting = [(k, f) for k, f in self._waiting if f.get_loop() is loop]
         self._waiting.append((keys, future))
-        if len(self._waiting) == 1:
+        if len(self._waiting) == 1 and self._flight is None:
             loop.call_soon(self._send)
         return await future
 
     def _send(self) -> None:
+        if self._flight is not None:
+            return  # the MGET in flight sends the waiting ones when it is back
         batch, self._waiting = self._waiting, []
         batch = [(keys, future) for keys, future in batch if not future.done()]
         if batch:
             # Referenced by the futures' callers until it ends; it never raises.
-            task = asyncio.ensure_future(self._execute(batch))
-            _SENDING.add(task)
-            task.add_done_callback(_SENDING.discard)
+            self._flight = asyncio.ensure_future(self._execute(batch))
+            self._flight.add_done_callback(self._sent)
+
+    def _sent(self, task: asyncio.Task[None]) -> None:
+        if self._flight is task:
+            self._flight = None
+            if self._waiting:
+                task.get_loop().call_soon(self._send)
 
     async def _execute(self, batch: list[tuple[list[str], asyncio.Future[list[Any]]]]) -> None:
         try:
@@ -131,9 +146,6 @@ class Batched:
         for keys, future in batch:
             if not future.done():
                 future.set_result([found[key] for key in keys])
-
-
-_SENDING: set[asyncio.Task[None]] = set()
 
 
 class Cache:
@@ -165,6 +177,9 @@ class Cache:
         self._mget_backend = backend if mget is not None else None
         # In-process copies of `get_or_load(..., memo=True)` values: key -> (version, value).
         self._memo: dict[str, tuple[int, object]] = {}
+        # Built keys of scopes' versions (every hit names a few); emptied when it grows past
+        # `VERSION_KEYS`.
+        self._version_keys: dict[Scope, str] = {}
 
     @classmethod
     def create(
@@ -208,7 +223,12 @@ class Cache:
         return ":".join((self._namespace, *(str(p) for p in parts)))
 
     def _version_key(self, scope: Scope) -> str:
-        return self._key("v", scope[0], scope[1])
+        key = self._version_keys.get(scope)
+        if key is None:
+            if len(self._version_keys) >= VERSION_KEYS:
+                self._version_keys.clear()
+            key = self._version_keys[scope] = self._key("v", scope[0], scope[1])
+        return key
 
     # -- degradation ----------------------------------------------------------------------------
 
@@ -300,6 +320,19 @@ class Cache:
 
     async def _fetch(self, keys: list[str]) -> tuple[bool, list[Any]]:
         """One MGET of `keys`, the first being the epoch's (created when missing)."""
+        if (
+            self._down_since is None
+            and self._mget is not None
+            and self._backend is self._mget_backend
+        ):
+            # Every cache hit comes here: `_run`'s semantics without its extra frames.
+            try:
+                found = await self._mget(keys)
+                found[0] = int(found[0]) if found[0] is not None else await self._epoch_from(None)
+            except Exception as error:  # any backend failure degrades to the database
+                self._failed(error)
+                return False, []
+            return True, found
 
         async def work() -> list[Any]:
             if self._mget is not None and self._backend is self._mget_backend:
