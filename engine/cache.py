@@ -175,6 +175,9 @@ class Cache:
         # one it was made for, else through aiocache (a backend swapped by a test included).
         self._mget = mget
         self._mget_backend = backend if mget is not None else None
+        # The redis-py client under aiocache, for the writes of answers (`put`), on the same
+        # terms as `_mget`.
+        self._redis = getattr(backend, "client", None) if mget is not None else None
         # In-process copies of `get_or_load(..., memo=True)` values: key -> (version, value).
         self._memo: dict[str, tuple[int, object]] = {}
         # Built keys of scopes' versions (every hit names a few); emptied when it grows past
@@ -403,7 +406,24 @@ class Cache:
 
     async def put(self, name: str, value: object, ttl: float = DEFAULT_TTL_SECONDS) -> None:
         """Store `value` under `name` (skipped while the backend is away)."""
-        await self._run(lambda: self._backend.set(self._key("val", name), value, ttl=ttl), None)
+        key = self._key("val", name)
+        if (
+            self._down_since is None
+            and self._redis is not None
+            and self._backend is self._mget_backend
+        ):
+            # Every cold answer stores one or two entries: aiocache's `set` (a pickle and a
+            # SETEX, or PSETEX for a float TTL) without its call layers.
+            try:
+                raw = pickle.dumps(value)
+                if isinstance(ttl, float):
+                    await self._redis.psetex(key, int(ttl * 1000), raw)
+                else:
+                    await self._redis.setex(key, ttl, raw)
+            except Exception as error:  # any backend failure degrades to the database
+                self._failed(error)
+            return
+        await self._run(lambda: self._backend.set(key, value, ttl=ttl), None)
 
     async def get_or_load(
         self,
