@@ -50,6 +50,9 @@ DEFAULT_TTL_SECONDS = 300
 DEFAULT_TIMEOUT_SECONDS = 0.5
 # Redis connections per process; waiting for a free one counts against the timeout.
 POOL_SIZE = 256
+# Connections of the batched reads' own client (one MGET is in flight at a time; a spare for a
+# connection being closed after a failure).
+BATCHED_CONNECTIONS = 4
 # After a failure, how long to answer from the database without trying Redis again.
 RETRY_AFTER_SECONDS = 1.0
 # How often `watch` touches the backend, so an idle process notices an outage.
@@ -160,6 +163,7 @@ class Cache:
         shared: bool = False,
         retry_after: float = RETRY_AFTER_SECONDS,
         mget: Callable[[list[str]], Awaitable[list[Any]]] | None = None,
+        closing: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self._backend = backend
         self._namespace = namespace
@@ -175,6 +179,7 @@ class Cache:
         # one it was made for, else through aiocache (a backend swapped by a test included).
         self._mget = mget
         self._mget_backend = backend if mget is not None else None
+        self._closing = closing
         # The redis-py client under aiocache, for the writes of answers (`put`), on the same
         # terms as `_mget`.
         self._redis = getattr(backend, "client", None) if mget is not None else None
@@ -215,10 +220,30 @@ class Cache:
             connection_pool_class=redis.asyncio.BlockingConnectionPool,
             connection_pool_kwargs={"timeout": timeout, "socket_timeout": timeout},
         )
-        # The hot reads (every cache hit is one MGET) skip aiocache's call layers and go out in
-        # one MGET per event-loop turn (`Batched`); writes and everything else stay on aiocache.
-        batched = Batched(backend.client)
-        return cls(backend, namespace, shared=True, retry_after=retry_after, mget=batched.mget)
+        # The hot reads (every cache hit is one MGET) skip aiocache's call layers and go out
+        # batched (`Batched`), on a client of their own: with one MGET in flight at a time it
+        # needs no blocking pool (whose checkout costs a fifth of a lone MGET's CPU). Writes and
+        # everything else stay on aiocache.
+        reads = redis.asyncio.Redis(
+            connection_pool=redis.asyncio.ConnectionPool(
+                host=url.hostname or "127.0.0.1",
+                port=url.port or 6379,
+                db=db,
+                password=url.password,
+                socket_timeout=timeout,
+                socket_connect_timeout=timeout,
+                max_connections=BATCHED_CONNECTIONS,
+            )
+        )
+        batched = Batched(reads)
+        return cls(
+            backend,
+            namespace,
+            shared=True,
+            retry_after=retry_after,
+            mget=batched.mget,
+            closing=reads.aclose,
+        )
 
     # -- keys -----------------------------------------------------------------------------------
 
@@ -471,3 +496,5 @@ class Cache:
 
     async def close(self) -> None:
         await self._backend.close()
+        if self._closing is not None:
+            await self._closing()

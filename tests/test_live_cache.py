@@ -117,7 +117,8 @@ async def test_concurrent_checks_share_one_redis_mget() -> None:
     alone, as it is."""
     assert REDIS_URL is not None
     cache = Cache.create(REDIS_URL, f"t-{uuid.uuid4().hex[:8]}")
-    client = cache._backend.client
+    assert cache._mget is not None
+    client = cache._mget.__self__._client  # type: ignore[attr-defined]  # the batched reads' client
     sent: list[tuple[Any, ...]] = []
     original = client.execute_command
 
