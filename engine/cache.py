@@ -224,8 +224,9 @@ class Cache:
         # batched (`Batched`), on a client of their own: with one MGET in flight at a time it
         # needs no blocking pool (whose checkout costs a fifth of a lone MGET's CPU). Writes and
         # everything else stay on aiocache.
-        reads = redis.asyncio.Redis(
-            connection_pool=redis.asyncio.ConnectionPool(
+        # `from_pool`: the client owns the pool, so closing it closes the connections.
+        reads = redis.asyncio.Redis.from_pool(
+            redis.asyncio.ConnectionPool(
                 host=url.hostname or "127.0.0.1",
                 port=url.port or 6379,
                 db=db,
