@@ -15,7 +15,9 @@ measured three ways, each next to a baseline of the same run:
   customer's bytes (baseline), the hot customer and cold customers, against `mageseg serve
   --workers 1` and `--workers 2` (gunicorn) in turn, with the CPU per request of the server's
   processes (every worker included);
-- the ratios: hot / bare requests per second (target 0.5), and 2 workers / 1 worker.
+- the ratios: hot / bare requests per second (target 0.5), the bare handler's CPU per request
+  / the row's (the same ratio for a saturated server, and one that a busy machine does not
+  distort), and 2 workers / 1 worker.
 
 The section "Eligibility" of BENCHMARKS.md is replaced (the rest of the file is kept). Rows the
 run adds (tokens, the segments) are removed at the end, as `bench live` does."""
