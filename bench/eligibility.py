@@ -15,7 +15,9 @@ measured three ways, each next to a baseline of the same run:
   customer's bytes (baseline), the hot customer and cold customers, against `mageseg serve
   --workers 1` and `--workers 2` (gunicorn) in turn, with the CPU per request of the server's
   processes (every worker included);
-- the ratios: hot / bare requests per second (target 0.5), and 2 workers / 1 worker.
+- the ratios: hot / bare requests per second (target 0.5), the bare handler's CPU per request
+  / the row's (the same ratio for a saturated server, and one that a busy machine does not
+  distort), and 2 workers / 1 worker.
 
 The section "Eligibility" of BENCHMARKS.md is replaced (the rest of the file is kept). Rows the
 run adds (tokens, the segments) are removed at the end, as `bench live` does."""
@@ -369,32 +371,37 @@ def render(report: Report) -> str:
         f"{args.duration:g} s per case and round, cases taking turns; `mageseg serve --workers N`",
         "(N = 1: aiohttp alone; N > 1: gunicorn with aiohttp's worker); CPU per request summed",
         "over the server's processes. Baseline: the bare aiohttp handler (one process) answering",
-        "the hot customer's bytes, measured in the same rounds as the rows below it (/ bare).",
+        "the hot customer's bytes, measured in the same rounds as the rows below it (/ bare:",
+        "requests/s against the bare handler's; CPU / bare: the bare handler's CPU per request",
+        "against the row's, the same ratio for a saturated server, and robust to a busy machine).",
         "",
-        "| workers | request | requests/s | / bare | / 1 worker | CPU per request us | errors |",
-        "|---:|---|---:|---:|---:|---:|---:|",
+        "| workers | request | requests/s | / bare | CPU / bare | / 1 worker | CPU per request us "
+        "| errors |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     by_key = {(r.label, r.workers): r for r in report.loaded}
-    phase_bare: dict[int, float] = {}
+    phase_bare: dict[int, tuple[float, float]] = {}
     for result in report.loaded:  # each phase's rows follow its bare row
         if result.label.startswith("bare"):
-            phase_bare_rps = median(result.rps)
+            phase_bare_rps = (median(result.rps), median(result.cpu_us))
             continue
         phase_bare[result.workers] = phase_bare_rps
     for result in report.loaded:
         rps = median(result.rps)
         if result.label.startswith("bare"):
             lines.append(
-                f"| - | {result.label} | {rps:,.0f} | 1.00 | - | {median(result.cpu_us):,.0f} "
-                f"| {result.errors} |"
+                f"| - | {result.label} | {rps:,.0f} | 1.00 | 1.00 | - "
+                f"| {median(result.cpu_us):,.0f} | {result.errors} |"
             )
             continue
         one = by_key.get((result.label, 1))
         vs_one = "-" if one is None else f"{rps / median(one.rps):.2f}"
+        bare_rps, bare_cpu = phase_bare[result.workers]
+        cpu = median(result.cpu_us)
         lines.append(
             f"| {result.workers} | {result.label} | {rps:,.0f} "
-            f"| {rps / phase_bare[result.workers]:.2f} | {vs_one} "
-            f"| {median(result.cpu_us):,.0f} | {result.errors} |"
+            f"| {rps / bare_rps:.2f} | {bare_cpu / cpu if cpu else 0:.2f} | {vs_one} "
+            f"| {cpu:,.0f} | {result.errors} |"
         )
     cpus = len(os.sched_getaffinity(0))
     lines += [

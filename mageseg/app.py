@@ -269,9 +269,10 @@ async def refuse_undecodable_headers(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
 ) -> web.StreamResponse:
     """The headers mageseg reads must be UTF-8 text (on every route: GraphQL and exports)."""
+    headers = request.headers
     for name in KEY_HEADERS:
-        value = request.headers.get(name)
-        if value is not None and not _is_utf8(value):
+        value = headers.get(name)
+        if value is not None and not value.isascii() and not _is_utf8(value):
             return bad_request(f'The "{name}" header is not valid UTF-8.')
     return await handler(request)
 

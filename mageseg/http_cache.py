@@ -22,6 +22,7 @@ sends none and answers are kept for the TTL (README "Caching in front of mageseg
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from email.utils import format_datetime
@@ -125,14 +126,26 @@ def public_headers(ttl: int, now: datetime) -> dict[str, str]:
     }
 
 
-def no_cache_headers(now: datetime) -> dict[str, str]:
-    """Magento's `Response\\Http::setNoCacheHeaders` (`Expires` a year back)."""
-    return {
-        "Pragma": "no-cache",
-        "Cache-Control": "no-store, no-cache, must-revalidate, max-age=0",
-        "Expires": format_datetime(now - timedelta(days=365), usegmt=True),
-        "Vary": VARY,
-    }
+def no_cache_headers(now: datetime) -> Mapping[str, str]:
+    """Magento's `Response\\Http::setNoCacheHeaders` (`Expires` a year back). Every answer
+    carries them, so they are formatted once per second (`Expires` has no finer unit); the
+    mapping returned is shared: copy it, never change it."""
+    global _no_cache
+    second = math.floor(now.timestamp())
+    if _no_cache[0] != second:
+        _no_cache = (
+            second,
+            {
+                "Pragma": "no-cache",
+                "Cache-Control": "no-store, no-cache, must-revalidate, max-age=0",
+                "Expires": format_datetime(now - timedelta(days=365), usegmt=True),
+                "Vary": VARY,
+            },
+        )
+    return _no_cache[1]
+
+
+_no_cache: tuple[int | None, dict[str, str]] = (None, {})
 
 
 def requested_id(headers: Mapping[str, str]) -> str | None:

@@ -11,9 +11,15 @@ the earliest `valid_until` the resolvers noted (local midnight) and until the ca
 expires. The token is checked again after the versions were taken, so a token revoked before that
 is never cached, and one revoked after bumps `CUSTOMER:id` (`auth.revoke_token`).
 
-A hit is one round trip: each process remembers which scopes a key depends on, so a single MGET
-fetches the entry and the current versions together. A process that has not seen the key yet
-reads the entry first and then its versions (two round trips), and remembers."""
+A hit is one round trip. Each process keeps a near copy of the entries it stored or read
+lately (`LOCAL_ENTRIES`, least recently used dropped): for those, one MGET of the current
+versions of the entry's scopes decides, and the entry is neither fetched nor unpickled. The copy
+is only ever trusted with versions fetched for that request, as the shared entry is, so a write
+(a bump) or an outage (the epoch) in any process makes it miss. When the near copy is out of
+date, another process may have stored a newer entry: then the shared entry is read, with the
+current versions of the scopes the process remembers for the key, in one MGET. A process that
+has not seen the key yet reads the entry first and then its versions (two round trips), and
+remembers."""
 
 from __future__ import annotations
 
@@ -40,6 +46,9 @@ KEY_HEADERS = ("Store", "Authorization", "X-Magento-Visitor")
 ENTRY_FIELDS = 7
 # How many keys a process remembers the scopes of.
 LOCAL_KEYS = 100_000
+# How many entries a process keeps a near copy of (a customerSegments answer is a few hundred
+# bytes; storeConfig's a few kilobytes).
+LOCAL_ENTRIES = 20_000
 
 
 # A cached response, stored as a plain tuple (it unpickles in a third of a dataclass's time):
@@ -75,30 +84,52 @@ class ResponseCache:
         self.clock = clock
         self.ttl = ttl
         self._scopes: OrderedDict[str, tuple[Scope, ...]] = OrderedDict()
+        # Near copies: key -> (the entry as stored, validated by versions on every use; when the
+        # copy is dropped, by `time.monotonic()`: never later than the shared entry's TTL).
+        self._entries: OrderedDict[str, tuple[Entry, float]] = OrderedDict()
 
     def _remember(self, key: str, scopes: tuple[Scope, ...]) -> None:
         self._scopes[key] = scopes
         if len(self._scopes) > LOCAL_KEYS:
             self._scopes.popitem(last=False)
 
+    def _keep(self, key: str, entry: Entry, ttl: float) -> None:
+        self._entries[key] = (entry, time.monotonic() + ttl)
+        self._entries.move_to_end(key)
+        if len(self._entries) > LOCAL_ENTRIES:
+            self._entries.popitem(last=False)
+
     async def lookup(self, key: str) -> Hit | None:
         """The cached answer for `key` when it is still valid, else None."""
+        kept = self._entries.get(key)
+        if kept is not None:
+            near, until = kept
+            if time.monotonic() < until and await self.cache.versions(near[0]) == near[1]:
+                self._entries.move_to_end(key)
+                return self._usable(near)
+            # Out of date here; another process may have stored a newer one.
+            self._entries.pop(key, None)
         scopes = self._scopes.get(key)
         found, versions = await self.cache.get_checked(f"response:{key}", scopes or ())
         if type(found) is not tuple or len(found) != ENTRY_FIELDS:
             return None  # absent, or stored by another release
         entry: Entry = found
-        stored_scopes, stored_versions, body, valid_until, token_expires_at, name, cache_id = entry
-        if scopes is None or scopes != stored_scopes:
-            versions = await self.cache.versions(stored_scopes)
-        if versions != stored_versions:
+        if scopes is None or scopes != entry[0]:
+            versions = await self.cache.versions(entry[0])
+        if versions != entry[1]:
             return None
+        if scopes is None:
+            self._remember(key, entry[0])
+        self._keep(key, entry, self.ttl)
+        return self._usable(entry)
+
+    def _usable(self, entry: Entry) -> Hit | None:
+        """The entry's answer unless it expired (local midnight, the caller's token)."""
+        _, _, body, valid_until, token_expires_at, name, cache_id = entry
         if valid_until is not None and self.clock.now().timestamp() >= valid_until:
             return None
         if token_expires_at is not None and time.time() >= token_expires_at:
             return None
-        if scopes is None:
-            self._remember(key, stored_scopes)
         return Hit(body, name, cache_id)
 
     async def store(
@@ -155,6 +186,7 @@ class ResponseCache:
         )
         await self.cache.put(f"response:{key}", entry, ttl=max(1, math.ceil(ttl)))
         self._remember(key, scopes)
+        self._keep(key, entry, ttl)
         return True
 
     @staticmethod

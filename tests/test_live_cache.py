@@ -111,25 +111,31 @@ REDIS_URL = os.environ.get("MAGESEG_TEST_REDIS_URL")
 
 
 @pytest.mark.skipif(REDIS_URL is None, reason="needs MAGESEG_TEST_REDIS_URL")
-async def test_concurrent_checks_share_one_redis_pipeline() -> None:
-    """The MGETs of concurrent requests (one event-loop turn) leave as one pipeline, and each
-    caller gets its own answer; a lone MGET is sent alone."""
+async def test_concurrent_checks_share_one_redis_mget() -> None:
+    """The MGETs of concurrent requests (one event-loop turn) leave as ONE MGET of the union of
+    their keys, and each caller gets its own answer, in its keys' order; a lone MGET is sent
+    alone, as it is."""
     assert REDIS_URL is not None
     cache = Cache.create(REDIS_URL, f"t-{uuid.uuid4().hex[:8]}")
-    client = cache._backend.client
-    pipelines: list[int] = []
-    original = client.pipeline
+    assert cache._mget is not None
+    client = cache._mget.__self__._client  # type: ignore[attr-defined]  # the batched reads' client
+    sent: list[tuple[Any, ...]] = []
+    original = client.execute_command
 
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        pipelines.append(1)
-        return original(*args, **kwargs)
+    async def counted(*args: Any, **kwargs: Any) -> Any:
+        sent.append(args)
+        return await original(*args, **kwargs)
 
-    client.pipeline = counted
+    client.execute_command = counted
+    ns = cache._namespace
     try:
         await cache.bump_versions([ANN])
         await cache.put("answer", ("42",))
+        await cache.versions([ANN])  # the epoch exists from here on
+        sent.clear()
         alone = await cache.versions([ANN, BOB])
-        assert pipelines == []
+        assert sent == [("MGET", f"{ns}:epoch", f"{ns}:v:customer:1", f"{ns}:v:customer:2")]
+        sent.clear()
 
         together = await asyncio.gather(
             *(cache.versions([ANN, BOB]) for _ in range(5)),
@@ -137,14 +143,22 @@ async def test_concurrent_checks_share_one_redis_pipeline() -> None:
             cache.versions([BOB]),
         )
 
-        assert pipelines == [1]
+        assert sent == [
+            (
+                "MGET",
+                f"{ns}:epoch",
+                f"{ns}:v:customer:1",
+                f"{ns}:v:customer:2",
+                f"{ns}:val:answer",
+            )
+        ]
         assert together[:5] == [alone] * 5
         assert together[5] == (("42",), (alone[1],))
         assert together[6] == (alone[1],)
         assert alone[0] > alone[1] > 0
     finally:
-        client.pipeline = original
-        keys = [key async for key in client.scan_iter(match=f"{cache._namespace}:*")]
+        client.execute_command = original
+        keys = [key async for key in client.scan_iter(match=f"{ns}:*")]
         if keys:
             await client.delete(*keys)
         await cache.close()
