@@ -43,7 +43,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/mypy
 
 test: lint
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal --durations=25
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff format .
