@@ -96,18 +96,26 @@ async def drop_leftover_databases(conn: asyncpg.Connection) -> list[str]:
     return dropped
 
 
+# Used test databases dropped together (one connection each): see PostgresDatabases._work.
+DROP_BATCH = 8
+
+
 class PostgresDatabases:
     """Copies of the template database, made `ahead` tests in advance and dropped after use on
     `threads` threads with a connection each, so a test waits for neither (done inline, the two
     statements were about half of the PostgreSQL suite's time). CREATE and DROP DATABASE wait on
-    the disk (0.05 s on an idle server, seconds when others write), not on CPU: two threads keep
-    the copies coming when one statement is slow. `waited` is the time tests spent in `take`."""
+    the disk (0.05 s on an idle server, seconds when others write), not on CPU; a DROP also waits
+    for a checkpoint. So one thread at a time drops used databases, up to DROP_BATCH at once (their
+    drops share a checkpoint), while the other keeps creating: with one thread doing both, drops
+    fell hundreds behind the tests and the end of a run spent minutes on them. `waited` is the
+    time tests spent in `take`."""
 
     def __init__(self, template: str, ahead: int = 3, threads: int = 2) -> None:
         self._template = template
         self._ahead = ahead
         self._ready: deque[str] = deque()
         self._creating = 0
+        self._dropping = False
         self._used: list[str] = []
         self._failure: BaseException | None = None
         self._closing = False
@@ -146,51 +154,76 @@ class PostgresDatabases:
         if self._failure is not None:
             raise RuntimeError("a test database could not be created or dropped") from self._failure
 
-    def _next_step(self) -> tuple[str, str] | None:
-        """What to do next: keep `ahead` databases ready first, then drop; None when closing."""
+    def _next_step(self) -> tuple[str, list[str]] | None:
+        """What to do next: keep `ahead` databases ready first, then drop up to DROP_BATCH used
+        ones at once; None when closing."""
         with self._changed:
             while True:
                 if self._closing:
                     return None
                 if len(self._ready) + self._creating < self._ahead and self._failure is None:
                     self._creating += 1
-                    return "create", _database_name("test")
-                if self._used:
-                    return "drop", self._used.pop()
+                    return "create", [_database_name("test")]
+                if self._used and not self._dropping:  # one thread drops, the other creates
+                    self._dropping = True
+                    batch = self._used[-DROP_BATCH:]
+                    del self._used[-DROP_BATCH:]
+                    return "drop", batch
                 self._changed.wait()
 
     async def _work(self) -> None:
         assert PG_URL is not None
-        conn = await asyncpg.connect(_asyncpg_dsn(PG_URL))
+        pool = await asyncpg.create_pool(_asyncpg_dsn(PG_URL), min_size=1, max_size=DROP_BATCH)
+
+        async def drop(names: list[str]) -> None:
+            # Each DROP DATABASE waits for a checkpoint (seconds while the disk is busy); drops
+            # sent together share one, so a batch costs about what one drop does.
+            async def one(name: str) -> None:
+                async with pool.acquire() as conn:
+                    await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+            await asyncio.gather(*(one(name) for name in names))
+
         try:
             while (step := self._next_step()) is not None:
-                action, name = step
+                action, names = step
                 try:
                     if action == "create":
-                        await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self._template}"')
-                        # A test's commits need not wait for the disk: it is thrown away after.
-                        await conn.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
+                        (name,) = names
+                        async with pool.acquire() as conn:
+                            await conn.execute(
+                                f'CREATE DATABASE "{name}" TEMPLATE "{self._template}"'
+                            )
+                            # A test's commits need not wait for the disk: it is thrown away.
+                            await conn.execute(
+                                f'ALTER DATABASE "{name}" SET synchronous_commit = off'
+                            )
                     else:
-                        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                        await drop(names)
                 except Exception as failure:  # reported to the waiting test, then at close
                     with self._changed:
                         self._failure = failure
                         self._creating -= action == "create"
+                        self._dropping &= action != "drop"
                         self._changed.notify_all()
                     continue
+                if action == "drop":
+                    with self._changed:
+                        self._dropping = False
+                        self._changed.notify_all()
                 if action == "create":
                     with self._changed:
                         self._creating -= 1
-                        self._ready.append(name)
+                        self._ready.extend(names)
                         self._changed.notify_all()
             with self._changed:  # each thread takes its share: every name is dropped once
                 leftovers = [*self._ready, *self._used]
                 self._ready.clear()
                 self._used.clear()
-            for name in leftovers:
-                await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            for start in range(0, len(leftovers), DROP_BATCH):
+                await drop(leftovers[start : start + DROP_BATCH])
         finally:
-            await conn.close()
+            await pool.close()
 
 
 @pytest.fixture(scope="session", autouse=True)
