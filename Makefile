@@ -50,7 +50,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/mypy
 
 test: lint venia-documents
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal --durations=25
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff format .
