@@ -6,9 +6,11 @@ Two requests the prices of issue 6 sit in, each against a baseline measured in t
   with `cart { prices { ... discounts } itemsV2 { items { prices { discounts ... } } } }` while
   1,000 active cart price rules (website `base`, every group, inside their dates) and 100 active
   segments exist;
-- a product listing page of 50 products (`products(filter: {price: {from: "0"}}, sort: {price:
+- a product listing page of 50 products (`products(filter: {price: {from: "0"}}, sort: {name:
   ASC}, pageSize: 50)` with `price_range` and `price_tiers`), as a guest and as the customer,
-  while 200 catalog price rules exist, their index built.
+  while 200 catalog price rules exist, their index built. Sorted by name, so both shops list the
+  same 50 products (sorted by price, the rules reorder the catalog and the two pages held
+  different products: 10 configurables against 2, which cost more to price than the rules).
 
 The rules are a realistic mix (`cart_rule_specs`, `catalog_rule_specs`): most cart rules are
 gated by conditions that fail cheaply (subtotal, quantity, country, postcode, shipping method,
@@ -147,7 +149,7 @@ APPLY_BALANCES = (
 BALANCE_POINTS = 1_000  # 100 points = $1 in the demo seed: $10
 BALANCE_CREDIT = Decimal("20.00")
 LISTING_QUERY = """{
-  products(filter: {price: {from: "0"}}, pageSize: 50, sort: {price: ASC}) {
+  products(filter: {price: {from: "0"}}, pageSize: 50, sort: {name: ASC}) {
     total_count
     items {
       sku
