@@ -121,8 +121,9 @@ def _amount_check(node: CartAttributeCondition) -> Check | None:
     return None
 
 
-def _value_check(node: CartAttributeCondition) -> Check | None:
-    """ "is" / "is one of" on a cart attribute, as `compare` reads it (see `domain_value`)."""
+def _wanted_values(node: CartAttributeCondition) -> set[object] | None:
+    """The values an "is" / "is one of" on a cart attribute accepts, in the domain `compare`
+    reads them in (see `domain_value`); None when the condition is not of that kind."""
     if node.operator not in (Operator.IS, Operator.ONE_OF):
         return None
     types = rc.CART_ATTRIBUTE_TYPES.get(node.attribute)
@@ -134,6 +135,14 @@ def _value_check(node: CartAttributeCondition) -> Check | None:
         return None
     wanted = {cmp.domain_value(storage, input_type, item, TIMEZONE) for item in items}
     wanted.discard(cmp.NOT_A_VALUE)
+    return wanted
+
+
+def _value_check(node: CartAttributeCondition) -> Check | None:
+    """ "is" / "is one of" on a cart attribute, as `compare` reads it."""
+    wanted = _wanted_values(node)
+    if wanted is None:
+        return None
     attribute = node.attribute
 
     def check(view: CartView) -> bool:
@@ -291,17 +300,9 @@ def _amount_keys(node: CartAttributeCondition) -> frozenset[Key] | None:
 
 
 def _value_keys(node: CartAttributeCondition) -> frozenset[Key] | None:
-    if node.operator not in (Operator.IS, Operator.ONE_OF):
+    wanted = _wanted_values(node)
+    if wanted is None:
         return None
-    types = rc.CART_ATTRIBUTE_TYPES.get(node.attribute)
-    if types is None or types[0] is InputType.MULTISELECT:
-        return None
-    input_type, storage = types
-    items = node.value if isinstance(node.value, tuple) else (node.value,)
-    if any(item is None for item in items):
-        return None
-    wanted = {cmp.domain_value(storage, input_type, item, TIMEZONE) for item in items}
-    wanted.discard(cmp.NOT_A_VALUE)
     return frozenset(Key(KeyKind.VALUE, node.attribute, value) for value in wanted)
 
 
