@@ -85,7 +85,9 @@ class ResponseCache:
         self.ttl = ttl
         self._scopes: OrderedDict[str, tuple[Scope, ...]] = OrderedDict()
         # Near copies: key -> (the entry as stored, validated by versions on every use; when the
-        # copy is dropped, by `time.monotonic()`: never later than the shared entry's TTL).
+        # copy is dropped, by `time.monotonic()`: the TTL after this process stored or read it, so
+        # a copy read from Redis may outlive the shared entry by up to one TTL. Versions decide
+        # freshness; the entry's own `valid_until` and token expiry are checked on every use).
         self._entries: OrderedDict[str, tuple[Entry, float]] = OrderedDict()
 
     def _remember(self, key: str, scopes: tuple[Scope, ...]) -> None:
