@@ -65,6 +65,43 @@ class SequenceShipment(Model):
         table = "sequence_shipment"
 
 
+class DocumentLine(Model):
+    """The columns `sales_invoice_item` and `sales_creditmemo_item` share: the order item's product
+    and the amounts of the line's `qty` units, each with its `base_` twin."""
+
+    product_id = fields.IntField(null=True)
+    sku = fields.CharField(max_length=64)
+    name = fields.CharField(max_length=255, null=True)
+    qty = fields.DecimalField(max_digits=12, decimal_places=4, db_default=0)
+    price = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_price = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    price_incl_tax = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_price_incl_tax = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    row_total = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_row_total = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    row_total_incl_tax = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_row_total_incl_tax = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    tax_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_tax_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    discount_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+    base_discount_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DocumentComment(Model):
+    """The columns of Magento's document comment tables (invoice, credit memo, shipment)."""
+
+    comment = fields.TextField(null=True)
+    is_customer_notified = fields.BooleanField(null=True)
+    is_visible_on_front = fields.BooleanField(db_default=False)
+    created_at = fields.DatetimeField(default=_now)
+
+    class Meta:
+        abstract = True
+
+
 class SalesInvoice(Model):
     """`sales_invoice`: what an order's customer was billed, once (an order may have several)."""
 
@@ -104,7 +141,7 @@ class SalesInvoice(Model):
         indexes = (("order_id",),)
 
 
-class SalesInvoiceItem(Model):
+class SalesInvoiceItem(DocumentLine):
     """`sales_invoice_item`: an order item's share of an invoice."""
 
     entity_id = fields.IntField(primary_key=True)
@@ -114,39 +151,19 @@ class SalesInvoiceItem(Model):
     order_item: fields.ForeignKeyNullableRelation[SalesOrderItem] = fields.ForeignKeyField(
         "models.SalesOrderItem", related_name="invoice_items", null=True, on_delete=fields.SET_NULL
     )
-    product_id = fields.IntField(null=True)
-    sku = fields.CharField(max_length=64)
-    name = fields.CharField(max_length=255, null=True)
-    qty = fields.DecimalField(max_digits=12, decimal_places=4, db_default=0)
-    price = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
-    base_price = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
-    price_incl_tax = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
-    base_price_incl_tax = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
-    row_total = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
-    base_row_total = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
-    row_total_incl_tax = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
-    base_row_total_incl_tax = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
-    tax_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
-    base_tax_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
-    discount_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
-    base_discount_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
 
     class Meta:
         table = "sales_invoice_item"
         indexes = (("parent_id",), ("order_item_id",))
 
 
-class SalesInvoiceComment(Model):
+class SalesInvoiceComment(DocumentComment):
     """`sales_invoice_comment`."""
 
     entity_id = fields.IntField(primary_key=True)
     parent: fields.ForeignKeyRelation[SalesInvoice] = fields.ForeignKeyField(
         "models.SalesInvoice", related_name="comments", on_delete=fields.CASCADE
     )
-    comment = fields.TextField(null=True)
-    is_customer_notified = fields.BooleanField(null=True)
-    is_visible_on_front = fields.BooleanField(db_default=False)
-    created_at = fields.DatetimeField(default=_now)
 
     class Meta:
         table = "sales_invoice_comment"
@@ -200,7 +217,7 @@ class SalesCreditmemo(Model):
         indexes = (("order_id",), ("invoice_id",))
 
 
-class SalesCreditmemoItem(Model):
+class SalesCreditmemoItem(DocumentLine):
     """`sales_creditmemo_item`: an order item's share of a credit memo."""
 
     entity_id = fields.IntField(primary_key=True)
@@ -213,39 +230,19 @@ class SalesCreditmemoItem(Model):
         null=True,
         on_delete=fields.SET_NULL,
     )
-    product_id = fields.IntField(null=True)
-    sku = fields.CharField(max_length=64)
-    name = fields.CharField(max_length=255, null=True)
-    qty = fields.DecimalField(max_digits=12, decimal_places=4, db_default=0)
-    price = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
-    base_price = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
-    price_incl_tax = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
-    base_price_incl_tax = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
-    row_total = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
-    base_row_total = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
-    row_total_incl_tax = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
-    base_row_total_incl_tax = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
-    tax_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
-    base_tax_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
-    discount_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
-    base_discount_amount = fields.DecimalField(max_digits=20, decimal_places=4, db_default=0)
 
     class Meta:
         table = "sales_creditmemo_item"
         indexes = (("parent_id",), ("order_item_id",))
 
 
-class SalesCreditmemoComment(Model):
+class SalesCreditmemoComment(DocumentComment):
     """`sales_creditmemo_comment`."""
 
     entity_id = fields.IntField(primary_key=True)
     parent: fields.ForeignKeyRelation[SalesCreditmemo] = fields.ForeignKeyField(
         "models.SalesCreditmemo", related_name="comments", on_delete=fields.CASCADE
     )
-    comment = fields.TextField(null=True)
-    is_customer_notified = fields.BooleanField(null=True)
-    is_visible_on_front = fields.BooleanField(db_default=False)
-    created_at = fields.DatetimeField(default=_now)
 
     class Meta:
         table = "sales_creditmemo_comment"
@@ -317,17 +314,13 @@ class SalesShipmentTrack(Model):
         indexes = (("parent_id",), ("order_id",))
 
 
-class SalesShipmentComment(Model):
+class SalesShipmentComment(DocumentComment):
     """`sales_shipment_comment`."""
 
     entity_id = fields.IntField(primary_key=True)
     parent: fields.ForeignKeyRelation[SalesShipment] = fields.ForeignKeyField(
         "models.SalesShipment", related_name="comments", on_delete=fields.CASCADE
     )
-    comment = fields.TextField(null=True)
-    is_customer_notified = fields.BooleanField(null=True)
-    is_visible_on_front = fields.BooleanField(db_default=False)
-    created_at = fields.DatetimeField(default=_now)
 
     class Meta:
         table = "sales_shipment_comment"
